@@ -1,0 +1,1 @@
+"""The emulated service: pure Python state, no botocore imports."""

@@ -1,0 +1,189 @@
+"""A KMS key: metadata, versioned key material and the rotation schedule, advanced by the clock.
+
+Nothing here reads the clock or raises AWS errors: callers pass ``now`` and the operations layer
+decides what is allowed. ``advance(now)`` brings one key up to date — materialising every
+automatic rotation that fell due, each with its scheduled date — at a cost proportional to the
+rotations due, so a request pays only for the keys it touches.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from .specs import KeySpec
+
+if TYPE_CHECKING:
+    from .store import RegionStore
+
+ENABLED = "Enabled"
+DISABLED = "Disabled"
+PENDING_DELETION = "PendingDeletion"
+PENDING_IMPORT = "PendingImport"
+
+DEFAULT_ROTATION_DAYS = 365
+AWS_MANAGED_ROTATION_DAYS = 365
+
+
+@dataclass(slots=True)
+class Material:
+    """One version of a key's material. ``rotation_type`` is None for the first version."""
+
+    id: str  # KeyMaterialId: 64 lowercase hex
+    secret: bytes
+    created: datetime
+    rotation_type: str | None = None
+
+
+def new_material(created: datetime, rotation_type: str | None) -> Material:
+    return Material(os.urandom(32).hex(), os.urandom(32), created, rotation_type)
+
+
+class Key:
+    __slots__ = (
+        "created", "deletion_date", "description", "key_id", "manager", "materials",
+        "multi_region", "next_rotation", "on_demand_rotations", "origin", "pending_window",
+        "policy", "private", "rotation_period", "seq", "spec", "state", "store", "tags", "usage",
+    )
+
+    def __init__(
+        self,
+        store: RegionStore,
+        key_id: str,
+        spec: KeySpec,
+        usage: str,
+        created: datetime,
+        *,
+        origin: str = "AWS_KMS",
+        description: str = "",
+        multi_region: bool = False,
+        manager: str = "CUSTOMER",
+        policy: str | None = None,
+        tags: dict[str, str] | None = None,
+    ) -> None:
+        self.store = store
+        self.key_id = key_id
+        self.spec = spec
+        self.usage = usage
+        self.created = created
+        self.origin = origin
+        self.description = description
+        self.multi_region = multi_region
+        self.manager = manager
+        self.policy = policy  # None: the default key policy, rendered on demand
+        self.tags = tags  # None until tagged: most keys never are
+        self.state = PENDING_IMPORT if origin == "EXTERNAL" else ENABLED
+        self.deletion_date: datetime | None = None
+        self.pending_window: int | None = None
+        self.seq = 0
+        # Symmetric keys carry versioned material; asymmetric and HMAC keys a private key or
+        # secret generated on first use (``private``), so creating one costs nothing.
+        self.materials: list[Material] = (
+            [new_material(created, None)] if spec.symmetric and origin == "AWS_KMS" else []
+        )
+        self.private: Any = None
+        self.rotation_period: int | None = None  # days; None while automatic rotation is off
+        self.next_rotation: datetime | None = None
+        self.on_demand_rotations = 0
+        if manager == "AWS":
+            self.rotation_period = AWS_MANAGED_ROTATION_DAYS
+            self.next_rotation = created + timedelta(days=AWS_MANAGED_ROTATION_DAYS)
+
+    def __repr__(self) -> str:  # never shows key material
+        return f"<Key {self.key_id} {self.spec.name} {self.state}>"
+
+    # -- identity -------------------------------------------------------------------------
+
+    @property
+    def arn(self) -> str:
+        return self.store.key_arn(self.key_id)
+
+    @property
+    def enabled(self) -> bool:
+        return self.state == ENABLED
+
+    @property
+    def aws_managed(self) -> bool:
+        return self.manager == "AWS"
+
+    # -- material -------------------------------------------------------------------------
+
+    @property
+    def current(self) -> Material | None:
+        return self.materials[-1] if self.materials else None
+
+    def material(self, material_id: str) -> Material | None:
+        for m in reversed(self.materials):
+            if m.id == material_id:
+                return m
+        return None
+
+    def rotate(self, when: datetime, rotation_type: str) -> Material:
+        m = new_material(when, rotation_type)
+        self.materials.append(m)
+        return m
+
+    # -- time -----------------------------------------------------------------------------
+
+    def deletion_due(self, now: datetime) -> bool:
+        return self.deletion_date is not None and now >= self.deletion_date
+
+    def advance(self, now: datetime) -> None:
+        """Materialise every automatic rotation due by ``now``, each at its scheduled date.
+
+        Only an Enabled key rotates: while Disabled or PendingDeletion the schedule waits and
+        ``resume_rotation`` decides what happens when the key is enabled again.
+        """
+        nxt = self.next_rotation
+        if nxt is None or self.state != ENABLED or nxt > now or self.rotation_period is None:
+            return
+        period = timedelta(days=self.rotation_period)
+        while nxt <= now:
+            self.rotate(nxt, "AUTOMATIC")
+            nxt += period
+        self.next_rotation = nxt
+
+    @property
+    def rotation_enabled(self) -> bool:
+        """What GetKeyRotationStatus reports: false while pending deletion (the setting is kept)."""
+        return self.rotation_period is not None and self.state != PENDING_DELETION
+
+    def enable_rotation(self, now: datetime, period_days: int | None) -> None:
+        if self.rotation_period is None:
+            self.rotation_period = period_days or DEFAULT_ROTATION_DAYS
+            self.next_rotation = now + timedelta(days=self.rotation_period)
+        elif period_days is not None and period_days != self.rotation_period:
+            # A new period counts from the start of the current schedule (the enable date or
+            # the last automatic rotation); if that date is already past, the key rotates now.
+            assert self.next_rotation is not None
+            anchor = self.next_rotation - timedelta(days=self.rotation_period)
+            self.rotation_period = period_days
+            self.next_rotation = max(anchor + timedelta(days=period_days), now)
+            self.advance(now)
+
+    def disable_rotation(self) -> None:
+        self.rotation_period = None
+        self.next_rotation = None
+
+    def resume_rotation(self, now: datetime) -> None:
+        """The key becomes Enabled again at ``now`` after a spell in which it could not rotate.
+
+        AWS: if the material has not been rotated for a whole period, rotate immediately and
+        every period thereafter; otherwise resume the prior schedule.
+        """
+        if self.rotation_period is None or self.next_rotation is None:
+            return
+        if self.next_rotation > now:
+            return  # nothing was missed
+        period = timedelta(days=self.rotation_period)
+        current = self.current
+        if current is not None and now - current.created >= period:
+            self.rotate(now, "AUTOMATIC")
+            self.next_rotation = now + period
+        else:
+            nxt = self.next_rotation
+            while nxt <= now:
+                nxt += period
+            self.next_rotation = nxt

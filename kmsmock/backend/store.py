@@ -1,0 +1,140 @@
+"""All state of one activation: accounts x regions, each with its keys and aliases.
+
+Pure Python objects, no botocore. One re-entrant lock guards every request (``Backend.lock``);
+the operations layer takes it, so objects here assume they are called under it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from .key import PENDING_DELETION, Key
+
+DEFAULT_ACCOUNT = "123456789012"
+
+
+def partition_for(region: str) -> str:
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    if region.startswith("us-isob-"):
+        return "aws-iso-b"
+    if region.startswith("us-iso-"):
+        return "aws-iso"
+    if region.startswith("eu-isoe-"):
+        return "aws-iso-e"
+    if region.startswith("us-isof-"):
+        return "aws-iso-f"
+    return "aws"
+
+
+@dataclass(slots=True)
+class Alias:
+    name: str  # "alias/..."
+    target: str  # key id
+    created: datetime
+    updated: datetime
+
+
+class RegionStore:
+    """The keys and aliases of one account in one Region."""
+
+    def __init__(self, account: str, region: str) -> None:
+        self.account = account
+        self.region = region
+        self.partition = partition_for(region)
+        self.arn_prefix = f"arn:{self.partition}:kms:{region}:{account}:"
+        self.keys: dict[str, Key] = {}
+        self.aliases: dict[str, Alias] = {}
+        # Keys in creation order for ListKeys paging: a marker is a sequence number, found by
+        # bisection, so every page costs its own size. Deleted keys leave holes until compacted.
+        self._order: list[Key] = []
+        self._seqs: list[int] = []
+        self._next_seq = 1
+        self._holes = 0
+
+    def key_arn(self, key_id: str) -> str:
+        return f"{self.arn_prefix}key/{key_id}"
+
+    def alias_arn(self, alias_name: str) -> str:
+        return f"{self.arn_prefix}{alias_name}"
+
+    # -- keys -----------------------------------------------------------------------------
+
+    def new_key_id(self, multi_region: bool) -> str:
+        return f"mrk-{uuid.uuid4().hex}" if multi_region else str(uuid.uuid4())
+
+    def add(self, key: Key) -> Key:
+        key.seq = self._next_seq
+        self._next_seq += 1
+        self.keys[key.key_id] = key
+        self._order.append(key)
+        self._seqs.append(key.seq)
+        return key
+
+    def get(self, key_id: str, now: datetime) -> Key | None:
+        """The key as of ``now``: deleted if its deletion date passed, rotations caught up."""
+        key = self.keys.get(key_id)
+        if key is None:
+            return None
+        if key.state == PENDING_DELETION and key.deletion_due(now):
+            self.delete(key)
+            return None
+        key.advance(now)
+        return key
+
+    def delete(self, key: Key) -> None:
+        """The end of a deletion window: the key, its material and its aliases are gone."""
+        del self.keys[key.key_id]
+        for name in [a.name for a in self.aliases.values() if a.target == key.key_id]:
+            del self.aliases[name]
+        self._holes += 1
+        if self._holes > 64 and self._holes * 2 > len(self._order):
+            self._order = [k for k in self._order if k.key_id in self.keys]
+            self._seqs = [k.seq for k in self._order]
+            self._holes = 0
+
+    def page(self, after_seq: int, limit: int, now: datetime) -> tuple[list[Key], int | None]:
+        """Up to ``limit`` live keys created after ``after_seq``, and the marker for the rest."""
+        out: list[Key] = []
+        i = bisect.bisect_right(self._seqs, after_seq)
+        order = self._order
+        while i < len(order) and len(out) < limit:
+            if self._live(order[i], now):
+                out.append(order[i])
+            i += 1
+        while i < len(order) and not self._live(order[i], now):
+            i += 1  # skip holes so a marker is only returned when a key really follows
+        return out, (out[-1].seq if out and i < len(order) else None)
+
+    def _live(self, key: Key, now: datetime) -> bool:
+        return self.keys.get(key.key_id) is key and self.get(key.key_id, now) is not None
+
+    def sweep(self, now: datetime) -> None:
+        """Delete every key whose deletion date has passed (for listings that show them all)."""
+        for key in [k for k in self.keys.values() if k.state == PENDING_DELETION]:
+            if key.deletion_due(now):
+                self.delete(key)
+
+
+class Backend:
+    """Everything one activation knows. Create one per outermost ``mock_kms`` activation."""
+
+    def __init__(self, account_id: str = DEFAULT_ACCOUNT) -> None:
+        self.default_account = account_id
+        self.lock = threading.RLock()
+        self._stores: dict[tuple[str, str], RegionStore] = {}
+
+    def store(self, account: str, region: str) -> RegionStore:
+        found = self._stores.get((account, region))
+        if found is None:
+            found = self._stores[(account, region)] = RegionStore(account, region)
+        return found
+
+    def stores(self) -> list[RegionStore]:
+        return list(self._stores.values())

@@ -1,0 +1,210 @@
+"""``mock_kms`` / ``KmsMock``: activation, nesting, credentials, and the state it owns.
+
+Activations are counted across the process: the first start creates a fresh backend and installs
+interception, nested starts share that backend, the last stop removes every trace (the patch and
+any environment variable kmsmock set). That count is the one piece of module-level state.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+import threading
+import unittest
+from collections.abc import Callable
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar, overload
+
+from .backend.store import DEFAULT_ACCOUNT, Backend
+
+if TYPE_CHECKING:
+    from .interceptor import Interceptor
+
+F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T", bound=type)
+
+# Supplied while active when the environment has no credentials of its own, so botocore's
+# credential chain stops at the environment and never reaches the network (instance metadata).
+FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "AKIAKMSMOCKTESTING00",
+    "AWS_SECRET_ACCESS_KEY": "kmsmock-fake-secret-access-key-for-tests",
+}
+
+
+class _Activations:
+    """The process-wide activation stack (one per process, guarded by its lock)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.depth = 0
+        self.interceptor: Interceptor | None = None
+        self.saved_env: dict[str, str | None] = {}
+
+    def push(self, account_id: str) -> Backend:
+        with self.lock:
+            if self.depth == 0:
+                # Imported on first use: it pulls in botocore's client machinery, which
+                # ``import kmsmock`` (done by every pytest run, via the plugin) should not pay for.
+                from .interceptor import Interceptor
+
+                self.interceptor = Interceptor(Backend(account_id))
+                self.interceptor.install()
+                self._supply_credentials()
+            self.depth += 1
+            assert self.interceptor is not None
+            return self.interceptor.backend
+
+    def pop(self) -> None:
+        with self.lock:
+            if self.depth == 0:
+                raise RuntimeError("kmsmock: stop() called without a matching start()")
+            self.depth -= 1
+            if self.depth == 0:
+                assert self.interceptor is not None
+                self.interceptor.uninstall()
+                self.interceptor = None
+                self._restore_env()
+
+    def _supply_credentials(self) -> None:
+        self.saved_env = {}
+        if os.environ.get("AWS_ACCESS_KEY_ID") and os.environ.get("AWS_SECRET_ACCESS_KEY"):
+            return
+        for name, value in FAKE_CREDENTIALS.items():
+            self.saved_env[name] = os.environ.get(name)
+            os.environ[name] = value
+
+    def _restore_env(self) -> None:
+        for name, value in self.saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        self.saved_env = {}
+
+
+_activations = _Activations()
+
+
+class KmsMock:
+    """One handle on kmsmock: a context manager, a decorator, or ``start()``/``stop()``.
+
+    Handles nest: the outermost activation starts from empty state and every handle active at
+    the same time sees the same keys.
+    """
+
+    def __init__(self, *, account_id: str = DEFAULT_ACCOUNT) -> None:
+        if not (len(account_id) == 12 and account_id.isdigit()):
+            raise ValueError(f"account_id must be 12 digits, got {account_id!r}")
+        self.account_id = account_id
+        self._backend: Backend | None = None
+        self._starts = 0
+
+    def __repr__(self) -> str:
+        state = "active" if self._starts else "inactive"
+        return f"<KmsMock account={self.account_id} {state}>"
+
+    # -- activation ----------------------------------------------------------------------
+
+    def start(self) -> KmsMock:
+        self._backend = _activations.push(self.account_id)
+        self._starts += 1
+        return self
+
+    def stop(self) -> None:
+        if self._starts == 0:
+            raise RuntimeError("kmsmock: stop() called without a matching start()")
+        _activations.pop()
+        self._starts -= 1
+        if self._starts == 0:
+            self._backend = None
+
+    def __enter__(self) -> KmsMock:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+    @property
+    def active(self) -> bool:
+        return self._starts > 0
+
+    @property
+    def backend(self) -> Backend:
+        """The state this activation serves (shared with every nested activation)."""
+        if self._backend is None:
+            raise RuntimeError("kmsmock: the mock is not active")
+        return self._backend
+
+    # -- decoration ----------------------------------------------------------------------
+
+    @overload
+    def __call__(self, target: T) -> T: ...
+    @overload
+    def __call__(self, target: F) -> F: ...
+
+    def __call__(self, target: Any) -> Any:
+        if isinstance(target, type):
+            return _decorate_class(target, self.account_id)
+        return _decorate_function(target, self.account_id)
+
+
+def _decorate_function(fn: F, account_id: str) -> F:
+    if inspect.iscoroutinefunction(fn):
+
+        @functools.wraps(fn)
+        async def run_async(*args: Any, **kwargs: Any) -> Any:
+            with KmsMock(account_id=account_id):
+                return await fn(*args, **kwargs)
+
+        return run_async  # type: ignore[return-value]
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with KmsMock(account_id=account_id):
+            return fn(*args, **kwargs)
+
+    return run  # type: ignore[return-value]
+
+
+def _decorate_class(cls: T, account_id: str) -> T:
+    """Each test starts from empty state. For a ``unittest.TestCase`` the mock spans setUp,
+    the test, tearDown and cleanups; for a plain class, each ``test*`` method."""
+    if issubclass(cls, unittest.TestCase):
+        original_setup = cls.setUp
+
+        @functools.wraps(original_setup)
+        def setUp(self: unittest.TestCase) -> None:
+            mock = KmsMock(account_id=account_id).start()
+            self.addCleanup(mock.stop)
+            original_setup(self)
+
+        cls.setUp = setUp  # type: ignore[method-assign]
+        return cls
+    for name, attr in list(vars(cls).items()):
+        if name.startswith("test") and callable(attr):
+            setattr(cls, name, _decorate_function(attr, account_id))
+    return cls
+
+
+@overload
+def mock_kms(target: T, /) -> T: ...
+@overload
+def mock_kms(target: F, /) -> F: ...
+@overload
+def mock_kms(*, account_id: str = DEFAULT_ACCOUNT) -> KmsMock: ...
+
+
+def mock_kms(target: Any = None, /, *, account_id: str = DEFAULT_ACCOUNT) -> Any:
+    """Serve every boto3/botocore KMS call in-process.
+
+    ``@mock_kms``, ``@mock_kms()``, ``with mock_kms() as m:``, ``m = mock_kms(); m.start()``.
+    """
+    handle = KmsMock(account_id=account_id)
+    return handle if target is None else handle(target)
+
+
+def is_active() -> bool:
+    """Whether any kmsmock activation is in force in this process."""
+    return _activations.depth > 0

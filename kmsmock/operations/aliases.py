@@ -1,0 +1,110 @@
+"""Aliases: CreateAlias, UpdateAlias, DeleteAlias, ListAliases."""
+
+from __future__ import annotations
+
+from .. import errors
+from ..backend.key import Key
+from ..backend.store import Alias
+from .common import find_key, page, require_not_pending_deletion
+from .registry import Context, Request, Response, operation
+
+MAX_ALIASES_PER_KEY = 50
+
+
+def _check_name(ctx: Context, name: str) -> None:
+    if not name.startswith("alias/"):
+        raise errors.ValidationException(
+            'Alias must start with the prefix "alias/". Please see '
+            "https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html"
+        )
+    if name.startswith("alias/aws/"):
+        raise errors.NotAuthorizedException("")
+    if ":" in name or name == "alias/":
+        raise errors.ValidationException(f"{name} contains invalid characters for an alias")
+
+
+def _target(ctx: Context, key_id: str) -> Key:
+    key = find_key(ctx, key_id)
+    if key.aws_managed:
+        raise errors.NotAuthorizedException("")
+    require_not_pending_deletion(key)
+    return key
+
+
+def _kind(key: Key) -> tuple[str, str]:
+    kind = "SYMMETRIC" if key.spec.symmetric else "HMAC" if key.spec.hmac else "ASYMMETRIC"
+    return kind, key.usage
+
+
+@operation("CreateAlias")
+def create_alias(ctx: Context, req: Request) -> Response:
+    name = req["AliasName"]
+    _check_name(ctx, name)
+    key = _target(ctx, req["TargetKeyId"])
+    store = ctx.store
+    if name in store.aliases:
+        raise errors.AlreadyExistsException(
+            f"An alias with the name {store.alias_arn(name)} already exists"
+        )
+    if sum(a.target == key.key_id for a in store.aliases.values()) >= MAX_ALIASES_PER_KEY:
+        raise errors.LimitExceededException(
+            f"Too many aliases for key {key.arn}: at most {MAX_ALIASES_PER_KEY} are allowed."
+        )
+    store.aliases[name] = Alias(name, key.key_id, ctx.now, ctx.now)
+    return {}
+
+
+@operation("UpdateAlias")
+def update_alias(ctx: Context, req: Request) -> Response:
+    name = req["AliasName"]
+    store = ctx.store
+    alias = store.aliases.get(name)
+    if alias is None or store.get(alias.target, ctx.now) is None:
+        raise errors.alias_not_found(store.alias_arn(name))
+    if name.startswith("alias/aws/"):
+        raise errors.NotAuthorizedException("")
+    key = _target(ctx, req["TargetKeyId"])
+    current = store.get(alias.target, ctx.now)
+    assert current is not None
+    if _kind(current) != _kind(key):
+        raise errors.ValidationException(
+            f"{current.arn} key usage or key type is different from {key.arn}."
+        )
+    alias.target = key.key_id
+    alias.updated = ctx.now
+    return {}
+
+
+@operation("DeleteAlias")
+def delete_alias(ctx: Context, req: Request) -> Response:
+    name = req["AliasName"]
+    store = ctx.store
+    alias = store.aliases.get(name)
+    if alias is None or store.get(alias.target, ctx.now) is None:
+        raise errors.alias_not_found(store.alias_arn(name))
+    if name.startswith("alias/aws/"):
+        raise errors.NotAuthorizedException("")
+    del store.aliases[name]
+    return {}
+
+
+@operation("ListAliases")
+def list_aliases(ctx: Context, req: Request) -> Response:
+    store = ctx.store
+    store.sweep(ctx.now)
+    target = None
+    if "KeyId" in req:
+        target = find_key(ctx, req["KeyId"]).key_id
+    entries = [
+        {
+            "AliasName": a.name,
+            "AliasArn": store.alias_arn(a.name),
+            "TargetKeyId": a.target,
+            "CreationDate": a.created,
+            "LastUpdatedDate": a.updated,
+        }
+        for a in sorted(store.aliases.values(), key=lambda a: a.name)
+        if target is None or a.target == target
+    ]
+    chunk, paging = page(entries, req, default_limit=50, max_limit=100)
+    return {"Aliases": chunk, **paging}

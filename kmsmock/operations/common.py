@@ -1,0 +1,200 @@
+"""What many operations share: finding a key from any of its identifiers, the key-state rules,
+list paging markers and the KeyMetadata structure."""
+
+from __future__ import annotations
+
+import base64
+import re
+from typing import Any
+
+from .. import errors
+from ..backend.key import DISABLED, ENABLED, PENDING_DELETION, PENDING_IMPORT, Key
+from ..backend.specs import ALGORITHM_FIELD, SPECS
+from ..backend.store import Alias, RegionStore
+from .registry import Context
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_MRK = re.compile(r"mrk-[0-9a-f]{32}")
+_ARN = re.compile(r"arn:([a-z-]+):kms:([a-z0-9-]*):([0-9]*):(key|alias)/(.+)")
+
+# Services whose predefined ``alias/aws/<service>`` alias creates an AWS managed key on first use.
+AWS_MANAGED_SERVICES = frozenset({
+    "acm", "acm-pca", "appflow", "backup", "cloud9", "codeartifact", "codecommit",
+    "codeguru-reviewer", "connect", "dms", "dynamodb", "ebs", "ecr", "efs",
+    "elasticfilesystem", "es", "fsx", "glue", "kafka", "kinesis", "kinesisvideo", "lambda",
+    "lightsail", "mq", "rds", "redshift", "s3", "secretsmanager", "ses", "sns", "sqs", "ssm",
+    "timestream", "workspaces", "xray",
+})
+
+
+def is_key_id(value: str) -> bool:
+    return _UUID.fullmatch(value) is not None or _MRK.fullmatch(value) is not None
+
+
+def find_key(ctx: Context, ident: str, *, aliases: bool = False) -> Key:
+    """The key ``ident`` names, as of now, with AWS's errors for every way it can be wrong.
+
+    ``aliases``: whether the parameter accepts alias names and alias ARNs (kms-facts §6.1).
+    """
+    store = ctx.store
+    if ident.startswith("arn:"):
+        match = _ARN.fullmatch(ident)
+        if match is None:
+            raise errors.NotFoundException(f"Invalid arn {ident}")
+        _partition, region, account, kind, rest = match.groups()
+        if region != ctx.region:
+            raise errors.NotFoundException(f"Invalid arn {region}")
+        store = ctx.backend.store(account, region)
+        if kind == "alias":
+            if not aliases:
+                raise errors.InvalidArnException("Key Aliases are not supported for this operation.")
+            return _by_alias(ctx, store, f"alias/{rest}")
+        if not is_key_id(rest):
+            raise errors.invalid_key_id(ident)
+        return _by_id(ctx, store, rest)
+    if ident.startswith("alias/"):
+        if not aliases:
+            raise errors.invalid_key_id(ident)
+        return _by_alias(ctx, store, ident)
+    if not is_key_id(ident):
+        raise errors.invalid_key_id(ident)
+    return _by_id(ctx, store, ident)
+
+
+def _by_id(ctx: Context, store: RegionStore, key_id: str) -> Key:
+    key = store.get(key_id, ctx.now)
+    if key is None:
+        raise errors.key_not_found(store.key_arn(key_id))
+    return key
+
+
+def _by_alias(ctx: Context, store: RegionStore, name: str) -> Key:
+    alias = store.aliases.get(name)
+    if alias is not None:
+        key = store.get(alias.target, ctx.now)
+        if key is not None:
+            return key
+    elif name.startswith("alias/aws/") and name[len("alias/aws/"):] in AWS_MANAGED_SERVICES:
+        return create_aws_managed_key(ctx, store, name)
+    raise errors.alias_not_found(store.alias_arn(name))
+
+
+def create_aws_managed_key(ctx: Context, store: RegionStore, alias_name: str) -> Key:
+    """AWS creates a service's managed key the first time its predefined alias is used."""
+    service = alias_name.rsplit("/", 1)[1]
+    key = store.add(Key(
+        store, store.new_key_id(False), SPECS["SYMMETRIC_DEFAULT"], "ENCRYPT_DECRYPT", ctx.now,
+        manager="AWS",
+        description=f"Default key that protects my {service} data when no other key is defined",
+    ))
+    store.aliases[alias_name] = Alias(alias_name, key.key_id, ctx.now, ctx.now)
+    return key
+
+
+# -- key states (kms-facts §2.1; footnote numbers in brackets) ---------------------------------
+
+
+def is_disabled(key: Key) -> errors.DisabledException:
+    return errors.DisabledException(f"{key.arn} is disabled.")  # [1]
+
+
+def is_pending_deletion(key: Key) -> errors.KMSInvalidStateException:
+    return errors.KMSInvalidStateException(f"{key.arn} is pending deletion.")  # [3]
+
+
+def is_pending_import(key: Key) -> errors.KMSInvalidStateException:
+    return errors.KMSInvalidStateException(f"{key.arn} is pending import.")  # [5]
+
+
+def require_usable(key: Key) -> None:
+    """Cryptographic use (Encrypt, Sign, GenerateDataKey, ...): only an Enabled key."""
+    if key.state == ENABLED:
+        return
+    if key.state == DISABLED:
+        raise is_disabled(key)
+    if key.state == PENDING_DELETION:
+        raise is_pending_deletion(key)
+    if key.state == PENDING_IMPORT:
+        raise is_pending_import(key)
+    raise errors.KMSInvalidStateException(f"{key.arn} is {key.state.lower()}.")
+
+
+def require_not_pending_deletion(key: Key) -> None:
+    """Management operations that a key pending deletion refuses (CreateAlias, TagResource...)."""
+    if key.state == PENDING_DELETION:
+        raise is_pending_deletion(key)
+
+
+def require_customer_managed(key: Key, operation: str) -> None:
+    """AWS managed keys belong to the service that created them; callers may only read them."""
+    if key.aws_managed:
+        raise errors.UnsupportedOperationException(
+            f"{key.arn} is an AWS managed key which is not valid for {operation}."
+        )
+
+
+# -- paging ---------------------------------------------------------------------------------
+
+_MARKER_PREFIX = "kmsmock:"
+
+
+def encode_marker(position: int) -> str:
+    return base64.urlsafe_b64encode(f"{_MARKER_PREFIX}{position}".encode()).decode()
+
+
+def decode_marker(marker: str | None) -> int:
+    if marker is None:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(marker.encode()).decode()
+        if text.startswith(_MARKER_PREFIX):
+            return int(text[len(_MARKER_PREFIX):])
+    except ValueError:
+        pass
+    raise errors.InvalidMarkerException("Invalid marker")
+
+
+def page(items: list[Any], request: dict[str, Any], default_limit: int,
+         max_limit: int) -> tuple[list[Any], dict[str, Any]]:
+    """Slice a fully-built listing by Marker/Limit; returns the page and the paging fields."""
+    start = decode_marker(request.get("Marker"))
+    limit = min(request.get("Limit", default_limit), max_limit)
+    chunk = items[start:start + limit]
+    end = start + len(chunk)
+    if end < len(items):
+        return chunk, {"NextMarker": encode_marker(end), "Truncated": True}
+    return chunk, {"Truncated": False}
+
+
+# -- KeyMetadata ------------------------------------------------------------------------------
+
+
+def key_metadata(key: Key) -> dict[str, Any]:
+    md: dict[str, Any] = {
+        "AWSAccountId": key.store.account,
+        "KeyId": key.key_id,
+        "Arn": key.arn,
+        "CreationDate": key.created,
+        "Enabled": key.state == ENABLED,
+        "Description": key.description,
+        "KeyUsage": key.usage,
+        "KeyState": key.state,
+        "Origin": key.origin,
+        "KeyManager": key.manager,
+        "CustomerMasterKeySpec": key.spec.name,
+        "KeySpec": key.spec.name,
+        "MultiRegion": key.multi_region,
+    }
+    if key.deletion_date is not None:
+        md["DeletionDate"] = key.deletion_date
+    md[ALGORITHM_FIELD[key.usage]] = list(key.spec.usages[key.usage])
+    if key.multi_region:
+        md["MultiRegionConfiguration"] = {
+            "MultiRegionKeyType": "PRIMARY",
+            "PrimaryKey": {"Arn": key.arn, "Region": key.store.region},
+            "ReplicaKeys": [],
+        }
+    current = key.current
+    if key.spec.symmetric and current is not None:
+        md["CurrentKeyMaterialId"] = current.id
+    return md

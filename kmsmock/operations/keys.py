@@ -1,0 +1,162 @@
+"""Key lifecycle: CreateKey, DescribeKey, ListKeys, UpdateKeyDescription, EnableKey, DisableKey,
+ScheduleKeyDeletion, CancelKeyDeletion."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from .. import errors
+from ..backend.key import DISABLED, ENABLED, PENDING_DELETION, PENDING_IMPORT, Key
+from ..backend.specs import SPECS
+from .common import (
+    decode_marker,
+    encode_marker,
+    find_key,
+    is_pending_deletion,
+    is_pending_import,
+    key_metadata,
+    require_customer_managed,
+    require_not_pending_deletion,
+)
+from .policies import check_policy
+from .registry import Context, Request, Response, operation
+from .tags import check_new_tags
+
+
+@operation("CreateKey")
+def create_key(ctx: Context, req: Request) -> Response:
+    spec_name = req.get("KeySpec")
+    legacy = req.get("CustomerMasterKeySpec")
+    if spec_name and legacy:
+        raise errors.ValidationException(
+            "You cannot specify KeySpec and CustomerMasterKeySpec in the same request. "
+            "CustomerMasterKeySpec is deprecated."
+        )
+    spec = SPECS[spec_name or legacy or "SYMMETRIC_DEFAULT"]
+    usage = req.get("KeyUsage")
+    if usage is None:
+        if not spec.symmetric:
+            raise errors.ValidationException(
+                "You must specify a KeyUsage value for all KMS keys except for symmetric "
+                "encryption keys."
+            )
+        usage = "ENCRYPT_DECRYPT"
+    if spec.china_only and ctx.store.partition != "aws-cn":
+        raise errors.ValidationException(
+            f"KeySpec {spec.name} is not supported in this region."
+        )
+    if usage not in spec.usages:
+        raise errors.ValidationException(f"KeyUsage {usage} is not compatible with KeySpec {spec.name}")
+    origin = req.get("Origin", "AWS_KMS")
+    if origin in ("AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"):
+        if "CustomKeyStoreId" not in req:
+            raise errors.ValidationException(
+                f"CustomKeyStoreId must be specified when Origin is {origin}."
+            )
+        raise errors.CustomKeyStoreNotFoundException(
+            f"Custom key store {req['CustomKeyStoreId']} does not exist."
+        )
+    if "CustomKeyStoreId" in req:
+        raise errors.CustomKeyStoreNotFoundException(
+            f"Custom key store {req['CustomKeyStoreId']} does not exist."
+        )
+    policy = req.get("Policy")
+    if policy is not None:
+        check_policy(policy)
+    tags = check_new_tags(req.get("Tags", []), existing=None)
+    store = ctx.store
+    multi_region = bool(req.get("MultiRegion", False))
+    key = store.add(Key(
+        store, store.new_key_id(multi_region), spec, usage, ctx.now,
+        origin=origin,
+        description=req.get("Description", ""),
+        multi_region=multi_region,
+        policy=policy,
+        tags=tags or None,
+    ))
+    return {"KeyMetadata": key_metadata(key)}
+
+
+@operation("DescribeKey")
+def describe_key(ctx: Context, req: Request) -> Response:
+    return {"KeyMetadata": key_metadata(find_key(ctx, req["KeyId"], aliases=True))}
+
+
+@operation("ListKeys")
+def list_keys(ctx: Context, req: Request) -> Response:
+    after = decode_marker(req.get("Marker"))
+    keys, last = ctx.store.page(after, req.get("Limit", 100), ctx.now)
+    out: Response = {"Keys": [{"KeyId": k.key_id, "KeyArn": k.arn} for k in keys]}
+    if last is None:
+        out["Truncated"] = False
+    else:
+        out["NextMarker"] = encode_marker(last)
+        out["Truncated"] = True
+    return out
+
+
+@operation("UpdateKeyDescription")
+def update_key_description(ctx: Context, req: Request) -> Response:
+    key = find_key(ctx, req["KeyId"])
+    require_customer_managed(key, "UpdateKeyDescription")
+    require_not_pending_deletion(key)
+    key.description = req["Description"]
+    return {}
+
+
+@operation("EnableKey")
+def enable_key(ctx: Context, req: Request) -> Response:
+    key = find_key(ctx, req["KeyId"])
+    require_customer_managed(key, "EnableKey")
+    _require_settable(key)
+    if key.state == DISABLED:
+        key.state = ENABLED
+        key.resume_rotation(ctx.now)
+    return {}
+
+
+@operation("DisableKey")
+def disable_key(ctx: Context, req: Request) -> Response:
+    key = find_key(ctx, req["KeyId"])
+    require_customer_managed(key, "DisableKey")
+    _require_settable(key)
+    key.state = DISABLED
+    return {}
+
+
+def _require_settable(key: Key) -> None:
+    if key.state == PENDING_DELETION:
+        raise is_pending_deletion(key)
+    if key.state == PENDING_IMPORT:
+        raise is_pending_import(key)
+
+
+@operation("ScheduleKeyDeletion")
+def schedule_key_deletion(ctx: Context, req: Request) -> Response:
+    key = find_key(ctx, req["KeyId"])
+    require_customer_managed(key, "ScheduleKeyDeletion")
+    days = req.get("PendingWindowInDays", 30)
+    if not 7 <= days <= 30:
+        raise errors.ValidationException("PendingWindowInDays must be between 7 and 30")
+    require_not_pending_deletion(key)
+    key.state = PENDING_DELETION
+    key.pending_window = days
+    key.deletion_date = ctx.now + timedelta(days=days)
+    return {
+        "KeyId": key.arn,
+        "DeletionDate": key.deletion_date,
+        "KeyState": PENDING_DELETION,
+        "PendingWindowInDays": days,
+    }
+
+
+@operation("CancelKeyDeletion")
+def cancel_key_deletion(ctx: Context, req: Request) -> Response:
+    key = find_key(ctx, req["KeyId"])
+    if key.state != PENDING_DELETION:
+        raise errors.KMSInvalidStateException(f"{key.arn} is not pending deletion.")
+    # A cancelled key comes back Disabled (PendingImport if it never had material).
+    key.state = DISABLED if key.materials or key.origin != "EXTERNAL" else PENDING_IMPORT
+    key.deletion_date = None
+    key.pending_window = None
+    return {"KeyId": key.arn}

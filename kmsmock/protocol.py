@@ -1,0 +1,90 @@
+"""AWS JSON 1.1, the one place where bytes become dicts and dicts become bytes.
+
+``handle`` takes what a KMS client sends (``X-Amz-Target`` and a JSON body) and returns what the
+service would answer (status, headers, body). Every front door — the botocore interceptor today,
+raw HTTP later — goes through it, so the operations never see the wire format.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import uuid
+from datetime import datetime
+from typing import Any
+
+from . import clock, errors
+from .backend.store import Backend
+from .operations import OPERATIONS, Context
+from .validation import decode_request
+
+log = logging.getLogger("kmsmock")
+
+TARGET_PREFIX = "TrentService."
+CONTENT_TYPE = "application/x-amz-json-1.1"
+
+Answer = tuple[int, dict[str, str], bytes]
+
+
+def _wire(value: Any) -> Any:
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, datetime):
+        return round(value.timestamp(), 3)
+    raise TypeError(f"cannot serialise {type(value).__name__}")  # pragma: no cover - a bug
+
+
+def _answer(status: int, payload: dict[str, Any]) -> Answer:
+    body = json.dumps(payload, default=_wire, separators=(",", ":")).encode()
+    headers = {
+        "x-amzn-RequestId": str(uuid.uuid4()),
+        "Content-Type": CONTENT_TYPE,
+        "Content-Length": str(len(body)),
+    }
+    return status, headers, body
+
+
+def error_answer(error: errors.KMSError) -> Answer:
+    payload = {"__type": error.code}
+    if error.message:  # AWS omits the member when it has nothing to say
+        payload["message"] = error.message
+    return _answer(error.status, payload)
+
+
+def handle(
+    backend: Backend,
+    service_model: Any,
+    target: str,
+    body: bytes,
+    *,
+    region: str,
+    account: str | None = None,
+) -> Answer:
+    """Answer one KMS request as AWS would. Never raises: every failure is an AWS error."""
+    try:
+        name = target[len(TARGET_PREFIX):] if target.startswith(TARGET_PREFIX) else ""
+        if name not in service_model.operation_names:
+            raise errors.UnknownOperationException(f"Unrecognized operation {target!r}")
+        try:
+            wire = json.loads(body or b"{}")
+        except ValueError:
+            raise errors.SerializationException("Start of structure or map found where not expected.") from None
+        request = decode_request(service_model.operation_model(name), wire)
+        handler = OPERATIONS.get(name)
+        if handler is None:
+            raise errors.NotImplementedByKmsmock(
+                f"kmsmock does not implement the KMS operation {name} yet."
+            )
+        with backend.lock:
+            ctx = Context(backend, backend.store(account or backend.default_account, region),
+                          clock.now(), name)
+            return _answer(200, handler(ctx, request))
+    except errors.KMSError as error:
+        return error_answer(error)
+    except Exception as exc:  # a kmsmock bug: say so in an AWS-shaped error, never a traceback
+        log.exception("kmsmock failed to serve %s", target)
+        return error_answer(errors.KMSInternalException(
+            f"kmsmock internal error ({type(exc).__name__}: {exc}); please report it."
+        ))
+
