@@ -133,12 +133,6 @@ class MalformedPolicyDocumentException(KMSError):
     code = "MalformedPolicyDocumentException"
 
 
-class NotAuthorizedException(KMSError):
-    """Not modeled by KMS; what AWS answers to changes of reserved ``alias/aws/`` aliases."""
-
-    code = "NotAuthorizedException"
-
-
 class NotFoundException(KMSError):
     code = "NotFoundException"
 

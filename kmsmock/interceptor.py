@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from botocore.awsrequest import AWSResponse
+from botocore.awsrequest import AWSResponse, HeadersDict
 from botocore.client import BaseClient
 from botocore.parsers import create_parser
 
@@ -58,8 +58,9 @@ class Interceptor:
         original = BaseClient.__dict__[_ATTR]
         serve = self.serve
 
-        def _make_request(client: Any, operation_model: Any, request_dict: Any,
-                          request_context: Any) -> Any:
+        def _make_request(
+            client: Any, operation_model: Any, request_dict: Any, request_context: Any
+        ) -> Any:
             if client.meta.service_model.service_name == "kms":
                 return serve(client, operation_model, request_dict, request_context)
             return original(client, operation_model, request_dict, request_context)
@@ -74,8 +75,13 @@ class Interceptor:
         setattr(BaseClient, _ATTR, self._original)
         self._original = None
 
-    def serve(self, client: Any, operation_model: Any, request_dict: dict[str, Any],
-              request_context: dict[str, Any]) -> tuple[AWSResponse, dict[str, Any]]:
+    def serve(
+        self,
+        client: Any,
+        operation_model: Any,
+        request_dict: dict[str, Any],
+        request_context: dict[str, Any],
+    ) -> tuple[AWSResponse, dict[str, Any]]:
         status, headers, body = protocol.handle(
             self.backend,
             operation_model.service_model,
@@ -83,7 +89,8 @@ class Interceptor:
             request_dict["body"],
             region=client.meta.region_name,
         )
-        http = AWSResponse(request_dict["url"], status, headers, _Body(body))
+        # botocore wraps any mapping in HeadersDict; its stubs ask for HTTPHeaders.
+        http = AWSResponse(request_dict["url"], status, HeadersDict(headers), _Body(body))  # type: ignore[arg-type]
         response = {
             "headers": http.headers,
             "status_code": status,

@@ -63,13 +63,15 @@ def handle(
 ) -> Answer:
     """Answer one KMS request as AWS would. Never raises: every failure is an AWS error."""
     try:
-        name = target[len(TARGET_PREFIX):] if target.startswith(TARGET_PREFIX) else ""
+        name = target[len(TARGET_PREFIX) :] if target.startswith(TARGET_PREFIX) else ""
         if name not in service_model.operation_names:
             raise errors.UnknownOperationException(f"Unrecognized operation {target!r}")
         try:
             wire = json.loads(body or b"{}")
         except ValueError:
-            raise errors.SerializationException("Start of structure or map found where not expected.") from None
+            raise errors.SerializationException(
+                "Start of structure or map found where not expected."
+            ) from None
         request = decode_request(service_model.operation_model(name), wire)
         handler = OPERATIONS.get(name)
         if handler is None:
@@ -77,14 +79,19 @@ def handle(
                 f"kmsmock does not implement the KMS operation {name} yet."
             )
         with backend.lock:
-            ctx = Context(backend, backend.store(account or backend.default_account, region),
-                          clock.now(), name)
+            ctx = Context(
+                backend,
+                backend.store(account or backend.default_account, region),
+                clock.now(),
+                name,
+            )
             return _answer(200, handler(ctx, request))
     except errors.KMSError as error:
         return error_answer(error)
     except Exception as exc:  # a kmsmock bug: say so in an AWS-shaped error, never a traceback
         log.exception("kmsmock failed to serve %s", target)
-        return error_answer(errors.KMSInternalException(
-            f"kmsmock internal error ({type(exc).__name__}: {exc}); please report it."
-        ))
-
+        return error_answer(
+            errors.KMSInternalException(
+                f"kmsmock internal error ({type(exc).__name__}: {exc}); please report it."
+            )
+        )

@@ -22,8 +22,18 @@ from . import errors
 # from AWS (kms-facts.md §0), use it; values added to the model since then follow in model order.
 _RECORDED_ENUM_ORDER: dict[str, list[str]] = {
     "KeySpec": [
-        "RSA_2048", "ECC_NIST_P384", "ECC_NIST_P256", "ECC_NIST_P521", "HMAC_384", "RSA_3072",
-        "ECC_SECG_P256K1", "RSA_4096", "SYMMETRIC_DEFAULT", "HMAC_256", "HMAC_224", "HMAC_512",
+        "RSA_2048",
+        "ECC_NIST_P384",
+        "ECC_NIST_P256",
+        "ECC_NIST_P521",
+        "HMAC_384",
+        "RSA_3072",
+        "ECC_SECG_P256K1",
+        "RSA_4096",
+        "SYMMETRIC_DEFAULT",
+        "HMAC_256",
+        "HMAC_224",
+        "HMAC_512",
     ],
     "KeyUsageType": ["ENCRYPT_DECRYPT", "SIGN_VERIFY", "GENERATE_VERIFY_MAC"],
     "MacAlgorithmSpec": ["HMAC_SHA_384", "HMAC_SHA_256", "HMAC_SHA_224", "HMAC_SHA_512"],
@@ -31,6 +41,10 @@ _RECORDED_ENUM_ORDER: dict[str, list[str]] = {
 }
 
 Errors = list[str]
+_GE_LEN = "Member must have length greater than or equal to {}"
+_LE_LEN = "Member must have length less than or equal to {}"
+_GE_VAL = "Member must have value greater than or equal to {}"
+_LE_VAL = "Member must have value less than or equal to {}"
 # A checker decodes one wire value, appending violations; it returns the decoded value.
 Checker = Callable[[Any, str, Errors], Any]
 
@@ -58,15 +72,18 @@ def _enum_order(shape: Any) -> list[str]:
     return [v for v in recorded if v in model] + [v for v in model if v not in recorded]
 
 
-def _length_rules(meta: dict[str, Any]) -> list[tuple[Callable[[int], bool], str]]:
-    rules: list[tuple[Callable[[int], bool], str]] = []
+def _length_rules(meta: dict[str, Any]) -> list[tuple[int, bool, str]]:
+    """(bound, is_minimum, rule text) for a shape's length constraints."""
+    rules = []
     if "min" in meta:
-        lo = meta["min"]
-        rules.append((lambda n, lo=lo: n >= lo, f"Member must have length greater than or equal to {lo}"))
+        rules.append((meta["min"], True, _GE_LEN.format(meta["min"])))
     if "max" in meta:
-        hi = meta["max"]
-        rules.append((lambda n, hi=hi: n <= hi, f"Member must have length less than or equal to {hi}"))
+        rules.append((meta["max"], False, _LE_LEN.format(meta["max"])))
     return rules
+
+
+def _length_ok(n: int, bound: int, is_min: bool) -> bool:
+    return n >= bound if is_min else n <= bound
 
 
 def _wrong_type(path: str, expected: str) -> errors.SerializationException:
@@ -84,8 +101,8 @@ def _compile_string(shape: Any, sensitive: bool) -> Checker:
     def check(value: Any, path: str, errs: Errors) -> Any:
         if not isinstance(value, str):
             raise _wrong_type(path, "a string")
-        for ok, rule in rules:
-            if not ok(len(value)):
+        for bound, is_min, rule in rules:
+            if not _length_ok(len(value), bound, is_min):
                 errs.append(_violation(value, path, rule, sensitive))
         if enum is not None and value not in enum:
             errs.append(_violation(value, path, enum_rule, sensitive))
@@ -106,8 +123,8 @@ def _compile_blob(shape: Any) -> Checker:
             data = base64.b64decode(value, validate=True)
         except (binascii.Error, ValueError):
             raise errors.SerializationException(f"Invalid base64 value for '{path}'") from None
-        for ok, rule in rules:
-            if not ok(len(data)):
+        for bound, is_min, rule in rules:
+            if not _length_ok(len(data), bound, is_min):
                 errs.append(_violation(data, path, rule, True))
         return data
 
@@ -122,9 +139,9 @@ def _compile_integer(shape: Any) -> Checker:
         if isinstance(value, bool) or not isinstance(value, int):
             raise _wrong_type(path, "an integer")
         if lo is not None and value < lo:
-            errs.append(_violation(value, path, f"Member must have value greater than or equal to {lo}", False))
+            errs.append(_violation(value, path, _GE_VAL.format(lo), False))
         if hi is not None and value > hi:
-            errs.append(_violation(value, path, f"Member must have value less than or equal to {hi}", False))
+            errs.append(_violation(value, path, _LE_VAL.format(hi), False))
         return value
 
     return check
@@ -152,8 +169,8 @@ def _compile_list(shape: Any) -> Checker:
     def check(value: Any, path: str, errs: Errors) -> Any:
         if not isinstance(value, list):
             raise _wrong_type(path, "a list")
-        for ok, rule in rules:
-            if not ok(len(value)):
+        for bound, is_min, rule in rules:
+            if not _length_ok(len(value), bound, is_min):
                 errs.append(_violation(value, path, rule, False))
         return [member(item, f"{path}.{i}.member", errs) for i, item in enumerate(value, 1)]
 
@@ -172,9 +189,7 @@ def _compile_map(shape: Any) -> Checker:
 
 
 def _compile_structure(shape: Any) -> Checker:
-    members = [
-        (name, camel(name), compile_shape(member)) for name, member in shape.members.items()
-    ]
+    members = [(name, camel(name), compile_shape(member)) for name, member in shape.members.items()]
     required = [(name, camel(name)) for name in shape.required_members]
 
     def check(value: Any, path: str, errs: Errors) -> Any:
@@ -187,8 +202,10 @@ def _compile_structure(shape: Any) -> Checker:
                 out[name] = checker(value[name], prefix + wire, errs)
         for name, wire in required:
             if name not in out:
-                errs.append(f"Value null at '{prefix}{wire}' failed to satisfy constraint: "
-                            "Member must not be null")
+                errs.append(
+                    f"Value null at '{prefix}{wire}' failed to satisfy constraint: "
+                    "Member must not be null"
+                )
         return out
 
     return check

@@ -43,9 +43,26 @@ def new_material(created: datetime, rotation_type: str | None) -> Material:
 
 class Key:
     __slots__ = (
-        "created", "deletion_date", "description", "key_id", "manager", "materials",
-        "multi_region", "next_rotation", "on_demand_rotations", "origin", "pending_window",
-        "policy", "private", "rotation_period", "seq", "spec", "state", "store", "tags", "usage",
+        "created",
+        "deletion_date",
+        "description",
+        "key_id",
+        "manager",
+        "materials",
+        "multi_region",
+        "next_rotation",
+        "on_demand_rotations",
+        "origin",
+        "pending_window",
+        "policy",
+        "private",
+        "rotation_period",
+        "seq",
+        "spec",
+        "state",
+        "store",
+        "tags",
+        "usage",
     )
 
     def __init__(

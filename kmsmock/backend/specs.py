@@ -14,8 +14,12 @@ GENERATE_VERIFY_MAC = "GENERATE_VERIFY_MAC"
 KEY_AGREEMENT = "KEY_AGREEMENT"
 
 _RSA_SIGNING = [
-    "RSASSA_PKCS1_V1_5_SHA_256", "RSASSA_PKCS1_V1_5_SHA_384", "RSASSA_PKCS1_V1_5_SHA_512",
-    "RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512",
+    "RSASSA_PKCS1_V1_5_SHA_256",
+    "RSASSA_PKCS1_V1_5_SHA_384",
+    "RSASSA_PKCS1_V1_5_SHA_512",
+    "RSASSA_PSS_SHA_256",
+    "RSASSA_PSS_SHA_384",
+    "RSASSA_PSS_SHA_512",
 ]
 
 
@@ -40,35 +44,49 @@ class KeySpec:
 
 
 def _rsa(name: str) -> KeySpec:
-    return KeySpec(name, {
-        ENCRYPT_DECRYPT: ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"],
-        SIGN_VERIFY: _RSA_SIGNING,
-    })
+    return KeySpec(
+        name,
+        {
+            ENCRYPT_DECRYPT: ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"],
+            SIGN_VERIFY: _RSA_SIGNING,
+        },
+    )
 
 
 def _nist(name: str, signing: str) -> KeySpec:
     return KeySpec(name, {SIGN_VERIFY: [signing], KEY_AGREEMENT: ["ECDH"]})
 
 
-SPECS: dict[str, KeySpec] = {s.name: s for s in [
-    KeySpec("SYMMETRIC_DEFAULT", {ENCRYPT_DECRYPT: ["SYMMETRIC_DEFAULT"]}),
-    _rsa("RSA_2048"), _rsa("RSA_3072"), _rsa("RSA_4096"),
-    _nist("ECC_NIST_P256", "ECDSA_SHA_256"),
-    _nist("ECC_NIST_P384", "ECDSA_SHA_384"),
-    _nist("ECC_NIST_P521", "ECDSA_SHA_512"),
-    KeySpec("ECC_SECG_P256K1", {SIGN_VERIFY: ["ECDSA_SHA_256"]}),
-    KeySpec("ECC_NIST_EDWARDS25519", {SIGN_VERIFY: ["ED25519_SHA_512", "ED25519_PH_SHA_512"]}),
-    KeySpec("ML_DSA_44", {SIGN_VERIFY: ["ML_DSA_SHAKE_256"]}),
-    KeySpec("ML_DSA_65", {SIGN_VERIFY: ["ML_DSA_SHAKE_256"]}),
-    KeySpec("ML_DSA_87", {SIGN_VERIFY: ["ML_DSA_SHAKE_256"]}),
-    KeySpec("HMAC_224", {GENERATE_VERIFY_MAC: ["HMAC_SHA_224"]}),
-    KeySpec("HMAC_256", {GENERATE_VERIFY_MAC: ["HMAC_SHA_256"]}),
-    KeySpec("HMAC_384", {GENERATE_VERIFY_MAC: ["HMAC_SHA_384"]}),
-    KeySpec("HMAC_512", {GENERATE_VERIFY_MAC: ["HMAC_SHA_512"]}),
-    KeySpec("SM2", {
-        ENCRYPT_DECRYPT: ["SM2PKE"], SIGN_VERIFY: ["SM2DSA"], KEY_AGREEMENT: ["ECDH"],
-    }, china_only=True),
-]}
+SPECS: dict[str, KeySpec] = {
+    s.name: s
+    for s in [
+        KeySpec("SYMMETRIC_DEFAULT", {ENCRYPT_DECRYPT: ["SYMMETRIC_DEFAULT"]}),
+        _rsa("RSA_2048"),
+        _rsa("RSA_3072"),
+        _rsa("RSA_4096"),
+        _nist("ECC_NIST_P256", "ECDSA_SHA_256"),
+        _nist("ECC_NIST_P384", "ECDSA_SHA_384"),
+        _nist("ECC_NIST_P521", "ECDSA_SHA_512"),
+        KeySpec("ECC_SECG_P256K1", {SIGN_VERIFY: ["ECDSA_SHA_256"]}),
+        KeySpec("ECC_NIST_EDWARDS25519", {SIGN_VERIFY: ["ED25519_SHA_512", "ED25519_PH_SHA_512"]}),
+        KeySpec("ML_DSA_44", {SIGN_VERIFY: ["ML_DSA_SHAKE_256"]}),
+        KeySpec("ML_DSA_65", {SIGN_VERIFY: ["ML_DSA_SHAKE_256"]}),
+        KeySpec("ML_DSA_87", {SIGN_VERIFY: ["ML_DSA_SHAKE_256"]}),
+        KeySpec("HMAC_224", {GENERATE_VERIFY_MAC: ["HMAC_SHA_224"]}),
+        KeySpec("HMAC_256", {GENERATE_VERIFY_MAC: ["HMAC_SHA_256"]}),
+        KeySpec("HMAC_384", {GENERATE_VERIFY_MAC: ["HMAC_SHA_384"]}),
+        KeySpec("HMAC_512", {GENERATE_VERIFY_MAC: ["HMAC_SHA_512"]}),
+        KeySpec(
+            "SM2",
+            {
+                ENCRYPT_DECRYPT: ["SM2PKE"],
+                SIGN_VERIFY: ["SM2DSA"],
+                KEY_AGREEMENT: ["ECDH"],
+            },
+            china_only=True,
+        ),
+    ]
+}
 
 # KeyMetadata member that lists each usage's algorithms.
 ALGORITHM_FIELD = {

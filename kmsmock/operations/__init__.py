@@ -6,9 +6,8 @@ imports them all, so ``OPERATIONS`` names everything kmsmock serves.
 
 from __future__ import annotations
 
-from .registry import OPERATIONS, Context, Handler, operation
-
 # Register every family (imported for its side effect on OPERATIONS).
-from . import aliases, keys, policies, tags  # noqa: E402, F401, I001
+from . import aliases, encryption, keys, policies, rotation, tags  # noqa: F401
+from .registry import OPERATIONS, Context, Handler, operation
 
 __all__ = ["OPERATIONS", "Context", "Handler", "operation"]

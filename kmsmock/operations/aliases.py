@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import errors
 from ..backend.key import Key
 from ..backend.store import Alias
-from .common import find_key, page, require_not_pending_deletion
+from .common import find_key, page, require_customer_managed, require_not_pending_deletion
 from .registry import Context, Request, Response, operation
 
 MAX_ALIASES_PER_KEY = 50
@@ -18,15 +18,20 @@ def _check_name(ctx: Context, name: str) -> None:
             "https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html"
         )
     if name.startswith("alias/aws/"):
-        raise errors.NotAuthorizedException("")
+        raise _reserved(name)
     if ":" in name or name == "alias/":
         raise errors.ValidationException(f"{name} contains invalid characters for an alias")
 
 
+def _reserved(name: str) -> errors.InvalidAliasNameException:
+    return errors.InvalidAliasNameException(
+        f"{name} is not a valid alias name: the alias/aws/ prefix is reserved for AWS managed keys."
+    )
+
+
 def _target(ctx: Context, key_id: str) -> Key:
     key = find_key(ctx, key_id)
-    if key.aws_managed:
-        raise errors.NotAuthorizedException("")
+    require_customer_managed(ctx, key)
     require_not_pending_deletion(key)
     return key
 
@@ -62,7 +67,7 @@ def update_alias(ctx: Context, req: Request) -> Response:
     if alias is None or store.get(alias.target, ctx.now) is None:
         raise errors.alias_not_found(store.alias_arn(name))
     if name.startswith("alias/aws/"):
-        raise errors.NotAuthorizedException("")
+        raise _reserved(name)
     key = _target(ctx, req["TargetKeyId"])
     current = store.get(alias.target, ctx.now)
     assert current is not None
@@ -83,7 +88,7 @@ def delete_alias(ctx: Context, req: Request) -> Response:
     if alias is None or store.get(alias.target, ctx.now) is None:
         raise errors.alias_not_found(store.alias_arn(name))
     if name.startswith("alias/aws/"):
-        raise errors.NotAuthorizedException("")
+        raise _reserved(name)
     del store.aliases[name]
     return {}
 

@@ -13,18 +13,69 @@ from ..backend.specs import ALGORITHM_FIELD, SPECS
 from ..backend.store import Alias, RegionStore
 from .registry import Context
 
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-_MRK = re.compile(r"mrk-[0-9a-f]{32}")
+origin_not_valid = errors.origin_not_valid
+
+# Well-formed key ids; upper-case hex is well-formed too (and then simply not found).
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_MRK = re.compile(r"mrk-[0-9a-fA-F]{32}")
 _ARN = re.compile(r"arn:([a-z-]+):kms:([a-z0-9-]*):([0-9]*):(key|alias)/(.+)")
 
 # Services whose predefined ``alias/aws/<service>`` alias creates an AWS managed key on first use.
-AWS_MANAGED_SERVICES = frozenset({
-    "acm", "acm-pca", "appflow", "backup", "cloud9", "codeartifact", "codecommit",
-    "codeguru-reviewer", "connect", "dms", "dynamodb", "ebs", "ecr", "efs",
-    "elasticfilesystem", "es", "fsx", "glue", "kafka", "kinesis", "kinesisvideo", "lambda",
-    "lightsail", "mq", "rds", "redshift", "s3", "secretsmanager", "ses", "sns", "sqs", "ssm",
-    "timestream", "workspaces", "xray",
-})
+AWS_MANAGED_SERVICES = frozenset(
+    {
+        "acm",
+        "acm-pca",
+        "appflow",
+        "backup",
+        "cloud9",
+        "codeartifact",
+        "codecommit",
+        "codeguru-reviewer",
+        "connect",
+        "dms",
+        "dynamodb",
+        "ebs",
+        "ecr",
+        "efs",
+        "elasticfilesystem",
+        "es",
+        "fsx",
+        "glue",
+        "kafka",
+        "kinesis",
+        "kinesisvideo",
+        "lambda",
+        "lightsail",
+        "mq",
+        "rds",
+        "redshift",
+        "s3",
+        "secretsmanager",
+        "ses",
+        "sns",
+        "sqs",
+        "ssm",
+        "timestream",
+        "workspaces",
+        "xray",
+    }
+)
+
+
+# How AWS names what each service's managed key protects (real DescribeKey outputs).
+_MANAGED_NOUNS = {
+    "s3": "S3 objects",
+    "ebs": "EBS volumes",
+    "rds": "RDS database volumes",
+    "ssm": "SSM parameters",
+    "lambda": "Lambda functions",
+    "dynamodb": "DynamoDB data",
+    "elasticfilesystem": "EFS filesystems",
+    "backup": "Backup data",
+    "acm": "ACM private keys",
+    "glue": "Glue data",
+    "secretsmanager": "Secrets Manager secrets",
+}
 
 
 def is_key_id(value: str) -> bool:
@@ -42,23 +93,28 @@ def find_key(ctx: Context, ident: str, *, aliases: bool = False) -> Key:
         if match is None:
             raise errors.NotFoundException(f"Invalid arn {ident}")
         _partition, region, account, kind, rest = match.groups()
+        if kind == "alias" and not aliases:
+            raise _aliases_not_supported()
         if region != ctx.region:
             raise errors.NotFoundException(f"Invalid arn {region}")
         store = ctx.backend.store(account, region)
         if kind == "alias":
-            if not aliases:
-                raise errors.InvalidArnException("Key Aliases are not supported for this operation.")
             return _by_alias(ctx, store, f"alias/{rest}")
         if not is_key_id(rest):
-            raise errors.invalid_key_id(ident)
+            raise errors.NotFoundException(f"Invalid keyId {rest}")  # unquoted, as AWS words it
         return _by_id(ctx, store, rest)
     if ident.startswith("alias/"):
         if not aliases:
-            raise errors.invalid_key_id(ident)
+            raise _aliases_not_supported()
         return _by_alias(ctx, store, ident)
     if not is_key_id(ident):
         raise errors.invalid_key_id(ident)
     return _by_id(ctx, store, ident)
+
+
+def _aliases_not_supported() -> errors.InvalidArnException:
+    # Checked before any lookup: the alias need not exist.
+    return errors.InvalidArnException("Key Aliases are not supported for this operation.")
 
 
 def _by_id(ctx: Context, store: RegionStore, key_id: str) -> Key:
@@ -74,7 +130,7 @@ def _by_alias(ctx: Context, store: RegionStore, name: str) -> Key:
         key = store.get(alias.target, ctx.now)
         if key is not None:
             return key
-    elif name.startswith("alias/aws/") and name[len("alias/aws/"):] in AWS_MANAGED_SERVICES:
+    elif name.startswith("alias/aws/") and name[len("alias/aws/") :] in AWS_MANAGED_SERVICES:
         return create_aws_managed_key(ctx, store, name)
     raise errors.alias_not_found(store.alias_arn(name))
 
@@ -82,11 +138,18 @@ def _by_alias(ctx: Context, store: RegionStore, name: str) -> Key:
 def create_aws_managed_key(ctx: Context, store: RegionStore, alias_name: str) -> Key:
     """AWS creates a service's managed key the first time its predefined alias is used."""
     service = alias_name.rsplit("/", 1)[1]
-    key = store.add(Key(
-        store, store.new_key_id(False), SPECS["SYMMETRIC_DEFAULT"], "ENCRYPT_DECRYPT", ctx.now,
-        manager="AWS",
-        description=f"Default key that protects my {service} data when no other key is defined",
-    ))
+    key = store.add(
+        Key(
+            store,
+            store.new_key_id(False),
+            SPECS["SYMMETRIC_DEFAULT"],
+            "ENCRYPT_DECRYPT",
+            ctx.now,
+            manager="AWS",
+            description=f"Default key that protects my {_MANAGED_NOUNS.get(service, service)} "
+            "when no other key is defined",
+        )
+    )
     store.aliases[alias_name] = Alias(alias_name, key.key_id, ctx.now, ctx.now)
     return key
 
@@ -125,11 +188,15 @@ def require_not_pending_deletion(key: Key) -> None:
         raise is_pending_deletion(key)
 
 
-def require_customer_managed(key: Key, operation: str) -> None:
-    """AWS managed keys belong to the service that created them; callers may only read them."""
+def require_customer_managed(ctx: Context, key: Key) -> None:
+    """AWS managed keys' policies let the account only read them (Describe*, Get*, List*):
+    every change is refused by the key policy, whoever asks."""
     if key.aws_managed:
-        raise errors.UnsupportedOperationException(
-            f"{key.arn} is an AWS managed key which is not valid for {operation}."
+        action = f"kms:{ctx.operation}"
+        raise errors.AccessDeniedException(
+            f"User: arn:{key.store.partition}:iam::{ctx.account}:root is not authorized to "
+            f"perform: {action} on resource: {key.arn} because no resource-based policy "
+            f"allows the {action} action"
         )
 
 
@@ -148,18 +215,19 @@ def decode_marker(marker: str | None) -> int:
     try:
         text = base64.urlsafe_b64decode(marker.encode()).decode()
         if text.startswith(_MARKER_PREFIX):
-            return int(text[len(_MARKER_PREFIX):])
+            return int(text[len(_MARKER_PREFIX) :])
     except ValueError:
         pass
     raise errors.InvalidMarkerException("Invalid marker")
 
 
-def page(items: list[Any], request: dict[str, Any], default_limit: int,
-         max_limit: int) -> tuple[list[Any], dict[str, Any]]:
+def page(
+    items: list[Any], request: dict[str, Any], default_limit: int, max_limit: int
+) -> tuple[list[Any], dict[str, Any]]:
     """Slice a fully-built listing by Marker/Limit; returns the page and the paging fields."""
     start = decode_marker(request.get("Marker"))
     limit = min(request.get("Limit", default_limit), max_limit)
-    chunk = items[start:start + limit]
+    chunk = items[start : start + limit]
     end = start + len(chunk)
     if end < len(items):
         return chunk, {"NextMarker": encode_marker(end), "Truncated": True}
@@ -198,3 +266,26 @@ def key_metadata(key: Key) -> dict[str, Any]:
     if key.spec.symmetric and current is not None:
         md["CurrentKeyMaterialId"] = current.id
     return md
+
+
+# -- shared request rules ---------------------------------------------------------------------
+
+
+def private_key(key: Key) -> Any:
+    """An asymmetric or HMAC key's material, generated the first time it is needed."""
+    if key.private is None:
+        from ..crypto import asymmetric
+
+        key.private = asymmetric.generate(key.spec.name)
+    return key.private
+
+
+def require_usage(key: Key, usage: str, operation: str) -> None:
+    if key.usage != usage:
+        raise errors.invalid_usage(key.arn, key.usage, operation)
+
+
+def dry_run(req: dict[str, Any]) -> None:
+    """Called once every check has passed: a DryRun request stops here, as on AWS."""
+    if req.get("DryRun"):
+        raise errors.DryRunOperationException()

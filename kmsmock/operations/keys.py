@@ -42,11 +42,13 @@ def create_key(ctx: Context, req: Request) -> Response:
             )
         usage = "ENCRYPT_DECRYPT"
     if spec.china_only and ctx.store.partition != "aws-cn":
-        raise errors.ValidationException(
-            f"KeySpec {spec.name} is not supported in this region."
+        raise errors.UnsupportedOperationException(
+            f"KeySpec {spec.name} is not supported in this Region"
         )
     if usage not in spec.usages:
-        raise errors.ValidationException(f"KeyUsage {usage} is not compatible with KeySpec {spec.name}")
+        raise errors.ValidationException(
+            f"KeyUsage {usage} is not compatible with KeySpec {spec.name}"
+        )
     origin = req.get("Origin", "AWS_KMS")
     if origin in ("AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"):
         if "CustomKeyStoreId" not in req:
@@ -66,14 +68,20 @@ def create_key(ctx: Context, req: Request) -> Response:
     tags = check_new_tags(req.get("Tags", []), existing=None)
     store = ctx.store
     multi_region = bool(req.get("MultiRegion", False))
-    key = store.add(Key(
-        store, store.new_key_id(multi_region), spec, usage, ctx.now,
-        origin=origin,
-        description=req.get("Description", ""),
-        multi_region=multi_region,
-        policy=policy,
-        tags=tags or None,
-    ))
+    key = store.add(
+        Key(
+            store,
+            store.new_key_id(multi_region),
+            spec,
+            usage,
+            ctx.now,
+            origin=origin,
+            description=req.get("Description", ""),
+            multi_region=multi_region,
+            policy=policy,
+            tags=tags or None,
+        )
+    )
     return {"KeyMetadata": key_metadata(key)}
 
 
@@ -98,7 +106,7 @@ def list_keys(ctx: Context, req: Request) -> Response:
 @operation("UpdateKeyDescription")
 def update_key_description(ctx: Context, req: Request) -> Response:
     key = find_key(ctx, req["KeyId"])
-    require_customer_managed(key, "UpdateKeyDescription")
+    require_customer_managed(ctx, key)
     require_not_pending_deletion(key)
     key.description = req["Description"]
     return {}
@@ -107,7 +115,7 @@ def update_key_description(ctx: Context, req: Request) -> Response:
 @operation("EnableKey")
 def enable_key(ctx: Context, req: Request) -> Response:
     key = find_key(ctx, req["KeyId"])
-    require_customer_managed(key, "EnableKey")
+    require_customer_managed(ctx, key)
     _require_settable(key)
     if key.state == DISABLED:
         key.state = ENABLED
@@ -118,7 +126,7 @@ def enable_key(ctx: Context, req: Request) -> Response:
 @operation("DisableKey")
 def disable_key(ctx: Context, req: Request) -> Response:
     key = find_key(ctx, req["KeyId"])
-    require_customer_managed(key, "DisableKey")
+    require_customer_managed(ctx, key)
     _require_settable(key)
     key.state = DISABLED
     return {}
@@ -134,7 +142,7 @@ def _require_settable(key: Key) -> None:
 @operation("ScheduleKeyDeletion")
 def schedule_key_deletion(ctx: Context, req: Request) -> Response:
     key = find_key(ctx, req["KeyId"])
-    require_customer_managed(key, "ScheduleKeyDeletion")
+    require_customer_managed(ctx, key)
     days = req.get("PendingWindowInDays", 30)
     if not 7 <= days <= 30:
         raise errors.ValidationException("PendingWindowInDays must be between 7 and 30")

@@ -64,7 +64,7 @@ def get_key_policy(ctx: Context, req: Request) -> Response:
 @operation("PutKeyPolicy")
 def put_key_policy(ctx: Context, req: Request) -> Response:
     key = find_key(ctx, req["KeyId"])
-    require_customer_managed(key, "PutKeyPolicy")
+    require_customer_managed(ctx, key)
     _check_name(ctx, req)
     check_policy(req["Policy"])
     key.policy = req["Policy"]

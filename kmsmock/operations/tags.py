@@ -29,7 +29,7 @@ def check_new_tags(tags: list[dict[str, Any]], existing: dict[str, str] | None) 
 @operation("TagResource")
 def tag_resource(ctx: Context, req: Request) -> Response:
     key = find_key(ctx, req["KeyId"])
-    require_customer_managed(key, "TagResource")
+    require_customer_managed(ctx, key)
     require_not_pending_deletion(key)
     key.tags = check_new_tags(req["Tags"], key.tags) or None
     return {}
@@ -38,7 +38,7 @@ def tag_resource(ctx: Context, req: Request) -> Response:
 @operation("UntagResource")
 def untag_resource(ctx: Context, req: Request) -> Response:
     key = find_key(ctx, req["KeyId"])
-    require_customer_managed(key, "UntagResource")
+    require_customer_managed(ctx, key)
     require_not_pending_deletion(key)
     if any(k.lower().startswith("aws:") for k in req["TagKeys"]):
         raise errors.TagException("Tags beginning with aws: are reserved")

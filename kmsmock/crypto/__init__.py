@@ -1,0 +1,1 @@
+"""Every use of ``cryptography`` in kmsmock lives in this package."""

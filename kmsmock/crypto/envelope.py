@@ -1,0 +1,96 @@
+"""The symmetric ciphertext blob: self-describing and authenticated.
+
+Layout (all integers big-endian)::
+
+    version (1) = 1 | key-id form (1): 0 UUID, 1 mrk- | account (5) | key id (16)
+    | key material id (32) | nonce (12) | AES-256-GCM ciphertext + tag (16)
+
+The header names the key and the material version that sealed the data, so Decrypt needs no
+KeyId and every older version stays usable after rotation. The header and the encryption context
+are bound as associated data, so changing either — or any other byte — fails authentication.
+The context is encoded unambiguously (sorted pairs, each part length-prefixed): ``{"a": "bc"}``
+and ``{"ab": "c"}`` are different contexts.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+VERSION = 1
+_FORM_UUID, _FORM_MRK = 0, 1
+_HEADER = 1 + 1 + 5 + 16 + 32
+_NONCE = 12
+_TAG = 16
+MIN_BLOB = _HEADER + _NONCE + _TAG
+
+
+class Undecryptable(Exception):
+    """The blob is not a ciphertext this key material can open (tampered, truncated, foreign)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    account: str
+    key_id: str
+    material_id: str
+    raw: bytes
+
+
+def _key_id_bytes(key_id: str) -> tuple[int, bytes]:
+    if key_id.startswith("mrk-"):
+        return _FORM_MRK, bytes.fromhex(key_id[4:])
+    return _FORM_UUID, uuid.UUID(key_id).bytes
+
+
+def context_bytes(context: dict[str, str] | None) -> bytes:
+    if not context:
+        return b""
+    out = bytearray(len(context).to_bytes(4, "big"))
+    for k in sorted(context):
+        for part in (k.encode(), context[k].encode()):
+            out += len(part).to_bytes(4, "big") + part
+    return bytes(out)
+
+
+def seal(
+    account: str,
+    key_id: str,
+    material_id: str,
+    secret: bytes,
+    plaintext: bytes,
+    context: dict[str, str] | None,
+) -> bytes:
+    form, kid = _key_id_bytes(key_id)
+    header = (
+        bytes((VERSION, form)) + int(account).to_bytes(5, "big") + kid + bytes.fromhex(material_id)
+    )
+    nonce = os.urandom(_NONCE)
+    sealed = AESGCM(secret).encrypt(nonce, plaintext, header + context_bytes(context))
+    return header + nonce + sealed
+
+
+def read_header(blob: bytes) -> Header:
+    """The key and material a blob names; ``Undecryptable`` if it is not one of ours."""
+    if len(blob) < MIN_BLOB or blob[0] != VERSION or blob[1] not in (_FORM_UUID, _FORM_MRK):
+        raise Undecryptable
+    account = f"{int.from_bytes(blob[2:7], 'big'):012d}"
+    kid = blob[7:23]
+    key_id = f"mrk-{kid.hex()}" if blob[1] == _FORM_MRK else str(uuid.UUID(bytes=kid))
+    return Header(account, key_id, blob[23:_HEADER].hex(), blob[:_HEADER])
+
+
+def open_sealed(
+    header: Header, blob: bytes, secret: bytes, context: dict[str, str] | None
+) -> bytes:
+    nonce = blob[_HEADER : _HEADER + _NONCE]
+    try:
+        return AESGCM(secret).decrypt(
+            nonce, blob[_HEADER + _NONCE :], header.raw + context_bytes(context)
+        )
+    except InvalidTag:
+        raise Undecryptable from None

@@ -1,0 +1,131 @@
+"""Rotation: EnableKeyRotation, DisableKeyRotation, GetKeyRotationStatus, RotateKeyOnDemand,
+ListKeyRotations. The schedule itself lives on the key (``Key.advance``); these operations set
+it and show it (kms-facts §1)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from .. import errors
+from ..backend.key import DISABLED, PENDING_DELETION, PENDING_IMPORT, Key
+from .common import (
+    find_key,
+    is_disabled,
+    is_pending_deletion,
+    is_pending_import,
+    origin_not_valid,
+    page,
+    require_customer_managed,
+)
+from .registry import Context, Request, Response, operation
+
+MAX_ON_DEMAND_ROTATIONS = 25
+CONFLICT_WINDOW = timedelta(minutes=20)
+
+
+def _require_rotatable_state(key: Key) -> None:
+    """Key state comes first (recorded: a disabled RSA key says 'disabled', not 'unsupported')."""
+    if key.state == DISABLED:
+        raise is_disabled(key)
+    if key.state == PENDING_DELETION:
+        raise is_pending_deletion(key)
+
+
+def _require_automatic_rotation(ctx: Context, key: Key) -> None:
+    if key.state == PENDING_IMPORT or key.origin == "EXTERNAL":
+        raise origin_not_valid(key.arn, key.origin)
+    _require_rotatable_state(key)
+    require_customer_managed(ctx, key)
+    if not key.spec.symmetric:
+        raise errors.UnsupportedOperationException()
+
+
+@operation("EnableKeyRotation")
+def enable_key_rotation(ctx: Context, req: Request) -> Response:
+    key = find_key(ctx, req["KeyId"])
+    _require_automatic_rotation(ctx, key)
+    key.enable_rotation(ctx.now, req.get("RotationPeriodInDays"))
+    return {}
+
+
+@operation("DisableKeyRotation")
+def disable_key_rotation(ctx: Context, req: Request) -> Response:
+    key = find_key(ctx, req["KeyId"])
+    if key.state == PENDING_IMPORT or key.origin == "EXTERNAL":
+        raise origin_not_valid(key.arn, key.origin)
+    _require_rotatable_state(key)
+    require_customer_managed(ctx, key)
+    # Asymmetric and HMAC keys never rotate; disabling is accepted and changes nothing.
+    key.disable_rotation()
+    return {}
+
+
+@operation("GetKeyRotationStatus")
+def get_key_rotation_status(ctx: Context, req: Request) -> Response:
+    key = find_key(ctx, req["KeyId"])
+    if key.state == PENDING_IMPORT or key.origin == "EXTERNAL":
+        raise origin_not_valid(key.arn, key.origin)
+    out: Response = {"KeyId": key.arn, "KeyRotationEnabled": key.rotation_enabled}
+    if key.rotation_enabled:
+        out["RotationPeriodInDays"] = key.rotation_period
+        out["NextRotationDate"] = key.next_rotation
+    return out
+
+
+@operation("RotateKeyOnDemand")
+def rotate_key_on_demand(ctx: Context, req: Request) -> Response:
+    key = find_key(ctx, req["KeyId"])
+    _require_rotatable_state(key)
+    if key.state == PENDING_IMPORT:
+        raise is_pending_import(key)
+    require_customer_managed(ctx, key)
+    if not key.spec.symmetric:
+        raise errors.UnsupportedOperationException()
+    if key.origin == "EXTERNAL":
+        raise errors.KMSInvalidStateException(
+            f"No available key material pending rotation for the key: {key.arn}."
+        )
+    if key.on_demand_rotations >= MAX_ON_DEMAND_ROTATIONS:
+        raise errors.LimitExceededException(
+            "The on-demand rotations limit has been reached for the given keyId. "
+            f"No more on-demand rotations can be performed for this key: {key.arn}"
+        )
+    due = key.next_rotation if key.rotation_enabled else None
+    if due is not None and due - ctx.now <= CONFLICT_WINDOW:
+        raise errors.ConflictException(
+            f"An automatic rotation of {key.arn} is scheduled to begin within the next 20 minutes."
+        )
+    # AWS completes the rotation within seconds; here it completes before the call returns,
+    # so GetKeyRotationStatus never shows OnDemandRotationStartDate.
+    key.rotate(ctx.now, "ON_DEMAND")
+    key.on_demand_rotations += 1
+    return {"KeyId": key.arn}
+
+
+@operation("ListKeyRotations")
+def list_key_rotations(ctx: Context, req: Request) -> Response:
+    key = find_key(ctx, req["KeyId"])
+    include = req.get("IncludeKeyMaterial")
+    if not key.spec.symmetric:
+        if include is not None:
+            raise errors.ValidationException(
+                "Input parameter includeKeyMaterial can only be used with symmetric keys."
+            )
+        raise errors.UnsupportedOperationException()
+    materials = key.materials if include == "ALL_KEY_MATERIAL" else key.materials[1:]
+    current = key.current
+    entries = []
+    for m in materials:
+        entry: Response = {
+            "KeyId": key.key_id,
+            "KeyMaterialId": m.id,
+            "KeyMaterialState": "CURRENT" if m is current else "NON_CURRENT",
+        }
+        if m.rotation_type is not None:
+            entry["RotationDate"] = m.created
+            entry["RotationType"] = m.rotation_type
+        entries.append(entry)
+    chunk, paging = page(entries, req, default_limit=100, max_limit=1000)
+    if not paging["Truncated"]:
+        del paging["Truncated"]  # recorded AWS responses carry only Rotations when complete
+    return {"Rotations": chunk, **paging}
