@@ -51,6 +51,9 @@ class RegionStore:
         self.arn_prefix = f"arn:{self.partition}:kms:{region}:{account}:"
         self.keys: dict[str, Key] = {}
         self.aliases: dict[str, Alias] = {}
+        # Ids of deleted keys: a ciphertext naming one gets "does not exist", while a blob
+        # naming a key that never existed is simply not a valid ciphertext.
+        self.deleted: set[str] = set()
         # Keys in creation order for ListKeys paging: a marker is a sequence number, found by
         # bisection, so every page costs its own size. Deleted keys leave holes until compacted.
         self._order: list[Key] = []
@@ -91,6 +94,7 @@ class RegionStore:
     def delete(self, key: Key) -> None:
         """The end of a deletion window: the key, its material and its aliases are gone."""
         del self.keys[key.key_id]
+        self.deleted.add(key.key_id)
         for name in [a.name for a in self.aliases.values() if a.target == key.key_id]:
             del self.aliases[name]
         self._holes += 1

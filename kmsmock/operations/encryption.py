@@ -107,6 +107,8 @@ def _open(
     store = ctx.backend.store(header.account, ctx.region)
     owner = store.get(header.key_id, ctx.now)
     if owner is None:
+        if header.key_id in store.deleted:
+            raise errors.key_not_found(store.key_arn(header.key_id))
         raise errors.InvalidCiphertextException()
     if named is not None and named is not owner:
         raise errors.IncorrectKeyException()

@@ -1,0 +1,371 @@
+"""Symmetric Encrypt, Decrypt, ReEncrypt, GenerateDataKey(WithoutPlaintext), GenerateRandom."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from kmsmock import mock_kms
+
+
+def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
+    err = exc.value.response["Error"]
+    return err["Code"], err["Message"]
+
+
+@pytest.fixture
+def key(kms_client: Any) -> dict[str, Any]:
+    return kms_client.create_key()["KeyMetadata"]
+
+
+@pytest.fixture
+def raw_client(kms_mock: Any) -> Any:
+    """A client that skips botocore's own checks, so invalid values reach the service."""
+    return boto3.client("kms", region_name="us-east-1", config=Config(parameter_validation=False))
+
+
+class TestEncryptDecrypt:
+    def test_round_trip_reports_key_arn_and_material(self, kms_client: Any, key: Any) -> None:
+        out = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"secret")
+        assert set(out) - {"ResponseMetadata"} == {"CiphertextBlob", "KeyId", "EncryptionAlgorithm"}
+        assert out["KeyId"] == key["Arn"]
+        assert out["EncryptionAlgorithm"] == "SYMMETRIC_DEFAULT"
+        back = kms_client.decrypt(CiphertextBlob=out["CiphertextBlob"])
+        assert back["Plaintext"] == b"secret"
+        assert back["KeyId"] == key["Arn"]
+        assert back["EncryptionAlgorithm"] == "SYMMETRIC_DEFAULT"
+        assert back["KeyMaterialId"] == key["CurrentKeyMaterialId"]
+
+    @pytest.mark.parametrize("form", ["KeyId", "Arn", "alias", "alias-arn"])
+    def test_every_key_id_form_encrypts(self, kms_client: Any, key: Any, form: str) -> None:
+        kms_client.create_alias(AliasName="alias/app", TargetKeyId=key["KeyId"])
+        ident = {
+            "KeyId": key["KeyId"],
+            "Arn": key["Arn"],
+            "alias": "alias/app",
+            "alias-arn": "arn:aws:kms:us-east-1:123456789012:alias/app",
+        }[form]
+        blob = kms_client.encrypt(KeyId=ident, Plaintext=b"x")["CiphertextBlob"]
+        assert kms_client.decrypt(CiphertextBlob=blob, KeyId=ident)["Plaintext"] == b"x"
+
+    def test_ciphertexts_differ_for_same_plaintext(self, kms_client: Any, key: Any) -> None:
+        a = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"same")["CiphertextBlob"]
+        b = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"same")["CiphertextBlob"]
+        assert a != b
+
+    def test_encryption_context_must_match_exactly(self, kms_client: Any, key: Any) -> None:
+        ctx = {"tenant": "a", "purpose": "test"}
+        blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p", EncryptionContext=ctx)[
+            "CiphertextBlob"
+        ]
+        reordered = {"purpose": "test", "tenant": "a"}
+        assert kms_client.decrypt(CiphertextBlob=blob, EncryptionContext=reordered)["Plaintext"]
+        for wrong in [None, {"tenant": "a"}, {"tenant": "A", "purpose": "test"}]:
+            kwargs = {} if wrong is None else {"EncryptionContext": wrong}
+            with pytest.raises(ClientError) as exc:
+                kms_client.decrypt(CiphertextBlob=blob, **kwargs)
+            assert error(exc) == ("InvalidCiphertextException", "")
+            assert "message" not in exc.value.response  # AWS sends no message at all
+
+    def test_context_encoding_is_unambiguous(self, kms_client: Any, key: Any) -> None:
+        blob = kms_client.encrypt(
+            KeyId=key["KeyId"], Plaintext=b"p", EncryptionContext={"a": "bc"}
+        )["CiphertextBlob"]
+        with pytest.raises(ClientError) as exc:
+            kms_client.decrypt(CiphertextBlob=blob, EncryptionContext={"ab": "c"})
+        assert error(exc)[0] == "InvalidCiphertextException"
+
+    def test_context_given_at_decrypt_only_fails(self, kms_client: Any, key: Any) -> None:
+        blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p")["CiphertextBlob"]
+        with pytest.raises(ClientError) as exc:
+            kms_client.decrypt(CiphertextBlob=blob, EncryptionContext={"k": "v"})
+        assert error(exc)[0] == "InvalidCiphertextException"
+
+    @pytest.mark.parametrize(
+        "mangle",
+        [
+            lambda b: b[:-1],  # truncated
+            lambda b: b + b"\x00",  # bytes appended
+            lambda b: b[10:],  # header stripped
+            lambda b: b[:60] + bytes([b[60] ^ 1]) + b[61:],  # one bit flipped in the body
+            lambda b: bytes([b[0]]) + bytes([b[1] ^ 1]) + b[2:],  # header tampered
+            lambda b: b"\x01" * len(b),  # random bytes of the right size
+        ],
+        ids=["truncated", "appended", "stripped", "bitflip", "header", "garbage"],
+    )
+    def test_tampering_is_detected(self, kms_client: Any, key: Any, mangle: Any) -> None:
+        blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"payload")["CiphertextBlob"]
+        with pytest.raises(ClientError) as exc:
+            kms_client.decrypt(CiphertextBlob=mangle(blob))
+        assert error(exc) == ("InvalidCiphertextException", "")
+
+    def test_decrypt_with_another_key_id(self, kms_client: Any, key: Any) -> None:
+        other = kms_client.create_key()["KeyMetadata"]["KeyId"]
+        blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p")["CiphertextBlob"]
+        with pytest.raises(ClientError) as exc:
+            kms_client.decrypt(CiphertextBlob=blob, KeyId=other)
+        assert error(exc) == (
+            "IncorrectKeyException",
+            "The key ID in the request does not identify a CMK that can perform this operation.",
+        )
+
+    def test_decrypt_with_hmac_key_id(self, kms_client: Any, key: Any) -> None:
+        hmac = kms_client.create_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")
+        blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p")["CiphertextBlob"]
+        with pytest.raises(ClientError) as exc:
+            kms_client.decrypt(CiphertextBlob=blob, KeyId=hmac["KeyMetadata"]["KeyId"])
+        assert error(exc)[0] == "IncorrectKeyException"
+
+    def test_plaintext_limits(self, raw_client: Any) -> None:
+        key_id = raw_client.create_key()["KeyMetadata"]["KeyId"]
+        assert raw_client.encrypt(KeyId=key_id, Plaintext=b"x" * 4096)["CiphertextBlob"]
+        with pytest.raises(ClientError) as exc:
+            raw_client.encrypt(KeyId=key_id, Plaintext=b"x" * 4097)
+        assert error(exc) == (
+            "ValidationException",
+            "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: "
+            "Member must have length less than or equal to 4096",
+        )
+        with pytest.raises(ClientError) as exc:
+            raw_client.encrypt(KeyId=key_id, Plaintext=b"")
+        assert error(exc) == (
+            "ValidationException",
+            "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: "
+            "Member must have length greater than or equal to 1",
+        )
+
+    def test_disabled_and_pending_deletion_keys_refuse(self, kms_client: Any, key: Any) -> None:
+        blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p")["CiphertextBlob"]
+        kms_client.disable_key(KeyId=key["KeyId"])
+        for call in (
+            lambda: kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p"),
+            lambda: kms_client.decrypt(CiphertextBlob=blob),
+            lambda: kms_client.generate_data_key(KeyId=key["KeyId"], KeySpec="AES_256"),
+        ):
+            with pytest.raises(ClientError) as exc:
+                call()
+            assert error(exc) == ("DisabledException", f"{key['Arn']} is disabled.")
+        kms_client.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
+        with pytest.raises(ClientError) as exc:
+            kms_client.decrypt(CiphertextBlob=blob)
+        assert error(exc) == ("KMSInvalidStateException", f"{key['Arn']} is pending deletion.")
+        kms_client.cancel_key_deletion(KeyId=key["KeyId"])
+        kms_client.enable_key(KeyId=key["KeyId"])
+        assert kms_client.decrypt(CiphertextBlob=blob)["Plaintext"] == b"p"
+
+    def test_dry_run(self, kms_client: Any, key: Any) -> None:
+        with pytest.raises(ClientError) as exc:
+            kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p", DryRun=True)
+        assert error(exc) == (
+            "DryRunOperationException",
+            "The request would have succeeded, but the DryRun option is set.",
+        )
+
+    def test_dry_run_still_reports_real_errors(self, kms_client: Any, key: Any) -> None:
+        kms_client.disable_key(KeyId=key["KeyId"])
+        with pytest.raises(ClientError) as exc:
+            kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p", DryRun=True)
+        assert error(exc)[0] == "DisabledException"
+
+    def test_decrypt_dry_run_ignoring_ciphertext(self, kms_client: Any, key: Any) -> None:
+        with pytest.raises(ClientError) as exc:
+            kms_client.decrypt(
+                KeyId=key["KeyId"], DryRun=True, DryRunModifiers=["IGNORE_CIPHERTEXT"]
+            )
+        assert error(exc)[0] == "DryRunOperationException"
+
+    def test_unknown_key(self, kms_client: Any) -> None:
+        missing = "11111111-2222-3333-4444-555555555555"
+        with pytest.raises(ClientError) as exc:
+            kms_client.encrypt(KeyId=missing, Plaintext=b"p")
+        assert error(exc) == (
+            "NotFoundException",
+            f"Key 'arn:aws:kms:us-east-1:123456789012:key/{missing}' does not exist",
+        )
+
+    def test_symmetric_key_refuses_rsa_algorithm(self, kms_client: Any, key: Any) -> None:
+        with pytest.raises(ClientError) as exc:
+            kms_client.encrypt(
+                KeyId=key["KeyId"], Plaintext=b"p", EncryptionAlgorithm="RSAES_OAEP_SHA_256"
+            )
+        assert error(exc) == (
+            "InvalidKeyUsageException",
+            "Algorithm RSAES_OAEP_SHA_256 is incompatible with key spec SYMMETRIC_DEFAULT.",
+        )
+
+    def test_hmac_key_cannot_encrypt(self, kms_client: Any) -> None:
+        hmac = kms_client.create_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")
+        arn = hmac["KeyMetadata"]["Arn"]
+        with pytest.raises(ClientError) as exc:
+            kms_client.encrypt(KeyId=arn, Plaintext=b"p")
+        assert error(exc) == (
+            "InvalidKeyUsageException",
+            f"{arn} key usage is GENERATE_VERIFY_MAC which is not valid for Encrypt.",
+        )
+
+    def test_ciphertext_of_deleted_key(self, kms_client: Any) -> None:
+        from datetime import timedelta
+
+        from tests.timetravel import frozen, utc
+
+        with frozen("time-machine", utc(2030, 1, 1)) as clock:
+            key = kms_client.create_key()["KeyMetadata"]
+            blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p")["CiphertextBlob"]
+            kms_client.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
+            clock.advance(timedelta(days=7, seconds=1))
+            with pytest.raises(ClientError) as exc:
+                kms_client.decrypt(CiphertextBlob=blob)
+        assert error(exc) == ("NotFoundException", f"Key '{key['Arn']}' does not exist")
+
+
+class TestReEncrypt:
+    def test_between_keys_with_contexts(self, kms_client: Any, key: Any) -> None:
+        dest = kms_client.create_key()["KeyMetadata"]
+        blob = kms_client.encrypt(
+            KeyId=key["KeyId"], Plaintext=b"move me", EncryptionContext={"from": "a"}
+        )["CiphertextBlob"]
+        out = kms_client.re_encrypt(
+            CiphertextBlob=blob,
+            SourceEncryptionContext={"from": "a"},
+            DestinationKeyId=dest["KeyId"],
+            DestinationEncryptionContext={"to": "b"},
+        )
+        assert out["SourceKeyId"] == key["Arn"]
+        assert out["KeyId"] == dest["Arn"]
+        assert out["SourceEncryptionAlgorithm"] == "SYMMETRIC_DEFAULT"
+        assert out["DestinationEncryptionAlgorithm"] == "SYMMETRIC_DEFAULT"
+        assert out["SourceKeyMaterialId"] == key["CurrentKeyMaterialId"]
+        assert out["DestinationKeyMaterialId"] == dest["CurrentKeyMaterialId"]
+        back = kms_client.decrypt(
+            CiphertextBlob=out["CiphertextBlob"], EncryptionContext={"to": "b"}
+        )
+        assert back["Plaintext"] == b"move me"
+        assert back["KeyId"] == dest["Arn"]
+
+    def test_source_context_must_match(self, kms_client: Any, key: Any) -> None:
+        blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p", EncryptionContext={"k": "v"})[
+            "CiphertextBlob"
+        ]
+        with pytest.raises(ClientError) as exc:
+            kms_client.re_encrypt(CiphertextBlob=blob, DestinationKeyId=key["KeyId"])
+        assert error(exc) == ("InvalidCiphertextException", "")
+
+    def test_hmac_source_key(self, kms_client: Any, key: Any) -> None:
+        hmac = kms_client.create_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")
+        blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p")["CiphertextBlob"]
+        with pytest.raises(ClientError) as exc:
+            kms_client.re_encrypt(
+                CiphertextBlob=blob,
+                SourceKeyId=hmac["KeyMetadata"]["KeyId"],
+                DestinationKeyId=key["KeyId"],
+            )
+        assert error(exc)[0] == "IncorrectKeyException"
+
+    def test_disabled_destination(self, kms_client: Any, key: Any) -> None:
+        dest = kms_client.create_key()["KeyMetadata"]
+        kms_client.disable_key(KeyId=dest["KeyId"])
+        blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p")["CiphertextBlob"]
+        with pytest.raises(ClientError) as exc:
+            kms_client.re_encrypt(CiphertextBlob=blob, DestinationKeyId=dest["KeyId"])
+        assert error(exc) == ("DisabledException", f"{dest['Arn']} is disabled.")
+
+
+class TestGenerateDataKey:
+    @pytest.mark.parametrize(
+        ("kwargs", "size"),
+        [
+            ({"KeySpec": "AES_256"}, 32),
+            ({"KeySpec": "AES_128"}, 16),
+            ({"NumberOfBytes": 1}, 1),
+            ({"NumberOfBytes": 1024}, 1024),
+        ],
+    )
+    def test_sizes_and_round_trip(self, kms_client: Any, key: Any, kwargs: Any, size: int) -> None:
+        out = kms_client.generate_data_key(
+            KeyId=key["KeyId"], EncryptionContext={"a": "b"}, **kwargs
+        )
+        assert len(out["Plaintext"]) == size
+        assert out["KeyId"] == key["Arn"]
+        assert out["KeyMaterialId"] == key["CurrentKeyMaterialId"]
+        back = kms_client.decrypt(
+            CiphertextBlob=out["CiphertextBlob"], EncryptionContext={"a": "b"}
+        )
+        assert back["Plaintext"] == out["Plaintext"]
+
+    def test_without_plaintext(self, kms_client: Any, key: Any) -> None:
+        out = kms_client.generate_data_key_without_plaintext(KeyId=key["KeyId"], KeySpec="AES_256")
+        assert "Plaintext" not in out
+        assert set(out) - {"ResponseMetadata"} == {"CiphertextBlob", "KeyId", "KeyMaterialId"}
+        assert len(kms_client.decrypt(CiphertextBlob=out["CiphertextBlob"])["Plaintext"]) == 32
+
+    @pytest.mark.parametrize("kwargs", [{}, {"KeySpec": "AES_256", "NumberOfBytes": 32}])
+    def test_exactly_one_of_spec_and_length(self, kms_client: Any, key: Any, kwargs: Any) -> None:
+        for op in (kms_client.generate_data_key, kms_client.generate_data_key_without_plaintext):
+            with pytest.raises(ClientError) as exc:
+                op(KeyId=key["KeyId"], **kwargs)
+            assert error(exc) == (
+                "ValidationException",
+                "Please specify either number of bytes or key spec.",
+            )
+
+    def test_number_of_bytes_range(self, raw_client: Any) -> None:
+        key_id = raw_client.create_key()["KeyMetadata"]["KeyId"]
+        with pytest.raises(ClientError) as exc:
+            raw_client.generate_data_key(KeyId=key_id, NumberOfBytes=1025)
+        assert error(exc) == (
+            "ValidationException",
+            "1 validation error detected: Value '1025' at 'numberOfBytes' failed to satisfy "
+            "constraint: Member must have value less than or equal to 1024",
+        )
+
+    def test_asymmetric_key_refused(self, kms_client: Any) -> None:
+        rsa = kms_client.create_key(KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")
+        with pytest.raises(ClientError) as exc:
+            kms_client.generate_data_key(KeyId=rsa["KeyMetadata"]["KeyId"], KeySpec="AES_256")
+        assert error(exc) == (
+            "InvalidKeyUsageException",
+            "You cannot generate a data key with an asymmetric CMK",
+        )
+
+
+class TestGenerateRandom:
+    @pytest.mark.parametrize("n", [1, 12, 44, 91, 1024])
+    def test_lengths(self, kms_client: Any, n: int) -> None:
+        assert len(kms_client.generate_random(NumberOfBytes=n)["Plaintext"]) == n
+
+    def test_random(self, kms_client: Any) -> None:
+        a = kms_client.generate_random(NumberOfBytes=32)["Plaintext"]
+        assert a != kms_client.generate_random(NumberOfBytes=32)["Plaintext"]
+
+    def test_limits(self, raw_client: Any) -> None:
+        with pytest.raises(ClientError) as exc:
+            raw_client.generate_random()
+        assert error(exc) == ("ValidationException", "NumberOfBytes is required.")
+        for n, rule in [(0, "greater than or equal to 1"), (1025, "less than or equal to 1024")]:
+            with pytest.raises(ClientError) as exc:
+                raw_client.generate_random(NumberOfBytes=n)
+            assert error(exc) == (
+                "ValidationException",
+                f"1 validation error detected: Value '{n}' at 'numberOfBytes' failed to satisfy "
+                f"constraint: Member must have value {rule}",
+            )
+
+
+def test_wire_blob_is_base64_of_returned_bytes(kms_client: Any, key: Any) -> None:
+    """The CiphertextBlob botocore hands back is the decoded wire value, not text."""
+    blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p")["CiphertextBlob"]
+    assert isinstance(blob, bytes)
+    assert base64.b64decode(base64.b64encode(blob)) == blob
+
+
+def test_works_without_the_fixtures() -> None:
+    with mock_kms():
+        client = boto3.client("kms", region_name="eu-central-1")
+        key_id = client.create_key()["KeyMetadata"]["KeyId"]
+        blob = client.encrypt(KeyId=key_id, Plaintext=b"p")["CiphertextBlob"]
+        assert client.decrypt(CiphertextBlob=blob)["Plaintext"] == b"p"
