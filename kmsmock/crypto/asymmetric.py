@@ -1,16 +1,32 @@
-"""Asymmetric and HMAC key material: generation, public keys, RSA-OAEP.
+"""Asymmetric and HMAC key material: generation, public keys, signatures, MACs, key agreement,
+RSA-OAEP and SM2PKE, and the DER forms KMS hands out.
 
 Keys are generated on first use (``Key.private`` stays None until then), so creating an
 asymmetric key costs nothing until it signs, decrypts or shows its public key.
+
+What ``Key.private`` holds, per key spec (code that imports key material must store the same):
+RSA_* ``rsa.RSAPrivateKey``; ECC_NIST_*/ECC_SECG_P256K1 ``ec.EllipticCurvePrivateKey``;
+ECC_NIST_EDWARDS25519 ``ed25519.Ed25519PrivateKey``; ML_DSA_* and ML_KEM_* ``cryptography``'s
+ML-DSA / ML-KEM private keys; SM2 ``sm2.SM2PrivateKey``; HMAC_* the secret ``bytes``.
+``load_private_der`` builds each from PKCS#8 DER (raw bytes for HMAC).
+
+Every signature is in the standard encoding, so ordinary tools verify it with the public key:
+RSA PKCS #1 (PSS with a salt as long as the digest), ECDSA and SM2DSA DER ``SEQUENCE {r, s}``,
+Ed25519 and ML-DSA raw.
 """
 
 from __future__ import annotations
 
+import hmac as _hmac
 import os
 from typing import Any
 
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa, utils
+
+from .. import errors
+from . import edwards, sm2
 
 _CURVES: dict[str, type[ec.EllipticCurve]] = {
     "ECC_NIST_P256": ec.SECP256R1,
@@ -19,6 +35,36 @@ _CURVES: dict[str, type[ec.EllipticCurve]] = {
     "ECC_SECG_P256K1": ec.SECP256K1,
 }
 _HMAC_BYTES = {"HMAC_224": 28, "HMAC_256": 32, "HMAC_384": 48, "HMAC_512": 64}
+_HASHES: dict[str, type[hashes.HashAlgorithm]] = {
+    "SHA_224": hashes.SHA224,
+    "SHA_256": hashes.SHA256,
+    "SHA_384": hashes.SHA384,
+    "SHA_512": hashes.SHA512,
+}
+
+
+def _post_quantum(spec: str) -> Any:
+    """The ``cryptography`` class for an ML-DSA or ML-KEM spec, or a clear refusal."""
+    family, size = spec.rsplit("_", 1)
+    try:
+        if family == "ML_DSA":
+            from cryptography.hazmat.primitives.asymmetric import mldsa
+
+            return getattr(mldsa, f"MLDSA{size}PrivateKey")
+        from cryptography.hazmat.primitives.asymmetric import mlkem
+
+        return getattr(mlkem, f"MLKEM{size}PrivateKey")
+    except (ImportError, AttributeError):
+        raise errors.NotImplementedByKmsmock(
+            f"kmsmock needs a cryptography release that implements {spec.replace('_', '-', 1)}"
+            f" for key spec {spec} (installed: cryptography {_version()})."
+        ) from None
+
+
+def _version() -> str:
+    import cryptography
+
+    return str(cryptography.__version__)
 
 
 def generate(spec: str) -> Any:
@@ -31,6 +77,16 @@ def generate(spec: str) -> Any:
         return ed25519.Ed25519PrivateKey.generate()
     if spec in _HMAC_BYTES:
         return os.urandom(_HMAC_BYTES[spec])
+    if spec.startswith(("ML_DSA_", "ML_KEM_")):
+        try:
+            return _post_quantum(spec).generate()
+        except UnsupportedAlgorithm:
+            raise errors.NotImplementedByKmsmock(
+                f"The installed cryptography/OpenSSL cannot generate {spec} keys "
+                "(ML-DSA and ML-KEM need OpenSSL 3.5+ or AWS-LC)."
+            ) from None
+    if spec == "SM2":
+        return sm2.generate()
     raise NotImplementedError(f"key generation for {spec}")
 
 
@@ -42,6 +98,161 @@ def public_der(private: Any) -> bytes:
         )
     )
 
+
+def private_der(private: Any) -> bytes:
+    """DER PKCS#8 PrivateKeyInfo, as GenerateDataKeyPair returns it (ML-KEM: seed form)."""
+    return bytes(
+        private.private_bytes(
+            serialization.Encoding.DER,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+
+
+def load_private_der(spec: str, der: bytes) -> Any:
+    """The ``Key.private`` value for imported key material (PKCS#8 DER; HMAC: raw secret)."""
+    if spec in _HMAC_BYTES:
+        return bytes(der)
+    if spec == "SM2":
+        return sm2.load_private_der(der)
+    return serialization.load_der_private_key(der, password=None)
+
+
+# -- data key pairs ----------------------------------------------------------------------------
+
+
+def data_key_pair(spec: str) -> tuple[bytes, bytes]:
+    """A fresh (PKCS#8 private key, SPKI public key) pair for GenerateDataKeyPair."""
+    private = generate(spec)
+    return private_der(private), public_der(private)
+
+
+# -- signatures -------------------------------------------------------------------------------
+
+
+def _hash_of(algorithm: str) -> hashes.HashAlgorithm:
+    return _HASHES[algorithm[-7:]]()
+
+
+def _message_or_digest(algorithm: str, message_type: str) -> Any:
+    h = _hash_of(algorithm)
+    return utils.Prehashed(h) if message_type == "DIGEST" else h
+
+
+def _rsa_padding(algorithm: str) -> padding.AsymmetricPadding:
+    if algorithm.startswith("RSASSA_PSS_"):
+        h = _hash_of(algorithm)
+        # KMS uses a salt as long as the digest (verified against real KMS by its users).
+        return padding.PSS(mgf=padding.MGF1(h), salt_length=h.digest_size)
+    return padding.PKCS1v15()
+
+
+def sign(spec: str, private: Any, algorithm: str, message_type: str, message: bytes) -> bytes:
+    """Sign as KMS Sign does; the operation has already checked algorithm and message type."""
+    if spec.startswith("RSA_"):
+        return bytes(
+            private.sign(
+                message, _rsa_padding(algorithm), _message_or_digest(algorithm, message_type)
+            )
+        )
+    if spec in _CURVES:
+        return bytes(private.sign(message, ec.ECDSA(_message_or_digest(algorithm, message_type))))
+    if spec == "ECC_NIST_EDWARDS25519":
+        if algorithm == "ED25519_PH_SHA_512":
+            # KMS prehashes the 64-byte digest it is given once more (FIPS 186-5 §7.8.1 step 1).
+            return edwards.sign(
+                private.private_bytes_raw(), message, private.public_key().public_bytes_raw()
+            )
+        return bytes(private.sign(message))
+    if spec.startswith("ML_DSA_"):
+        if message_type == "EXTERNAL_MU":
+            return bytes(private.sign_mu(message))
+        return bytes(private.sign(message))  # pure ML-DSA, empty context
+    if spec == "SM2":
+        digest = message if message_type == "DIGEST" else _sm2_e(private.public_key(), message)
+        return sm2.sign_digest(private, digest)
+    raise NotImplementedError(f"signing with {spec}")
+
+
+def _sm2_e(public: sm2.SM2PublicKey, message: bytes) -> bytes:
+    return sm2.message_digest(public, message)
+
+
+def verify(
+    spec: str, private: Any, algorithm: str, message_type: str, message: bytes, signature: bytes
+) -> bool:
+    """Whether ``signature`` is valid; malformed signatures are simply invalid."""
+    public = private.public_key()
+    try:
+        if spec.startswith("RSA_"):
+            public.verify(
+                signature,
+                message,
+                _rsa_padding(algorithm),
+                _message_or_digest(algorithm, message_type),
+            )
+        elif spec in _CURVES:
+            public.verify(signature, message, ec.ECDSA(_message_or_digest(algorithm, message_type)))
+        elif spec == "ECC_NIST_EDWARDS25519":
+            if algorithm == "ED25519_PH_SHA_512":
+                return edwards.verify(public.public_bytes_raw(), signature, message)
+            public.verify(signature, message)
+        elif spec.startswith("ML_DSA_"):
+            if message_type == "EXTERNAL_MU":
+                public.verify_mu(signature, message)
+            else:
+                public.verify(signature, message)
+        elif spec == "SM2":
+            digest = message if message_type == "DIGEST" else _sm2_e(public, message)
+            return sm2.verify_digest(public, signature, digest)
+        else:
+            raise NotImplementedError(f"verifying with {spec}")
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+# -- HMAC -------------------------------------------------------------------------------------
+
+
+def mac(secret: bytes, algorithm: str, message: bytes) -> bytes:
+    """RFC 2104 HMAC with the algorithm's hash (HMAC_SHA_256 -> SHA-256)."""
+    name = {"SHA_224": "sha224", "SHA_256": "sha256", "SHA_384": "sha384", "SHA_512": "sha512"}
+    return _hmac.new(secret, message, name[algorithm[-7:]]).digest()
+
+
+def mac_equal(expected: bytes, given: bytes) -> bool:
+    return _hmac.compare_digest(expected, given)
+
+
+# -- key agreement ----------------------------------------------------------------------------
+
+
+class InvalidPeerKey(ValueError):
+    """The peer public key for DeriveSharedSecret is unusable; ``str()`` is AWS's message."""
+
+
+def derive_shared_secret(spec: str, private: Any, peer_der: bytes) -> bytes:
+    """Raw ECDH secret (the x coordinate) of our private key and the peer's SPKI public key."""
+    if spec == "SM2":
+        try:
+            peer_sm2 = sm2.load_public_der(peer_der)
+        except ValueError:
+            raise InvalidPeerKey("") from None
+        return sm2.exchange(private, peer_sm2)
+    try:
+        peer = serialization.load_der_public_key(peer_der)
+    except (ValueError, UnsupportedAlgorithm):
+        raise InvalidPeerKey("") from None  # AWS answers garbage with an empty message
+    if not isinstance(peer, ec.EllipticCurvePublicKey) or peer.curve.name != private.curve.name:
+        raise InvalidPeerKey(
+            f"The public key is not on the same elliptic curve as the KMS key's {spec} key pair."
+        )
+    return bytes(private.exchange(ec.ECDH(), peer))
+
+
+# -- RSA-OAEP and SM2PKE -------------------------------------------------------------------------
 
 _OAEP_HASH: dict[str, type[hashes.HashAlgorithm]] = {
     "RSAES_OAEP_SHA_1": hashes.SHA1,
@@ -66,3 +277,15 @@ def rsa_encrypt(private: rsa.RSAPrivateKey, algorithm: str, plaintext: bytes) ->
 def rsa_decrypt(private: rsa.RSAPrivateKey, algorithm: str, ciphertext: bytes) -> bytes:
     """Raises ``ValueError`` when the ciphertext does not decrypt under this key."""
     return private.decrypt(ciphertext, _oaep(algorithm))
+
+
+SM2PKE_MAX_PLAINTEXT = 1024  # kms-facts §4
+
+
+def sm2_encrypt(private: sm2.SM2PrivateKey, plaintext: bytes) -> bytes:
+    return sm2.encrypt(private.public_key(), plaintext)
+
+
+def sm2_decrypt(private: sm2.SM2PrivateKey, ciphertext: bytes) -> bytes:
+    """Raises ``ValueError`` when the ciphertext does not decrypt under this key."""
+    return sm2.decrypt(private, ciphertext)

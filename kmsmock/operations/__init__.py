@@ -7,7 +7,18 @@ imports them all, so ``OPERATIONS`` names everything kmsmock serves.
 from __future__ import annotations
 
 # Register every family (imported for its side effect on OPERATIONS).
-from . import aliases, encryption, keys, policies, rotation, tags  # noqa: F401
+from . import (  # noqa: F401
+    agreement,
+    aliases,
+    datakeypairs,
+    encryption,
+    keys,
+    mac,
+    policies,
+    rotation,
+    signing,
+    tags,
+)
 from .registry import OPERATIONS, Context, Handler, operation
 
 __all__ = ["OPERATIONS", "Context", "Handler", "operation"]
