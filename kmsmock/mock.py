@@ -155,6 +155,18 @@ class KmsMock:
 
 
 def _decorate_function(fn: F, account_id: str) -> F:
+    """The whole call runs inside one activation: for generator functions (pytest fixtures
+    written with ``yield``, for instance) that means until the generator is exhausted."""
+    if inspect.isasyncgenfunction(fn):
+
+        @functools.wraps(fn)
+        async def run_async_gen(*args: Any, **kwargs: Any) -> Any:
+            with KmsMock(account_id=account_id):
+                async for item in fn(*args, **kwargs):
+                    yield item
+
+        return run_async_gen  # type: ignore[return-value]
+
     if inspect.iscoroutinefunction(fn):
 
         @functools.wraps(fn)
@@ -164,6 +176,15 @@ def _decorate_function(fn: F, account_id: str) -> F:
 
         return run_async  # type: ignore[return-value]
 
+    if inspect.isgeneratorfunction(fn):
+
+        @functools.wraps(fn)
+        def run_gen(*args: Any, **kwargs: Any) -> Any:
+            with KmsMock(account_id=account_id):
+                return (yield from fn(*args, **kwargs))
+
+        return run_gen  # type: ignore[return-value]
+
     @functools.wraps(fn)
     def run(*args: Any, **kwargs: Any) -> Any:
         with KmsMock(account_id=account_id):
@@ -172,9 +193,28 @@ def _decorate_function(fn: F, account_id: str) -> F:
     return run  # type: ignore[return-value]
 
 
+_HANDLES = "_kmsmock_handles"
+
+
+def _call_optional(fn: Callable[..., Any] | None, arg: Any) -> None:
+    """Call an xunit hook the way pytest does: with ``arg`` only if it takes an argument."""
+    if fn is None:
+        return
+    count = fn.__code__.co_argcount - (1 if inspect.ismethod(fn) else 0)
+    if count:
+        fn(arg)
+    else:
+        fn()
+
+
 def _decorate_class(cls: T, account_id: str) -> T:
-    """Each test starts from empty state. For a ``unittest.TestCase`` the mock spans setUp,
-    the test, tearDown and cleanups; for a plain class, each ``test*`` method."""
+    """Each test starts from empty state.
+
+    For a ``unittest.TestCase`` one activation spans setUp, the test, tearDown and cleanups.
+    For a plain (pytest-style) class it spans ``setup_method``, the test and
+    ``teardown_method``, so keys made while setting up are there in the test; every ``test*``
+    method is also wrapped, so it is served when called outside pytest as well.
+    """
     if issubclass(cls, unittest.TestCase):
         original_setup = cls.setUp
 
@@ -186,9 +226,37 @@ def _decorate_class(cls: T, account_id: str) -> T:
 
         cls.setUp = setUp  # type: ignore[method-assign]
         return cls
+
     for name, attr in list(vars(cls).items()):
-        if name.startswith("test") and callable(attr):
+        if name.startswith("test") and inspect.isfunction(attr):
             setattr(cls, name, _decorate_function(attr, account_id))
+
+    # Static lookups keep staticmethods and classmethods intact; bound per instance below.
+    original_setup_method = inspect.getattr_static(cls, "setup_method", None)
+    original_teardown_method = inspect.getattr_static(cls, "teardown_method", None)
+
+    def bound(attr: Any, instance: Any) -> Callable[..., Any] | None:
+        return None if attr is None else attr.__get__(instance, type(instance))
+
+    def setup_method(self: Any, method: Any = None) -> None:
+        mock = KmsMock(account_id=account_id).start()
+        self.__dict__.setdefault(_HANDLES, []).append(mock)
+        try:
+            _call_optional(bound(original_setup_method, self), method)
+        except BaseException:
+            self.__dict__[_HANDLES].pop().stop()
+            raise
+
+    def teardown_method(self: Any, method: Any = None) -> None:
+        try:
+            _call_optional(bound(original_teardown_method, self), method)
+        finally:
+            handles = self.__dict__.get(_HANDLES)
+            if handles:
+                handles.pop().stop()
+
+    cls.setup_method = setup_method  # type: ignore[attr-defined]
+    cls.teardown_method = teardown_method  # type: ignore[attr-defined]
     return cls
 
 
