@@ -35,10 +35,10 @@ def _wire(value: Any) -> Any:
     raise TypeError(f"cannot serialise {type(value).__name__}")  # pragma: no cover - a bug
 
 
-def _answer(status: int, payload: dict[str, Any]) -> Answer:
+def _answer(status: int, payload: dict[str, Any], request_id: str | None = None) -> Answer:
     body = json.dumps(payload, default=_wire, separators=(",", ":")).encode()
     headers = {
-        "x-amzn-RequestId": str(uuid.uuid4()),
+        "x-amzn-RequestId": request_id or str(uuid.uuid4()),
         "Content-Type": CONTENT_TYPE,
         "Content-Length": str(len(body)),
     }
@@ -68,7 +68,7 @@ def handle(
             raise errors.UnknownOperationException(f"Unrecognized operation {target!r}")
         try:
             wire = json.loads(body or b"{}")
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than Python parses
             raise errors.SerializationException(
                 "Start of structure or map found where not expected."
             ) from None
@@ -78,14 +78,16 @@ def handle(
             raise errors.NotImplementedByKmsmock(
                 f"kmsmock does not implement the KMS operation {name} yet."
             )
+        request_id = str(uuid.uuid4())
         with backend.lock:
             ctx = Context(
                 backend,
                 backend.store(account or backend.default_account, region),
                 clock.now(),
                 name,
+                request_id,
             )
-            return _answer(200, handler(ctx, request))
+            return _answer(200, handler(ctx, request), request_id)
     except errors.KMSError as error:
         return error_answer(error)
     except Exception as exc:  # a kmsmock bug: say so in an AWS-shaped error, never a traceback

@@ -47,6 +47,7 @@ class Key:
         "deletion_date",
         "description",
         "key_id",
+        "last_usage",
         "manager",
         "materials",
         "multi_region",
@@ -104,6 +105,8 @@ class Key:
         self.rotation_period: int | None = None  # days; None while automatic rotation is off
         self.next_rotation: datetime | None = None
         self.on_demand_rotations = 0
+        # (operation, time, request id, CloudTrail event id) of the last successful use
+        self.last_usage: tuple[str, datetime, str, str] | None = None
         if manager == "AWS":
             self.rotation_period = AWS_MANAGED_ROTATION_DAYS
             self.next_rotation = created + timedelta(days=AWS_MANAGED_ROTATION_DAYS)

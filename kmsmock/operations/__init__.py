@@ -18,7 +18,10 @@ from . import (  # noqa: F401
     rotation,
     signing,
     tags,
+    usage,
 )
 from .registry import OPERATIONS, Context, Handler, operation
+
+usage.track(OPERATIONS)  # after every family registered: record successful cryptographic use
 
 __all__ = ["OPERATIONS", "Context", "Handler", "operation"]

@@ -18,6 +18,7 @@ class Context:
     store: RegionStore  # the caller's account and Region
     now: datetime
     operation: str
+    request_id: str = ""  # the x-amzn-RequestId this request is answered with
 
     @property
     def region(self) -> str:
