@@ -1,0 +1,206 @@
+"""The AWS JSON 1.1 wire protocol: targets, bodies, the error envelope, unknown operations."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import botocore.session
+import pytest
+from botocore.exceptions import ClientError
+from pytest_socket import disable_socket, enable_socket
+
+from kmsmock import mock_kms, protocol
+from kmsmock.backend.store import Backend
+from kmsmock.operations import OPERATIONS
+
+MODEL = botocore.session.get_session().get_service_model("kms")
+
+
+def call(target: str, body: Any, backend: Backend | None = None) -> tuple[int, dict[str, str], Any]:
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    status, headers, out = protocol.handle(
+        backend or Backend(), MODEL, target, raw, region="us-east-1"
+    )
+    return status, headers, json.loads(out)
+
+
+@pytest.fixture
+def kms() -> Iterator[Any]:
+    disable_socket()
+    try:
+        with mock_kms():
+            yield boto3.client("kms", region_name="us-east-1")
+    finally:
+        enable_socket()
+
+
+def test_metadata_is_json_1_1_trent_service() -> None:
+    assert MODEL.metadata["protocol"] == "json"
+    assert MODEL.metadata["jsonVersion"] == "1.1"
+    assert MODEL.metadata["targetPrefix"] == "TrentService"
+    assert protocol.TARGET_PREFIX == "TrentService."
+
+
+def test_success_answer_is_json_with_aws_headers() -> None:
+    status, headers, body = call("TrentService.CreateKey", {"Description": "d"})
+    assert status == 200
+    assert headers["Content-Type"] == "application/x-amz-json-1.1"
+    assert len(headers["x-amzn-RequestId"]) == 36
+    meta = body["KeyMetadata"]
+    assert meta["Description"] == "d"
+    assert isinstance(meta["CreationDate"], float)  # epoch seconds, as AWS sends timestamps
+
+
+def test_blobs_travel_as_base64() -> None:
+    backend = Backend()
+    _, _, created = call("TrentService.CreateKey", {}, backend)
+    key_id = created["KeyMetadata"]["KeyId"]
+    plaintext = base64.b64encode(b"hello").decode()
+    _, _, enc = call("TrentService.Encrypt", {"KeyId": key_id, "Plaintext": plaintext}, backend)
+    blob = enc["CiphertextBlob"]
+    assert isinstance(blob, str)
+    _, _, dec = call("TrentService.Decrypt", {"CiphertextBlob": blob}, backend)
+    assert base64.b64decode(dec["Plaintext"]) == b"hello"
+
+
+def test_an_error_is_http_400_with_type_and_message() -> None:
+    status, headers, body = call("TrentService.DescribeKey", {"KeyId": "nope"})
+    assert status == 400
+    assert headers["Content-Type"] == "application/x-amz-json-1.1"
+    assert body == {"__type": "NotFoundException", "message": "Invalid keyId 'nope'"}
+
+
+def test_an_error_with_nothing_to_say_has_no_message_member() -> None:
+    backend = Backend()
+    _, _, created = call("TrentService.CreateKey", {}, backend)
+    key_id = created["KeyMetadata"]["KeyId"]
+    plaintext = base64.b64encode(b"x").decode()
+    _, _, enc = call(
+        "TrentService.Encrypt",
+        {"KeyId": key_id, "Plaintext": plaintext, "EncryptionContext": {"a": "b"}},
+        backend,
+    )
+    blob = {"CiphertextBlob": enc["CiphertextBlob"]}
+    status, _, body = call("TrentService.Decrypt", blob, backend)
+    assert status == 400
+    assert body == {"__type": "InvalidCiphertextException"}
+
+
+@pytest.mark.parametrize("target", ["TrentService.NoSuchOperation", "Other.DescribeKey", ""])
+def test_an_unknown_target_is_an_unknown_operation(target: str) -> None:
+    status, _, body = call(target, {})
+    assert status == 400
+    assert body == {
+        "__type": "UnknownOperationException",
+        "message": f"Unrecognized operation {target!r}",
+    }
+
+
+@pytest.mark.parametrize("raw", [b"not json", b"{", b"[1, 2"])
+def test_a_body_that_is_not_json(raw: bytes) -> None:
+    status, _, body = call("TrentService.ListKeys", raw)
+    assert status == 400
+    assert body["__type"] == "SerializationException"
+
+
+def test_an_empty_body_is_an_empty_request() -> None:
+    status, _, body = call("TrentService.ListKeys", b"")
+    assert status == 200
+    assert body == {"Keys": [], "Truncated": False}
+
+
+@pytest.mark.parametrize(
+    ("body", "path"),
+    [
+        ({"Limit": "ten"}, "limit"),
+        ({"Limit": True}, "limit"),
+        ({"Marker": 5}, "marker"),
+    ],
+)
+def test_a_value_of_the_wrong_json_type(body: dict[str, Any], path: str) -> None:
+    status, _, out = call("TrentService.ListKeys", body)
+    assert status == 400
+    assert out["__type"] == "SerializationException"
+    assert path in out["message"]
+
+
+def test_a_json_array_body_is_a_serialization_error() -> None:
+    status, _, out = call("TrentService.ListKeys", [])
+    assert status == 400
+    assert out["__type"] == "SerializationException"
+
+
+def test_an_operation_kmsmock_does_not_serve_names_itself(
+    kms: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delitem(OPERATIONS, "ListKeys")
+    with pytest.raises(ClientError) as exc:  # and no network call: sockets are off
+        kms.list_keys()
+    assert exc.value.response["Error"] == {
+        "Code": "NotImplementedByKmsmock",
+        "Message": "kmsmock does not implement the KMS operation ListKeys yet.",
+    }
+    assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
+
+
+def test_validation_runs_even_for_an_operation_kmsmock_does_not_serve(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delitem(OPERATIONS, "ListKeys")
+    status, _, body = call("TrentService.ListKeys", {"Limit": 0})
+    assert status == 400
+    assert body["__type"] == "ValidationException"
+
+
+def test_every_served_operation_is_in_the_model() -> None:
+    assert set(OPERATIONS) <= set(MODEL.operation_names)
+
+
+def test_a_kmsmock_bug_is_an_aws_shaped_internal_error(
+    kms: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(ctx: Any, req: Any) -> Any:
+        raise ZeroDivisionError("oops")
+
+    monkeypatch.setitem(OPERATIONS, "ListKeys", broken)
+    with pytest.raises(kms.exceptions.KMSInternalException) as exc:
+        kms.list_keys()
+    assert exc.value.response["Error"]["Message"] == (
+        "kmsmock internal error (ZeroDivisionError: oops); please report it."
+    )
+    assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
+    assert "kmsmock failed to serve TrentService.ListKeys" in caplog.text
+
+
+def test_modeled_errors_carry_message_at_the_top_level_validation_errors_do_not(kms: Any) -> None:
+    with pytest.raises(ClientError) as modeled:
+        kms.describe_key(KeyId="nope")
+    assert modeled.value.response["message"] == "Invalid keyId 'nope'"
+    with pytest.raises(ClientError) as unmodeled:
+        kms.schedule_key_deletion(
+            KeyId=kms.create_key()["KeyMetadata"]["KeyId"], PendingWindowInDays=5
+        )
+    assert unmodeled.value.response["Error"]["Code"] == "ValidationException"
+    assert "message" not in unmodeled.value.response
+
+
+def test_operations_without_output_answer_an_empty_object() -> None:
+    backend = Backend()
+    _, _, created = call("TrentService.CreateKey", {}, backend)
+    key_id = created["KeyMetadata"]["KeyId"]
+    status, _, body = call("TrentService.DisableKey", {"KeyId": key_id}, backend)
+    assert (status, body) == (200, {})
+
+
+def test_the_callers_account_can_be_chosen_per_request() -> None:
+    backend = Backend()
+    status, _, out = protocol.handle(
+        backend, MODEL, "TrentService.CreateKey", b"{}", region="eu-west-1", account="111122223333"
+    )
+    assert status == 200
+    assert json.loads(out)["KeyMetadata"]["Arn"].startswith("arn:aws:kms:eu-west-1:111122223333:")
+    assert backend.store("123456789012", "eu-west-1").keys == {}
