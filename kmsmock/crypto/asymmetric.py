@@ -56,7 +56,7 @@ def _post_quantum(spec: str) -> Any:
         return getattr(mlkem, f"MLKEM{size}PrivateKey")
     except (ImportError, AttributeError):
         raise errors.NotImplementedByKmsmock(
-            f"kmsmock needs a cryptography release that implements {spec.replace('_', '-', 1)}"
+            f"kmsmock needs a cryptography release that implements {spec.replace('_', '-')}"
             f" for key spec {spec} (installed: cryptography {_version()})."
         ) from None
 
@@ -289,3 +289,24 @@ def sm2_encrypt(private: sm2.SM2PrivateKey, plaintext: bytes) -> bytes:
 def sm2_decrypt(private: sm2.SM2PrivateKey, ciphertext: bytes) -> bytes:
     """Raises ``ValueError`` when the ciphertext does not decrypt under this key."""
     return sm2.decrypt(private, ciphertext)
+
+
+def max_plaintext(spec: str, algorithm: str) -> int:
+    """The largest plaintext Encrypt accepts for an asymmetric key spec and algorithm."""
+    if algorithm == "SM2PKE":
+        return SM2PKE_MAX_PLAINTEXT
+    return rsa_max_plaintext(int(spec.split("_")[1]), algorithm)
+
+
+def public_encrypt(private: Any, algorithm: str, plaintext: bytes) -> bytes:
+    """RSAES-OAEP or SM2PKE with the public half of ``private``."""
+    if algorithm == "SM2PKE":
+        return sm2_encrypt(private, plaintext)
+    return rsa_encrypt(private, algorithm, plaintext)
+
+
+def private_decrypt(private: Any, algorithm: str, ciphertext: bytes) -> bytes:
+    """Raises ``ValueError`` when the ciphertext does not decrypt under this key."""
+    if algorithm == "SM2PKE":
+        return sm2_decrypt(private, ciphertext)
+    return rsa_decrypt(private, algorithm, ciphertext)

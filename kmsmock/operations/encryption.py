@@ -53,14 +53,13 @@ def _encrypt(
         return _seal(key, plaintext, context)
     if context:
         raise errors.ValidationException(_NO_CONTEXT)
-    bits = int(key.spec.name.split("_")[1])
-    limit = asymmetric.rsa_max_plaintext(bits, algorithm)
+    limit = asymmetric.max_plaintext(key.spec.name, algorithm)
     if len(plaintext) > limit:
         raise errors.ValidationException(
             f"Algorithm {algorithm} and key spec {key.spec.name} cannot encrypt data larger "
             f"than {limit} bytes."
         )
-    return asymmetric.rsa_encrypt(private_key(key), algorithm, plaintext), None
+    return asymmetric.public_encrypt(private_key(key), algorithm, plaintext), None
 
 
 @dataclass(slots=True)
@@ -90,7 +89,7 @@ def _open(
         if context:
             raise errors.ValidationException(_NO_CONTEXT)
         try:
-            plaintext = asymmetric.rsa_decrypt(private_key(key), algorithm, blob)
+            plaintext = asymmetric.private_decrypt(private_key(key), algorithm, blob)
         except ValueError:
             raise errors.InvalidCiphertextException() from None
         return Opened(key, plaintext, algorithm, None)

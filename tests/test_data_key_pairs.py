@@ -1,0 +1,257 @@
+"""GenerateDataKeyPair(WithoutPlaintext): every KeyPairSpec gives a PKCS#8 private key and an SPKI
+public key that ``cryptography`` loads and that belong together, the private key sealed under a
+symmetric KMS key in an ordinary ciphertext blob that Decrypt opens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+
+CLASSIC = [
+    "RSA_2048",
+    "RSA_3072",
+    "RSA_4096",
+    "ECC_NIST_P256",
+    "ECC_NIST_P384",
+    "ECC_NIST_P521",
+    "ECC_SECG_P256K1",
+    "ECC_NIST_EDWARDS25519",
+    "ML_KEM_768",
+    "ML_KEM_1024",
+]
+
+
+def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
+    err = exc.value.response["Error"]
+    return err["Code"], err["Message"]
+
+
+def spki(private: Any) -> bytes:
+    return bytes(
+        private.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
+
+
+@pytest.fixture
+def wrapping(kms_client: Any) -> dict[str, Any]:
+    return dict(kms_client.create_key()["KeyMetadata"])
+
+
+@pytest.mark.parametrize("pair_spec", CLASSIC)
+def test_pair_belongs_together_and_private_key_decrypts(
+    kms_client: Any, wrapping: Any, pair_spec: str
+) -> None:
+    out = kms_client.generate_data_key_pair(KeyId=wrapping["KeyId"], KeyPairSpec=pair_spec)
+    assert set(out) - {"ResponseMetadata"} == {
+        "PrivateKeyCiphertextBlob",
+        "PrivateKeyPlaintext",
+        "PublicKey",
+        "KeyId",
+        "KeyPairSpec",
+        "KeyMaterialId",
+    }
+    assert out["KeyId"] == wrapping["Arn"]
+    assert out["KeyPairSpec"] == pair_spec
+    assert out["KeyMaterialId"] == wrapping["CurrentKeyMaterialId"]
+    private = serialization.load_der_private_key(out["PrivateKeyPlaintext"], password=None)
+    assert spki(private) == out["PublicKey"]
+    assert serialization.load_der_public_key(out["PublicKey"]) is not None
+    if pair_spec.startswith("RSA_"):
+        assert isinstance(private, rsa.RSAPrivateKey)
+        assert private.key_size == int(pair_spec[4:])
+    elif pair_spec.startswith("ECC_NIST_EDWARDS"):
+        assert isinstance(private, ed25519.Ed25519PrivateKey)
+    elif pair_spec.startswith("ECC_"):
+        assert isinstance(private, ec.EllipticCurvePrivateKey)
+    else:
+        assert type(private).__name__ == pair_spec.replace("_", "") + "PrivateKey"
+    opened = kms_client.decrypt(CiphertextBlob=out["PrivateKeyCiphertextBlob"])
+    assert opened["Plaintext"] == out["PrivateKeyPlaintext"]
+    assert opened["KeyId"] == wrapping["Arn"]
+    assert opened["KeyMaterialId"] == out["KeyMaterialId"]
+
+
+def test_ml_kem_private_keys_are_in_seed_form(kms_client: Any, wrapping: Any) -> None:
+    # "the length of the private key is the same for all ML-KEM key pair specs"
+    lengths = {
+        len(
+            kms_client.generate_data_key_pair(KeyId=wrapping["KeyId"], KeyPairSpec=spec)[
+                "PrivateKeyPlaintext"
+            ]
+        )
+        for spec in ("ML_KEM_768", "ML_KEM_1024")
+    }
+    assert len(lengths) == 1
+
+
+def test_every_call_is_a_new_pair(kms_client: Any, wrapping: Any) -> None:
+    a = kms_client.generate_data_key_pair(KeyId=wrapping["KeyId"], KeyPairSpec="ECC_NIST_P256")
+    b = kms_client.generate_data_key_pair(KeyId=wrapping["KeyId"], KeyPairSpec="ECC_NIST_P256")
+    assert a["PublicKey"] != b["PublicKey"]
+
+
+def test_the_pair_works_outside(kms_client: Any, wrapping: Any) -> None:
+    out = kms_client.generate_data_key_pair_without_plaintext(
+        KeyId=wrapping["KeyId"], KeyPairSpec="RSA_2048"
+    )
+    assert "PrivateKeyPlaintext" not in out
+    assert set(out) - {"ResponseMetadata"} == {
+        "PrivateKeyCiphertextBlob",
+        "PublicKey",
+        "KeyId",
+        "KeyPairSpec",
+        "KeyMaterialId",
+    }
+    public = serialization.load_der_public_key(out["PublicKey"])
+    assert isinstance(public, rsa.RSAPublicKey)
+    oaep = padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
+    sealed = public.encrypt(b"for the private key", oaep)
+    private_der = kms_client.decrypt(CiphertextBlob=out["PrivateKeyCiphertextBlob"])["Plaintext"]
+    private = serialization.load_der_private_key(private_der, password=None)
+    assert isinstance(private, rsa.RSAPrivateKey)
+    assert private.decrypt(sealed, oaep) == b"for the private key"
+
+
+@pytest.mark.parametrize(
+    "operation", ["generate_data_key_pair", "generate_data_key_pair_without_plaintext"]
+)
+def test_encryption_context_binds_the_blob(kms_client: Any, wrapping: Any, operation: str) -> None:
+    out = getattr(kms_client, operation)(
+        KeyId=wrapping["KeyId"], KeyPairSpec="ECC_NIST_P256", EncryptionContext={"k": "v"}
+    )
+    with pytest.raises(ClientError) as exc:
+        kms_client.decrypt(CiphertextBlob=out["PrivateKeyCiphertextBlob"])
+    assert error(exc) == ("InvalidCiphertextException", "")
+    opened = kms_client.decrypt(
+        CiphertextBlob=out["PrivateKeyCiphertextBlob"], EncryptionContext={"k": "v"}
+    )
+    serialization.load_der_private_key(opened["Plaintext"], password=None)
+
+
+def test_blob_follows_rotation(kms_client: Any, wrapping: Any) -> None:
+    before = kms_client.generate_data_key_pair_without_plaintext(
+        KeyId=wrapping["KeyId"], KeyPairSpec="ECC_NIST_P256"
+    )
+    kms_client.rotate_key_on_demand(KeyId=wrapping["KeyId"])
+    after = kms_client.generate_data_key_pair_without_plaintext(
+        KeyId=wrapping["KeyId"], KeyPairSpec="ECC_NIST_P256"
+    )
+    assert after["KeyMaterialId"] != before["KeyMaterialId"]
+    old = kms_client.decrypt(CiphertextBlob=before["PrivateKeyCiphertextBlob"])
+    assert old["KeyMaterialId"] == before["KeyMaterialId"]
+
+
+@pytest.mark.parametrize(
+    "operation", ["GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext"]
+)
+class TestRefusals:
+    def test_asymmetric_wrapping_key(self, kms_client: Any, operation: str) -> None:
+        key = kms_client.create_key(KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]
+        with pytest.raises(ClientError) as exc:
+            call(kms_client, operation, key["Arn"])
+        assert error(exc) == (
+            "InvalidKeyUsageException",
+            "You cannot generate a data key with an asymmetric CMK",
+        )
+
+    @pytest.mark.parametrize(
+        ("spec", "usage"), [("HMAC_256", "GENERATE_VERIFY_MAC"), ("ECC_NIST_P256", "SIGN_VERIFY")]
+    )
+    def test_key_usage(self, kms_client: Any, operation: str, spec: str, usage: str) -> None:
+        key = kms_client.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
+        with pytest.raises(ClientError) as exc:
+            call(kms_client, operation, key["Arn"])
+        assert error(exc) == (
+            "InvalidKeyUsageException",
+            f"{key['Arn']} key usage is {usage} which is not valid for {operation}.",
+        )
+
+    @pytest.mark.parametrize(
+        ("change", "code", "text"),
+        [
+            ("disable", "DisabledException", "is disabled."),
+            ("schedule", "KMSInvalidStateException", "is pending deletion."),
+        ],
+    )
+    def test_key_state(
+        self, kms_client: Any, wrapping: Any, operation: str, change: str, code: str, text: str
+    ) -> None:
+        if change == "disable":
+            kms_client.disable_key(KeyId=wrapping["KeyId"])
+        else:
+            kms_client.schedule_key_deletion(KeyId=wrapping["KeyId"], PendingWindowInDays=7)
+        with pytest.raises(ClientError) as exc:
+            call(kms_client, operation, wrapping["KeyId"])
+        assert error(exc) == (code, f"{wrapping['Arn']} {text}")
+
+    def test_pending_import(self, kms_client: Any, operation: str) -> None:
+        key = kms_client.create_key(Origin="EXTERNAL")["KeyMetadata"]
+        with pytest.raises(ClientError) as exc:
+            call(kms_client, operation, key["KeyId"])
+        assert error(exc) == ("KMSInvalidStateException", f"{key['Arn']} is pending import.")
+
+    def test_sm2_outside_china(self, kms_client: Any, wrapping: Any, operation: str) -> None:
+        with pytest.raises(ClientError) as exc:
+            call(kms_client, operation, wrapping["KeyId"], "SM2")
+        assert error(exc) == (
+            "UnsupportedOperationException",
+            "KeyPairSpec SM2 is not supported in this Region",
+        )
+
+    def test_ml_kem_in_china(self, kms_mock: Any, operation: str) -> None:
+        client = boto3.client("kms", region_name="cn-north-1")
+        key = client.create_key()["KeyMetadata"]
+        with pytest.raises(ClientError) as exc:
+            call(client, operation, key["KeyId"], "ML_KEM_768")
+        assert error(exc) == (
+            "UnsupportedOperationException",
+            "KeyPairSpec ML_KEM_768 is not supported in this Region",
+        )
+
+    def test_dry_run(self, kms_client: Any, wrapping: Any, operation: str) -> None:
+        with pytest.raises(ClientError) as exc:
+            call(kms_client, operation, wrapping["KeyId"], DryRun=True)
+        assert error(exc) == (
+            "DryRunOperationException",
+            "The request would have succeeded, but the DryRun option is set.",
+        )
+
+
+def test_sm2_pair_in_china(kms_mock: Any) -> None:
+    gmalg = pytest.importorskip("gmalg")
+    client = boto3.client("kms", region_name="cn-north-1")
+    key = client.create_key()["KeyMetadata"]
+    out = client.generate_data_key_pair(KeyId=key["KeyId"], KeyPairSpec="SM2")
+    der = out["PrivateKeyPlaintext"]
+    # PKCS#8 { 0, { id-ecPublicKey, sm2p256v1 }, OCTET STRING { ECPrivateKey { 1, d, [1] Q } } }
+    assert bytes.fromhex("06072a8648ce3d020106082a811ccf5501822d") in der
+    d = der[der.index(b"\x04\x20") + 2 :][:32]
+    point = out["PublicKey"][-65:]
+    assert gmalg.SM2().generate_pk(d) == point  # the public key really is d * G
+    assert der.endswith(point)
+    assert client.decrypt(CiphertextBlob=out["PrivateKeyCiphertextBlob"])["Plaintext"] == der
+
+
+def test_recipient_is_not_emulated(kms_client: Any, wrapping: Any) -> None:
+    with pytest.raises(ClientError) as exc:
+        kms_client.generate_data_key_pair(
+            KeyId=wrapping["KeyId"],
+            KeyPairSpec="ECC_NIST_P256",
+            Recipient={"KeyEncryptionAlgorithm": "RSAES_OAEP_SHA_256", "AttestationDocument": b"x"},
+        )
+    assert error(exc)[0] == "NotImplementedByKmsmock"
+
+
+def call(
+    client: Any, operation: str, key_id: str, spec: str = "ECC_NIST_P256", **extra: Any
+) -> Any:
+    if operation == "GenerateDataKeyPair":
+        return client.generate_data_key_pair(KeyId=key_id, KeyPairSpec=spec, **extra)
+    return client.generate_data_key_pair_without_plaintext(KeyId=key_id, KeyPairSpec=spec, **extra)

@@ -1,0 +1,199 @@
+"""DeriveSharedSecret: ECDH with a KEY_AGREEMENT key equals what ``cryptography`` computes on the
+other side with the KMS key's public key; refusals with AWS's codes and messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, x25519
+
+CURVES = {
+    "ECC_NIST_P256": (ec.SECP256R1, 32),
+    "ECC_NIST_P384": (ec.SECP384R1, 48),
+    "ECC_NIST_P521": (ec.SECP521R1, 66),
+}
+
+
+def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
+    err = exc.value.response["Error"]
+    return err["Code"], err["Message"]
+
+
+def spki(public: Any) -> bytes:
+    return bytes(
+        public.public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
+
+
+def agreement_key(client: Any, spec: str = "ECC_NIST_P256") -> dict[str, Any]:
+    return dict(client.create_key(KeySpec=spec, KeyUsage="KEY_AGREEMENT")["KeyMetadata"])
+
+
+@pytest.mark.parametrize("spec", list(CURVES))
+def test_secret_equals_the_peers_ecdh(kms_client: Any, spec: str) -> None:
+    curve, length = CURVES[spec]
+    key = agreement_key(kms_client, spec)
+    assert key["KeyAgreementAlgorithms"] == ["ECDH"]
+    peer = ec.generate_private_key(curve())
+    out = kms_client.derive_shared_secret(
+        KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=spki(peer.public_key())
+    )
+    assert set(out) - {"ResponseMetadata"} == {
+        "KeyId",
+        "SharedSecret",
+        "KeyAgreementAlgorithm",
+        "KeyOrigin",
+    }
+    assert out["KeyId"] == key["Arn"]
+    assert out["KeyAgreementAlgorithm"] == "ECDH"
+    assert out["KeyOrigin"] == "AWS_KMS"
+    kms_public = serialization.load_der_public_key(
+        kms_client.get_public_key(KeyId=key["KeyId"])["PublicKey"]
+    )
+    assert isinstance(kms_public, ec.EllipticCurvePublicKey)
+    assert len(out["SharedSecret"]) == length
+    assert out["SharedSecret"] == peer.exchange(ec.ECDH(), kms_public)
+
+
+def test_two_kms_keys_agree(kms_client: Any) -> None:
+    a, b = agreement_key(kms_client), agreement_key(kms_client)
+    pub_a = kms_client.get_public_key(KeyId=a["KeyId"])["PublicKey"]
+    pub_b = kms_client.get_public_key(KeyId=b["KeyId"])["PublicKey"]
+    ab = kms_client.derive_shared_secret(
+        KeyId=a["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=pub_b
+    )
+    ba = kms_client.derive_shared_secret(
+        KeyId=b["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=pub_a
+    )
+    assert ab["SharedSecret"] == ba["SharedSecret"]
+
+
+@pytest.mark.parametrize(
+    ("spec", "usage"),
+    [
+        ("ECC_NIST_P256", "SIGN_VERIFY"),
+        ("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT"),
+        ("RSA_2048", "ENCRYPT_DECRYPT"),
+        ("HMAC_256", "GENERATE_VERIFY_MAC"),
+    ],
+)
+def test_key_usage(kms_client: Any, spec: str, usage: str) -> None:
+    key = kms_client.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
+    peer = spki(ec.generate_private_key(ec.SECP256R1()).public_key())
+    with pytest.raises(ClientError) as exc:
+        kms_client.derive_shared_secret(
+            KeyId=key["Arn"], KeyAgreementAlgorithm="ECDH", PublicKey=peer
+        )
+    assert error(exc) == (
+        "InvalidKeyUsageException",
+        f"{key['Arn']} key usage is {usage} which is not valid for DeriveSharedSecret.",
+    )
+
+
+def test_garbage_public_key_is_a_validation_error_without_message(kms_client: Any) -> None:
+    key = agreement_key(kms_client)
+    with pytest.raises(ClientError) as exc:
+        kms_client.derive_shared_secret(
+            KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=b"InvalidPublicKey"
+        )
+    assert error(exc) == ("ValidationException", "")
+
+
+@pytest.mark.parametrize(
+    "peer",
+    [
+        lambda: ec.generate_private_key(ec.SECP384R1()).public_key(),
+        lambda: ec.generate_private_key(ec.SECP256K1()).public_key(),
+        lambda: x25519.X25519PrivateKey.generate().public_key(),
+    ],
+    ids=["P384", "secp256k1", "X25519"],
+)
+def test_public_key_on_another_curve(kms_client: Any, peer: Any) -> None:
+    key = agreement_key(kms_client, "ECC_NIST_P256")
+    with pytest.raises(ClientError) as exc:
+        kms_client.derive_shared_secret(
+            KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=spki(peer())
+        )
+    assert error(exc) == (
+        "ValidationException",
+        "The public key is not on the same elliptic curve as the KMS key's ECC_NIST_P256 key pair.",
+    )
+
+
+def test_invalid_algorithm(kms_mock: Any) -> None:
+    from botocore.config import Config
+
+    client = boto3.client("kms", region_name="us-east-1", config=Config(parameter_validation=False))
+    key = agreement_key(client)
+    with pytest.raises(ClientError) as exc:
+        client.derive_shared_secret(
+            KeyId=key["KeyId"], KeyAgreementAlgorithm="INVALID", PublicKey=b"x"
+        )
+    assert error(exc) == (
+        "ValidationException",
+        "1 validation error detected: Value 'INVALID' at 'keyAgreementAlgorithm' failed to satisfy "
+        "constraint: Member must satisfy enum value set: [ECDH]",
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "text"),
+    [
+        ("disable", "DisabledException", "is disabled."),
+        ("schedule", "KMSInvalidStateException", "is pending deletion."),
+    ],
+)
+def test_key_state(kms_client: Any, change: str, code: str, text: str) -> None:
+    key = agreement_key(kms_client)
+    if change == "disable":
+        kms_client.disable_key(KeyId=key["KeyId"])
+    else:
+        kms_client.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
+    with pytest.raises(ClientError) as exc:
+        kms_client.derive_shared_secret(
+            KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=b"x"
+        )
+    assert error(exc) == (code, f"{key['Arn']} {text}")
+
+
+def test_dry_run(kms_client: Any) -> None:
+    key = agreement_key(kms_client)
+    peer = spki(ec.generate_private_key(ec.SECP256R1()).public_key())
+    with pytest.raises(ClientError) as exc:
+        kms_client.derive_shared_secret(
+            KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=peer, DryRun=True
+        )
+    assert error(exc) == (
+        "DryRunOperationException",
+        "The request would have succeeded, but the DryRun option is set.",
+    )
+
+
+def test_sm2_key_agreement_in_china(kms_mock: Any) -> None:
+    gmalg = pytest.importorskip("gmalg")
+    client = boto3.client("kms", region_name="cn-north-1")
+    key = client.create_key(KeySpec="SM2", KeyUsage="KEY_AGREEMENT")["KeyMetadata"]
+    assert key["KeyAgreementAlgorithms"] == ["ECDH"]
+    kms_point = client.get_public_key(KeyId=key["KeyId"])["PublicKey"][-65:]
+    peer_sk, peer_pk = gmalg.SM2().generate_keypair()
+    # The peer's SPKI: the KMS key's own SPKI header with the peer's point.
+    header = client.get_public_key(KeyId=key["KeyId"])["PublicKey"][:-65]
+    out = client.derive_shared_secret(
+        KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=header + peer_pk
+    )
+    # Outside: gmalg's curve arithmetic, peer secret times the KMS public point, x coordinate.
+    from gmalg import sm2 as gm
+
+    shared = gm._ecdlp.ec.mul(int.from_bytes(peer_sk, "big"), gm.bytes_to_point(kms_point))
+    assert out["SharedSecret"] == shared[0].to_bytes(32, "big")
+    with pytest.raises(ClientError) as exc:
+        client.derive_shared_secret(
+            KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=b"junk"
+        )
+    assert error(exc) == ("ValidationException", "")
