@@ -1,6 +1,6 @@
 """kmsmock: an exact, fast, in-process mock of AWS KMS for boto3/botocore tests."""
 
-from .backend.store import DEFAULT_ACCOUNT
+from .backend import DEFAULT_ACCOUNT
 from .mock import KmsMock, is_active, mock_kms
 
 __all__ = ["DEFAULT_ACCOUNT", "KmsMock", "is_active", "mock_kms"]

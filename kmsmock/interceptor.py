@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from botocore.awsrequest import AWSResponse, HeadersDict
+from botocore.awsrequest import AWSResponse
 from botocore.client import BaseClient
 from botocore.parsers import create_parser
 
@@ -89,10 +89,11 @@ class Interceptor:
             request_dict["body"],
             region=client.meta.region_name,
         )
-        # botocore wraps any mapping in HeadersDict; its stubs ask for HTTPHeaders.
-        http = AWSResponse(request_dict["url"], status, HeadersDict(headers), _Body(body))  # type: ignore[arg-type]
+        # AWSResponse keeps the headers as sent (case-insensitive HeadersDict); the parser gets
+        # the lower-cased plain dict it would have made of them anyway (HTTPHeaders).
+        http = AWSResponse(request_dict["url"], status, headers, _Body(body))  # type: ignore[arg-type]
         response = {
-            "headers": http.headers,
+            "headers": {name.lower(): value for name, value in headers.items()},
             "status_code": status,
             "body": body,
             "context": {"operation_name": operation_model.name},

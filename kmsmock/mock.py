@@ -10,15 +10,18 @@ from __future__ import annotations
 import functools
 import inspect
 import os
+import sys
 import threading
-import unittest
 from collections.abc import Callable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
-from .backend.store import DEFAULT_ACCOUNT, Backend
+from .backend import DEFAULT_ACCOUNT
 
 if TYPE_CHECKING:
+    import unittest
+
+    from .backend.store import Backend
     from .interceptor import Interceptor
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -44,8 +47,9 @@ class _Activations:
     def push(self, account_id: str) -> Backend:
         with self.lock:
             if self.depth == 0:
-                # Imported on first use: it pulls in botocore's client machinery, which
+                # Imported on first use: botocore's client machinery and the backend, which
                 # ``import kmsmock`` (done by every pytest run, via the plugin) should not pay for.
+                from .backend.store import Backend
                 from .interceptor import Interceptor
 
                 self.interceptor = Interceptor(Backend(account_id))
@@ -215,8 +219,11 @@ def _decorate_class(cls: T, account_id: str) -> T:
     ``teardown_method``, so keys made while setting up are there in the test; every ``test*``
     method is also wrapped, so it is served when called outside pytest as well.
     """
-    if issubclass(cls, unittest.TestCase):
-        original_setup = cls.setUp
+    # unittest is not imported for this: a TestCase subclass exists only once it has been.
+    ut = sys.modules.get("unittest")
+    if ut is not None and issubclass(cls, ut.TestCase):
+        case = cast("type[unittest.TestCase]", cls)
+        original_setup = case.setUp
 
         @functools.wraps(original_setup)
         def setUp(self: unittest.TestCase) -> None:
@@ -224,7 +231,7 @@ def _decorate_class(cls: T, account_id: str) -> T:
             self.addCleanup(mock.stop)
             original_setup(self)
 
-        cls.setUp = setUp  # type: ignore[method-assign]
+        case.setUp = setUp  # type: ignore[method-assign]
         return cls
 
     for name, attr in list(vars(cls).items()):

@@ -7,10 +7,10 @@ raw HTTP later — goes through it, so the operations never see the wire format.
 
 from __future__ import annotations
 
-import base64
+import binascii
 import json
 import logging
-import uuid
+import os
 from datetime import datetime
 from typing import Any
 
@@ -29,16 +29,27 @@ Answer = tuple[int, dict[str, str], bytes]
 
 def _wire(value: Any) -> Any:
     if isinstance(value, (bytes, bytearray)):
-        return base64.b64encode(value).decode("ascii")
+        return binascii.b2a_base64(value, newline=False).decode("ascii")
     if isinstance(value, datetime):
         return round(value.timestamp(), 3)
     raise TypeError(f"cannot serialise {type(value).__name__}")  # pragma: no cover - a bug
 
 
+# Built once: ``json.dumps`` with arguments builds a new encoder on every call.
+_encode = json.JSONEncoder(default=_wire, separators=(",", ":")).encode
+_VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}
+
+
+def new_request_id() -> str:
+    """A random (version 4) UUID, as AWS request ids are; twice as fast as ``uuid.uuid4()``."""
+    h = os.urandom(16).hex()
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
+
+
 def _answer(status: int, payload: dict[str, Any], request_id: str | None = None) -> Answer:
-    body = json.dumps(payload, default=_wire, separators=(",", ":")).encode()
+    body = _encode(payload).encode()
     headers = {
-        "x-amzn-RequestId": request_id or str(uuid.uuid4()),
+        "x-amzn-RequestId": request_id or new_request_id(),
         "Content-Type": CONTENT_TYPE,
         "Content-Length": str(len(body)),
     }
@@ -78,16 +89,16 @@ def handle(
             raise errors.NotImplementedByKmsmock(
                 f"kmsmock does not implement the KMS operation {name} yet."
             )
-        request_id = str(uuid.uuid4())
+        rid = new_request_id()
         with backend.lock:
             ctx = Context(
                 backend,
                 backend.store(account or backend.default_account, region),
                 clock.now(),
                 name,
-                request_id,
+                rid,
             )
-            return _answer(200, handler(ctx, request), request_id)
+            return _answer(200, handler(ctx, request), rid)
     except errors.KMSError as error:
         return error_answer(error)
     except Exception as exc:  # a kmsmock bug: say so in an AWS-shaped error, never a traceback

@@ -12,9 +12,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from . import DEFAULT_ACCOUNT as DEFAULT_ACCOUNT
 from .key import PENDING_DELETION, Key
-
-DEFAULT_ACCOUNT = "123456789012"
 
 
 def partition_for(region: str) -> str:
