@@ -46,6 +46,7 @@ class Key:
         "created",
         "deletion_date",
         "description",
+        "grants",
         "key_id",
         "last_usage",
         "manager",
@@ -107,6 +108,7 @@ class Key:
         self.on_demand_rotations = 0
         # (operation, time, request id, CloudTrail event id) of the last successful use
         self.last_usage: tuple[str, datetime, str, str] | None = None
+        self.grants: dict[str, Any] | None = None  # grant id -> Grant, once a grant exists
         if manager == "AWS":
             self.rotation_period = AWS_MANAGED_ROTATION_DAYS
             self.next_rotation = created + timedelta(days=AWS_MANAGED_ROTATION_DAYS)

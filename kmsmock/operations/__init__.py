@@ -12,6 +12,7 @@ from . import (  # noqa: F401
     aliases,
     datakeypairs,
     encryption,
+    grants,
     keys,
     mac,
     policies,
@@ -22,6 +23,8 @@ from . import (  # noqa: F401
 )
 from .registry import OPERATIONS, Context, Handler, operation
 
-usage.track(OPERATIONS)  # after every family registered: record successful cryptographic use
+# After every family registered: GrantTokens are checked, successful cryptographic use recorded.
+grants.check_grant_tokens(OPERATIONS)
+usage.track(OPERATIONS)
 
 __all__ = ["OPERATIONS", "Context", "Handler", "operation"]

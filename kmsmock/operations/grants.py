@@ -1,0 +1,301 @@
+"""Grants: CreateGrant, ListGrants, ListRetirableGrants, RetireGrant, RevokeGrant, and the
+check of ``GrantTokens`` that every operation accepting them makes.
+
+Grants are stored on their key (they die with it) and listed as AWS lists them. Which principal
+may retire a grant, and what a grant allows, is policy evaluation — not emulated yet.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from .. import errors
+from ..backend.key import Key
+from ..backend.specs import ENCRYPT_DECRYPT, GENERATE_VERIFY_MAC, KEY_AGREEMENT, SIGN_VERIFY
+from .common import dry_run, find_key, page, require_usable
+from .registry import Context, Handler, Request, Response, operation
+
+MAX_GRANTS_PER_KEY = 50000
+_GENERAL = {"CreateGrant", "DescribeKey", "RetireGrant"}
+# Grant operations each kind of key supports (Developer Guide, "Grant operations").
+_SYMMETRIC = _GENERAL | {
+    "Decrypt",
+    "Encrypt",
+    "GenerateDataKey",
+    "GenerateDataKeyWithoutPlaintext",
+    "GenerateDataKeyPair",
+    "GenerateDataKeyPairWithoutPlaintext",
+    "ReEncryptFrom",
+    "ReEncryptTo",
+}
+_BY_USAGE = {
+    ENCRYPT_DECRYPT: _GENERAL
+    | {"Decrypt", "Encrypt", "ReEncryptFrom", "ReEncryptTo", "GetPublicKey"},
+    SIGN_VERIFY: _GENERAL | {"Sign", "Verify", "GetPublicKey"},
+    KEY_AGREEMENT: _GENERAL | {"DeriveSharedSecret", "GetPublicKey"},
+    GENERATE_VERIFY_MAC: _GENERAL | {"GenerateMac", "VerifyMac"},
+}
+_TOKEN_PREFIX = b"kmsmock-grant:"
+_NONCE = 16
+
+
+@dataclass(slots=True)
+class Grant:
+    grant_id: str
+    name: str | None
+    created: datetime
+    # (member, value): GranteePrincipal or GranteeServicePrincipal (the latter in newer models)
+    grantee: tuple[str, str]
+    retiring: tuple[str, str] | None
+    operations: list[str]
+    constraints: dict[str, Any] | None
+
+    def same_request(self, other: Grant) -> bool:
+        return (
+            self.name,
+            self.grantee,
+            self.retiring,
+            sorted(self.operations),
+            self.constraints,
+        ) == (
+            other.name,
+            other.grantee,
+            other.retiring,
+            sorted(other.operations),
+            other.constraints,
+        )
+
+
+def _grants(key: Key) -> dict[str, Grant]:
+    if key.grants is None:
+        key.grants = {}
+    grants: dict[str, Grant] = key.grants
+    return grants
+
+
+def _token(key: Key, grant: Grant) -> str:
+    """Opaque to callers; names the grant, so RetireGrant can find it. A fresh one each time."""
+    where = f"{key.store.account}/{key.store.region}/{key.key_id}/{grant.grant_id}"
+    raw = _TOKEN_PREFIX + os.urandom(_NONCE) + where.encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _from_token(ctx: Context, token: str) -> tuple[Key, Grant]:
+    invalid = errors.InvalidGrantTokenException("The grant token is not valid.")
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    except (binascii.Error, ValueError):
+        raise invalid from None
+    if not raw.startswith(_TOKEN_PREFIX):
+        raise invalid
+    parts = raw[len(_TOKEN_PREFIX) + _NONCE :].decode(errors="replace").split("/")
+    if len(parts) != 4:
+        raise invalid
+    account, region, key_id, grant_id = parts
+    key = ctx.backend.store(account, region).get(key_id, ctx.now)
+    grant = key.grants.get(grant_id) if key is not None and key.grants else None
+    if key is None or grant is None:
+        raise invalid
+    return key, grant
+
+
+def _one_of(req: Request, members: tuple[str, str], required: bool) -> tuple[str, str] | None:
+    given = [(m, req[m]) for m in members if m in req]
+    if len(given) > 1 or (required and not given):
+        raise errors.ValidationException(
+            f"You must specify either {members[0]} or {members[1]}, but not both."
+        )
+    return given[0] if given else None
+
+
+def _principals(req: Request) -> tuple[tuple[str, str], tuple[str, str] | None]:
+    grantee = _one_of(req, ("GranteePrincipal", "GranteeServicePrincipal"), required=True)
+    assert grantee is not None
+    retiring = _one_of(req, ("RetiringPrincipal", "RetiringServicePrincipal"), required=False)
+    if grantee[0] == "GranteeServicePrincipal":
+        if "SourceArn" not in (req.get("Constraints") or {}):
+            raise errors.ValidationException(
+                "When you specify a GranteeServicePrincipal, you must also specify a SourceArn "
+                "grant constraint."
+            )
+        if retiring is None:
+            raise errors.ValidationException(
+                "When you specify a GranteeServicePrincipal, you must also specify either a "
+                "RetiringPrincipal or a RetiringServicePrincipal."
+            )
+    return grantee, retiring
+
+
+def _check_operations(key: Key, operations: list[str], constraints: Any) -> None:
+    allowed = _SYMMETRIC if key.spec.symmetric else _BY_USAGE[key.usage]
+    refused = [op for op in operations if op not in allowed]
+    if refused:
+        raise errors.ValidationException(
+            f"The grant operations [{', '.join(refused)}] are not supported for KMS keys with "
+            f"KeySpec {key.spec.name} and KeyUsage {key.usage}."
+        )
+    context_constraints = {k for k in constraints or {} if k.startswith("EncryptionContext")}
+    if context_constraints and not key.spec.symmetric:
+        raise errors.ValidationException(
+            "Grant constraints are not supported for asymmetric or HMAC KMS keys."
+        )
+    for name in context_constraints:
+        if len(constraints[name]) > 8:
+            raise errors.ValidationException(
+                "A grant constraint can include up to 8 encryption context pairs."
+            )
+
+
+@operation("CreateGrant")
+def create_grant(ctx: Context, req: Request) -> Response:
+    key = find_key(ctx, req["KeyId"])
+    require_usable(key)
+    operations = list(dict.fromkeys(req["Operations"]))
+    if not operations:
+        raise errors.ValidationException(
+            "1 validation error detected: Value '[]' at 'operations' failed to satisfy "
+            "constraint: Member must have length greater than or equal to 1"
+        )
+    constraints = req.get("Constraints") or None
+    grantee, retiring = _principals(req)
+    _check_operations(key, operations, constraints)
+    dry_run(req)
+    candidate = Grant(
+        os.urandom(32).hex(), req.get("Name"), ctx.now, grantee, retiring, operations, constraints
+    )
+    grants = _grants(key)
+    if candidate.name is not None:
+        for existing in grants.values():
+            if existing.same_request(candidate):  # a retry: the same grant, a new token
+                return {"GrantToken": _token(key, existing), "GrantId": existing.grant_id}
+    if len(grants) >= MAX_GRANTS_PER_KEY:
+        raise errors.LimitExceededException(
+            f"The number of grants on {key.arn} exceeds the limit of {MAX_GRANTS_PER_KEY}."
+        )
+    grants[candidate.grant_id] = candidate
+    return {"GrantToken": _token(key, candidate), "GrantId": candidate.grant_id}
+
+
+def _entry(key: Key, grant: Grant) -> Response:
+    entry: Response = {"KeyId": key.arn, "GrantId": grant.grant_id}
+    if grant.name is not None:
+        entry["Name"] = grant.name
+    entry["CreationDate"] = grant.created
+    entry[grant.grantee[0]] = grant.grantee[1]
+    if grant.retiring is not None:
+        entry[grant.retiring[0]] = grant.retiring[1]
+    entry["IssuingAccount"] = f"arn:{key.store.partition}:iam::{key.store.account}:root"
+    entry["Operations"] = list(grant.operations)
+    if grant.constraints:
+        entry["Constraints"] = grant.constraints
+    return entry
+
+
+def _matches(grant: Grant, req: Request) -> bool:
+    """ListGrants' filters: GrantId and the grantee (a principal or a service principal)."""
+    if req.get("GrantId") not in (None, grant.grant_id):
+        return False
+    return all(
+        grant.grantee == (member, req[member])
+        for member in ("GranteePrincipal", "GranteeServicePrincipal")
+        if member in req
+    )
+
+
+@operation("ListGrants")
+def list_grants(ctx: Context, req: Request) -> Response:
+    key = find_key(ctx, req["KeyId"])
+    entries = [_entry(key, g) for g in (key.grants or {}).values() if _matches(g, req)]
+    chunk, paging = page(entries, req, default_limit=50, max_limit=100)
+    return {"Grants": chunk, **paging}
+
+
+@operation("ListRetirableGrants")
+def list_retirable_grants(ctx: Context, req: Request) -> Response:
+    principal = _one_of(req, ("RetiringPrincipal", "RetiringServicePrincipal"), required=True)
+    entries = []
+    for store in ctx.backend.stores():
+        if store.region != ctx.region:
+            continue
+        store.sweep(ctx.now)
+        for key in store.keys.values():
+            entries += [
+                _entry(key, g) for g in (key.grants or {}).values() if g.retiring == principal
+            ]
+    chunk, paging = page(entries, req, default_limit=50, max_limit=100)
+    return {"Grants": chunk, **paging}
+
+
+def _grant_by_id(ctx: Context, key: Key, grant_id: str) -> Grant:
+    grant: Grant | None = (key.grants or {}).get(grant_id)
+    if grant is None:
+        raise errors.NotFoundException(f"Grant ID {grant_id} not found")
+    return grant
+
+
+@operation("RetireGrant")
+def retire_grant(ctx: Context, req: Request) -> Response:
+    if "GrantToken" in req:
+        key, grant = _from_token(ctx, req["GrantToken"])
+    elif "KeyId" in req and "GrantId" in req:
+        key = find_key(ctx, req["KeyId"])
+        grant = _grant_by_id(ctx, key, req["GrantId"])
+    else:
+        raise errors.ValidationException(
+            "Either the GrantToken, or both the KeyId and the GrantId, must be specified."
+        )
+    dry_run(req)
+    del _grants(key)[grant.grant_id]
+    return {}
+
+
+@operation("RevokeGrant")
+def revoke_grant(ctx: Context, req: Request) -> Response:
+    key = find_key(ctx, req["KeyId"])
+    grant = _grant_by_id(ctx, key, req["GrantId"])
+    dry_run(req)
+    del _grants(key)[grant.grant_id]
+    return {}
+
+
+# Operations whose model lists InvalidGrantTokenException; the others (DescribeKey, ...) take
+# GrantTokens without checking them.
+_CHECKS_TOKENS = frozenset(
+    {
+        "CreateGrant",
+        "Decrypt",
+        "DeriveSharedSecret",
+        "Encrypt",
+        "GenerateDataKey",
+        "GenerateDataKeyPair",
+        "GenerateDataKeyPairWithoutPlaintext",
+        "GenerateDataKeyWithoutPlaintext",
+        "GenerateMac",
+        "GetPublicKey",
+        "ReEncrypt",
+        "Sign",
+        "Verify",
+        "VerifyMac",
+    }
+)
+
+
+def check_grant_tokens(operations: dict[str, Handler]) -> None:
+    """Operations that check ``GrantTokens`` refuse tokens that name no live grant."""
+
+    def wrap(handler: Handler) -> Handler:
+        def checked(ctx: Context, req: Request) -> Response:
+            for token in req.get("GrantTokens") or ():
+                _from_token(ctx, token)
+            return handler(ctx, req)
+
+        checked.__wrapped__ = handler  # type: ignore[attr-defined]
+        return checked
+
+    for name in _CHECKS_TOKENS & operations.keys():
+        operations[name] = wrap(operations[name])

@@ -1,0 +1,204 @@
+"""Grants: create, list, retire, revoke, names, tokens and the operations each key allows."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+APP = "arn:aws:iam::123456789012:role/app"
+OPS = "arn:aws:iam::123456789012:role/ops"
+
+
+def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
+    err = exc.value.response["Error"]
+    return err["Code"], err["Message"]
+
+
+@pytest.fixture
+def key(kms_client: Any) -> dict[str, Any]:
+    return dict(kms_client.create_key()["KeyMetadata"])
+
+
+def test_create_and_list(kms_client: Any, key: dict[str, Any]) -> None:
+    out = kms_client.create_grant(
+        KeyId=key["KeyId"],
+        GranteePrincipal=APP,
+        RetiringPrincipal=OPS,
+        Operations=["Encrypt", "Decrypt"],
+        Name="app-access",
+        Constraints={"EncryptionContextSubset": {"tenant": "acme"}},
+    )
+    assert re.fullmatch(r"[0-9a-f]{64}", out["GrantId"])
+    assert out["GrantToken"]
+    grants = kms_client.list_grants(KeyId=key["Arn"])
+    assert grants["Truncated"] is False
+    entry = grants["Grants"][0]
+    entry.pop("CreationDate")
+    assert entry == {
+        "KeyId": key["Arn"],
+        "GrantId": out["GrantId"],
+        "Name": "app-access",
+        "GranteePrincipal": APP,
+        "RetiringPrincipal": OPS,
+        "IssuingAccount": "arn:aws:iam::123456789012:root",
+        "Operations": ["Encrypt", "Decrypt"],
+        "Constraints": {"EncryptionContextSubset": {"tenant": "acme"}},
+    }
+
+
+def test_same_name_and_parameters_is_the_same_grant(kms_client: Any, key: dict[str, Any]) -> None:
+    args = {
+        "KeyId": key["KeyId"],
+        "GranteePrincipal": APP,
+        "Operations": ["Decrypt"],
+        "Name": "retry-safe",
+    }
+    first = kms_client.create_grant(**args)
+    again = kms_client.create_grant(**args)
+    assert again["GrantId"] == first["GrantId"]
+    assert again["GrantToken"] != first["GrantToken"]
+    unnamed = {k: v for k, v in args.items() if k != "Name"}
+    assert (
+        kms_client.create_grant(**unnamed)["GrantId"]
+        != kms_client.create_grant(**unnamed)["GrantId"]
+    )
+    assert len(kms_client.list_grants(KeyId=key["KeyId"])["Grants"]) == 3
+
+
+def test_list_filters_and_paging(kms_client: Any, key: dict[str, Any]) -> None:
+    ids = [
+        kms_client.create_grant(KeyId=key["KeyId"], GranteePrincipal=p, Operations=["Encrypt"])[
+            "GrantId"
+        ]
+        for p in (APP, OPS, APP)
+    ]
+    by_grantee = kms_client.list_grants(KeyId=key["KeyId"], GranteePrincipal=APP)["Grants"]
+    assert [g["GrantId"] for g in by_grantee] == [ids[0], ids[2]]
+    by_id = kms_client.list_grants(KeyId=key["KeyId"], GrantId=ids[1])["Grants"]
+    assert [g["GrantId"] for g in by_id] == [ids[1]]
+    pages = kms_client.get_paginator("list_grants").paginate(
+        KeyId=key["KeyId"], PaginationConfig={"PageSize": 2}
+    )
+    assert [len(p["Grants"]) for p in pages] == [2, 1]
+
+
+def test_retire_by_token_and_by_id(kms_client: Any, key: dict[str, Any]) -> None:
+    a = kms_client.create_grant(KeyId=key["KeyId"], GranteePrincipal=APP, Operations=["Encrypt"])
+    b = kms_client.create_grant(KeyId=key["KeyId"], GranteePrincipal=APP, Operations=["Decrypt"])
+    kms_client.retire_grant(GrantToken=a["GrantToken"])
+    kms_client.retire_grant(KeyId=key["Arn"], GrantId=b["GrantId"])
+    assert kms_client.list_grants(KeyId=key["KeyId"])["Grants"] == []
+    with pytest.raises(ClientError) as exc:
+        kms_client.retire_grant(GrantToken=a["GrantToken"])
+    assert error(exc)[0] == "InvalidGrantTokenException"
+
+
+def test_revoke(kms_client: Any, key: dict[str, Any]) -> None:
+    g = kms_client.create_grant(KeyId=key["KeyId"], GranteePrincipal=APP, Operations=["Encrypt"])
+    kms_client.revoke_grant(KeyId=key["KeyId"], GrantId=g["GrantId"])
+    assert kms_client.list_grants(KeyId=key["KeyId"])["Grants"] == []
+    with pytest.raises(ClientError) as exc:
+        kms_client.revoke_grant(KeyId=key["KeyId"], GrantId=g["GrantId"])
+    assert error(exc) == ("NotFoundException", f"Grant ID {g['GrantId']} not found")
+
+
+def test_list_retirable_grants(kms_client: Any, key: dict[str, Any]) -> None:
+    other = kms_client.create_key()["KeyMetadata"]["KeyId"]
+    for key_id in (key["KeyId"], other):
+        kms_client.create_grant(
+            KeyId=key_id, GranteePrincipal=APP, RetiringPrincipal=OPS, Operations=["Decrypt"]
+        )
+    kms_client.create_grant(KeyId=other, GranteePrincipal=APP, Operations=["Decrypt"])
+    grants = kms_client.list_retirable_grants(RetiringPrincipal=OPS)["Grants"]
+    assert sorted(g["KeyId"].rsplit("/", 1)[1] for g in grants) == sorted([key["KeyId"], other])
+
+
+def test_grant_tokens_must_name_a_live_grant(kms_client: Any, key: dict[str, Any]) -> None:
+    g = kms_client.create_grant(KeyId=key["KeyId"], GranteePrincipal=APP, Operations=["Encrypt"])
+    kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p", GrantTokens=[g["GrantToken"]])
+    with pytest.raises(ClientError) as exc:
+        kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p", GrantTokens=["not-a-token"])
+    assert error(exc) == ("InvalidGrantTokenException", "The grant token is not valid.")
+
+
+@pytest.mark.parametrize(
+    ("spec", "usage", "bad"),
+    [
+        ("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", "Sign"),
+        ("RSA_2048", "SIGN_VERIFY", "GenerateDataKey"),
+        ("HMAC_256", "GENERATE_VERIFY_MAC", "Encrypt"),
+        ("ECC_NIST_P256", "KEY_AGREEMENT", "Verify"),
+    ],
+)
+def test_operations_must_suit_the_key(kms_client: Any, spec: str, usage: str, bad: str) -> None:
+    md = kms_client.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
+    with pytest.raises(ClientError) as exc:
+        kms_client.create_grant(KeyId=md["KeyId"], GranteePrincipal=APP, Operations=[bad])
+    assert error(exc) == (
+        "ValidationException",
+        f"The grant operations [{bad}] are not supported for KMS keys with KeySpec {spec} and "
+        f"KeyUsage {usage}.",
+    )
+    kms_client.create_grant(KeyId=md["KeyId"], GranteePrincipal=APP, Operations=["DescribeKey"])
+
+
+def test_constraints_only_on_symmetric_keys(kms_client: Any) -> None:
+    md = kms_client.create_key(KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]
+    with pytest.raises(ClientError) as exc:
+        kms_client.create_grant(
+            KeyId=md["KeyId"],
+            GranteePrincipal=APP,
+            Operations=["Decrypt"],
+            Constraints={"EncryptionContextEquals": {"a": "b"}},
+        )
+    assert error(exc)[0] == "ValidationException"
+
+
+def test_key_state_and_identifiers(kms_client: Any, key: dict[str, Any]) -> None:
+    kms_client.disable_key(KeyId=key["KeyId"])
+    with pytest.raises(ClientError) as exc:
+        kms_client.create_grant(KeyId=key["KeyId"], GranteePrincipal=APP, Operations=["Encrypt"])
+    assert error(exc) == ("DisabledException", f"{key['Arn']} is disabled.")
+    kms_client.create_alias(AliasName="alias/g", TargetKeyId=key["KeyId"])
+    with pytest.raises(ClientError) as exc:
+        kms_client.create_grant(KeyId="alias/g", GranteePrincipal=APP, Operations=["Encrypt"])
+    assert error(exc) == (
+        "InvalidArnException",
+        "Key Aliases are not supported for this operation.",
+    )
+
+
+def test_dry_run(kms_client: Any, key: dict[str, Any]) -> None:
+    with pytest.raises(ClientError) as exc:
+        kms_client.create_grant(
+            KeyId=key["KeyId"], GranteePrincipal=APP, Operations=["Encrypt"], DryRun=True
+        )
+    assert error(exc)[0] == "DryRunOperationException"
+    assert kms_client.list_grants(KeyId=key["KeyId"])["Grants"] == []
+
+
+def test_describe_key_does_not_check_grant_tokens(kms_client: Any, key: dict[str, Any]) -> None:
+    """Only operations whose model lists InvalidGrantTokenException check the tokens."""
+    md = kms_client.describe_key(KeyId=key["KeyId"], GrantTokens=["anything"])["KeyMetadata"]
+    assert md["KeyId"] == key["KeyId"]
+
+
+def test_grantee_is_required(raw_client: Any) -> None:
+    key_id = raw_client.create_key()["KeyMetadata"]["KeyId"]
+    with pytest.raises(ClientError) as exc:
+        raw_client.create_grant(KeyId=key_id, Operations=["Encrypt"])
+    assert exc.value.response["Error"]["Code"] == "ValidationException"
+    with pytest.raises(ClientError) as exc:
+        raw_client.list_retirable_grants()
+    assert exc.value.response["Error"]["Code"] == "ValidationException"
+
+
+@pytest.fixture
+def raw_client(kms_mock: Any) -> Any:
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client("kms", region_name="us-east-1", config=Config(parameter_validation=False))
