@@ -51,9 +51,12 @@ def create_alias(ctx: Context, req: Request) -> Response:
         raise errors.AlreadyExistsException(
             f"An alias with the name {store.alias_arn(name)} already exists"
         )
-    if sum(a.target == key.key_id for a in store.aliases.values()) >= MAX_ALIASES_PER_KEY:
+    usage = sum(a.target == key.key_id for a in store.aliases.values())
+    if usage >= MAX_ALIASES_PER_KEY:
+        # Real text (scylladb/scylla-cluster-tests#7611).
         raise errors.LimitExceededException(
-            f"Too many aliases for key {key.arn}: at most {MAX_ALIASES_PER_KEY} are allowed."
+            f"Aliases per key quota for this account in this region is {MAX_ALIASES_PER_KEY}, "
+            f"current usage is {usage}."
         )
     store.aliases[name] = Alias(name, key.key_id, ctx.now, ctx.now)
     return {}
@@ -64,13 +67,12 @@ def update_alias(ctx: Context, req: Request) -> Response:
     name = req["AliasName"]
     store = ctx.store
     alias = store.aliases.get(name)
-    if alias is None or store.get(alias.target, ctx.now) is None:
+    current = store.get(alias.target, ctx.now) if alias is not None else None
+    if alias is None or current is None:
         raise errors.alias_not_found(store.alias_arn(name))
-    if name.startswith("alias/aws/"):
-        raise _reserved(name)
+    # An AWS managed key's policy grants no kms:UpdateAlias (nor anything else that changes it).
+    require_customer_managed(ctx, current)
     key = _target(ctx, req["TargetKeyId"])
-    current = store.get(alias.target, ctx.now)
-    assert current is not None
     if _kind(current) != _kind(key):
         raise errors.ValidationException(
             f"{current.arn} key usage or key type is different from {key.arn}."
@@ -85,16 +87,24 @@ def delete_alias(ctx: Context, req: Request) -> Response:
     name = req["AliasName"]
     store = ctx.store
     alias = store.aliases.get(name)
-    if alias is None or store.get(alias.target, ctx.now) is None:
+    current = store.get(alias.target, ctx.now) if alias is not None else None
+    if alias is None or current is None:
         raise errors.alias_not_found(store.alias_arn(name))
-    if name.startswith("alias/aws/"):
-        raise _reserved(name)
+    require_customer_managed(ctx, current)  # alias/aws/* belong to AWS managed keys
     del store.aliases[name]
     return {}
 
 
 @operation("ListAliases")
 def list_aliases(ctx: Context, req: Request) -> Response:
+    """The aliases of the caller's account and Region, by name.
+
+    Real accounts also list predefined ``alias/aws/<service>`` aliases that have no
+    TargetKeyId until the service first uses them. Which ones a fresh account has is not
+    documented and varies by Region and age, so kmsmock lists none of them: a test's account
+    lists exactly the aliases it created, plus those of AWS managed keys it brought into being
+    by using ``alias/aws/<service>`` (listed with their TargetKeyId, as AWS does).
+    """
     store = ctx.store
     store.sweep(ctx.now)
     target = None

@@ -32,7 +32,11 @@ def create_key(ctx: Context, req: Request) -> Response:
             "You cannot specify KeySpec and CustomerMasterKeySpec in the same request. "
             "CustomerMasterKeySpec is deprecated."
         )
-    spec = SPECS[spec_name or legacy or "SYMMETRIC_DEFAULT"]
+    spec = SPECS.get(spec_name or legacy or "SYMMETRIC_DEFAULT")
+    if spec is None:  # a key spec newer than kmsmock (the model is botocore's, installed)
+        raise errors.NotImplementedByKmsmock(
+            f"kmsmock does not support KeySpec {spec_name or legacy} yet."
+        )
     usage = req.get("KeyUsage")
     if usage is None:
         if not spec.symmetric:
@@ -64,7 +68,9 @@ def create_key(ctx: Context, req: Request) -> Response:
         )
     policy = req.get("Policy")
     if policy is not None:
-        check_policy(policy)
+        check_policy(
+            policy, ctx.account, bypass_lockout=req.get("BypassPolicyLockoutSafetyCheck", False)
+        )
     tags = check_new_tags(req.get("Tags", []), existing=None)
     store = ctx.store
     multi_region = bool(req.get("MultiRegion", False))
