@@ -1,5 +1,6 @@
 """DeriveSharedSecret: ECDH with a KEY_AGREEMENT key equals what ``cryptography`` computes on the
-other side with the KMS key's public key; refusals with AWS's codes and messages."""
+other side with the KMS key's public key; Encapsulate/Decapsulate interoperate with
+``cryptography``'s ML-KEM; refusals with AWS's codes and messages."""
 
 from __future__ import annotations
 
@@ -197,3 +198,85 @@ def test_sm2_key_agreement_in_china(kms_mock: Any) -> None:
             KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=b"junk"
         )
     assert error(exc) == ("ValidationException", "")
+
+
+class TestMlKem:
+    @pytest.mark.parametrize(("spec", "ct_len"), [("ML_KEM_768", 1088), ("ML_KEM_1024", 1568)])
+    def test_encapsulation_interoperates(self, kms_client: Any, spec: str, ct_len: int) -> None:
+        key = kms_client.create_key(KeySpec=spec, KeyUsage="ENCAPSULATE_DECAPSULATE")["KeyMetadata"]
+        public = serialization.load_der_public_key(
+            kms_client.get_public_key(KeyId=key["KeyId"])["PublicKey"]
+        )
+        # Outside -> KMS: a secret encapsulated with the public key comes back from Decapsulate.
+        secret, ciphertext = public.encapsulate()  # type: ignore[union-attr]
+        assert len(ciphertext) == ct_len
+        out = kms_client.decapsulate(
+            KeyId=key["KeyId"],
+            SharedSecretCiphertextBlob=ciphertext,
+            EncapsulationAlgorithm="ML_KEM",
+        )
+        assert set(out) - {"ResponseMetadata"} == {
+            "KeyId",
+            "SharedSecret",
+            "EncapsulationAlgorithm",
+        }
+        assert out["SharedSecret"] == secret
+        assert out["KeyId"] == key["Arn"]
+        # KMS -> KMS: Encapsulate's ciphertext has the documented size and decapsulates.
+        enc = kms_client.encapsulate(KeyId=key["KeyId"], EncapsulationAlgorithm="ML_KEM")
+        assert set(enc) - {"ResponseMetadata"} == {
+            "KeyId",
+            "SharedSecret",
+            "SharedSecretCiphertextBlob",
+            "EncapsulationAlgorithm",
+        }
+        assert len(enc["SharedSecret"]) == 32
+        assert len(enc["SharedSecretCiphertextBlob"]) == ct_len
+        back = kms_client.decapsulate(
+            KeyId=key["KeyId"],
+            SharedSecretCiphertextBlob=enc["SharedSecretCiphertextBlob"],
+            EncapsulationAlgorithm="ML_KEM",
+        )
+        assert back["SharedSecret"] == enc["SharedSecret"]
+        # An altered ciphertext of the right length yields a different 32-byte value, no error.
+        altered = bytes([ciphertext[0] ^ 1]) + ciphertext[1:]
+        rejected = kms_client.decapsulate(
+            KeyId=key["KeyId"], SharedSecretCiphertextBlob=altered, EncapsulationAlgorithm="ML_KEM"
+        )
+        assert len(rejected["SharedSecret"]) == 32
+        assert rejected["SharedSecret"] != secret
+
+    def test_wrong_length_ciphertext(self, kms_client: Any) -> None:
+        key = kms_client.create_key(KeySpec="ML_KEM_768", KeyUsage="ENCAPSULATE_DECAPSULATE")
+        with pytest.raises(ClientError) as exc:
+            kms_client.decapsulate(
+                KeyId=key["KeyMetadata"]["KeyId"],
+                SharedSecretCiphertextBlob=bytes(1568),
+                EncapsulationAlgorithm="ML_KEM",
+            )
+        assert error(exc) == ("InvalidCiphertextException", "")
+
+    @pytest.mark.parametrize("operation", ["encapsulate", "decapsulate"])
+    def test_key_usage(self, kms_client: Any, operation: str) -> None:
+        key = agreement_key(kms_client)
+        kwargs: dict[str, Any] = {"KeyId": key["Arn"], "EncapsulationAlgorithm": "ML_KEM"}
+        if operation == "decapsulate":
+            kwargs["SharedSecretCiphertextBlob"] = bytes(1088)
+        with pytest.raises(ClientError) as exc:
+            getattr(kms_client, operation)(**kwargs)
+        name = operation.capitalize()
+        assert error(exc) == (
+            "InvalidKeyUsageException",
+            f"{key['Arn']} key usage is KEY_AGREEMENT which is not valid for {name}.",
+        )
+
+    def test_disabled_and_dry_run(self, kms_client: Any) -> None:
+        key = kms_client.create_key(KeySpec="ML_KEM_768", KeyUsage="ENCAPSULATE_DECAPSULATE")
+        key_id, arn = key["KeyMetadata"]["KeyId"], key["KeyMetadata"]["Arn"]
+        with pytest.raises(ClientError) as exc:
+            kms_client.encapsulate(KeyId=key_id, EncapsulationAlgorithm="ML_KEM", DryRun=True)
+        assert error(exc)[0] == "DryRunOperationException"
+        kms_client.disable_key(KeyId=key_id)
+        with pytest.raises(ClientError) as exc:
+            kms_client.encapsulate(KeyId=key_id, EncapsulationAlgorithm="ML_KEM")
+        assert error(exc) == ("DisabledException", f"{arn} is disabled.")

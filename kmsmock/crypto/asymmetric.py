@@ -310,3 +310,18 @@ def private_decrypt(private: Any, algorithm: str, ciphertext: bytes) -> bytes:
     if algorithm == "SM2PKE":
         return sm2_decrypt(private, ciphertext)
     return rsa_decrypt(private, algorithm, ciphertext)
+
+
+# -- ML-KEM ---------------------------------------------------------------------------------------
+
+
+def encapsulate(private: Any) -> tuple[bytes, bytes]:
+    """(shared secret, ciphertext) from the public half of an ML-KEM key."""
+    secret, ciphertext = private.public_key().encapsulate()
+    return bytes(secret), bytes(ciphertext)
+
+
+def decapsulate(private: Any, ciphertext: bytes) -> bytes:
+    """The shared secret; a wrong-length ciphertext raises ``ValueError``. Any other ciphertext
+    yields ML-KEM's implicit-rejection value rather than an error, as FIPS 203 specifies."""
+    return bytes(private.decapsulate(ciphertext))

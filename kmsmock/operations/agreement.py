@@ -1,4 +1,5 @@
-"""Key agreement: DeriveSharedSecret (ECDH with a KEY_AGREEMENT key and a peer's public key).
+"""Shared secrets: DeriveSharedSecret (ECDH with a KEY_AGREEMENT key and a peer's public key),
+Encapsulate and Decapsulate (ML-KEM, FIPS 203).
 
 Check order as for Sign (see ``signing``): key usage (recorded: ``<arn> key usage is SIGN_VERIFY
 which is not valid for DeriveSharedSecret.``), key state, then the peer public key (recorded: an
@@ -8,7 +9,8 @@ unparseable key answers ``ValidationException`` with an empty message), then Dry
 from __future__ import annotations
 
 from .. import errors
-from ..backend.specs import KEY_AGREEMENT
+from ..backend.key import Key
+from ..backend.specs import ENCAPSULATE_DECAPSULATE, KEY_AGREEMENT
 from ..crypto import asymmetric
 from .common import dry_run, find_key, private_key, require_usable, require_usage
 from .encryption import _reject_recipient
@@ -33,4 +35,46 @@ def derive_shared_secret(ctx: Context, req: Request) -> Response:
         "SharedSecret": secret,
         "KeyAgreementAlgorithm": algorithm,
         "KeyOrigin": key.origin,
+    }
+
+
+# -- ML-KEM: Encapsulate, Decapsulate -------------------------------------------------------------
+# Same check order as DeriveSharedSecret. Decapsulate: "returns an InvalidCiphertextException
+# when the length of the SharedSecretCiphertextBlob is inconsistent with the ML-KEM key spec. In
+# all other cases, Decapsulate returns a 32-byte pseudo-random value" (implicit rejection).
+
+
+def _ml_kem_key(ctx: Context, req: Request, operation_name: str) -> Key:
+    key = find_key(ctx, req["KeyId"], aliases=True)
+    require_usage(key, ENCAPSULATE_DECAPSULATE, operation_name)
+    require_usable(key)
+    return key
+
+
+@operation("Encapsulate")
+def encapsulate(ctx: Context, req: Request) -> Response:
+    key = _ml_kem_key(ctx, req, "Encapsulate")
+    dry_run(req)
+    secret, ciphertext = asymmetric.encapsulate(private_key(key))
+    return {
+        "KeyId": key.arn,
+        "SharedSecret": secret,
+        "SharedSecretCiphertextBlob": ciphertext,
+        "EncapsulationAlgorithm": req["EncapsulationAlgorithm"],
+    }
+
+
+@operation("Decapsulate")
+def decapsulate(ctx: Context, req: Request) -> Response:
+    key = _ml_kem_key(ctx, req, "Decapsulate")
+    private = private_key(key)
+    try:
+        secret = asymmetric.decapsulate(private, req["SharedSecretCiphertextBlob"])
+    except ValueError:
+        raise errors.InvalidCiphertextException() from None
+    dry_run(req)
+    return {
+        "KeyId": key.arn,
+        "SharedSecret": secret,
+        "EncapsulationAlgorithm": req["EncapsulationAlgorithm"],
     }
