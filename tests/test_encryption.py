@@ -369,3 +369,11 @@ def test_works_without_the_fixtures() -> None:
         key_id = client.create_key()["KeyMetadata"]["KeyId"]
         blob = client.encrypt(KeyId=key_id, Plaintext=b"p")["CiphertextBlob"]
         assert client.decrypt(CiphertextBlob=blob)["Plaintext"] == b"p"
+
+
+def test_context_with_lone_surrogates_round_trips(kms_client: Any, key: Any) -> None:
+    ctx = {"\ud800": "x\udfff"}
+    blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p", EncryptionContext=ctx)[
+        "CiphertextBlob"
+    ]
+    assert kms_client.decrypt(CiphertextBlob=blob, EncryptionContext=ctx)["Plaintext"] == b"p"

@@ -52,7 +52,11 @@ def context_bytes(context: dict[str, str] | None) -> bytes:
         return b""
     out = bytearray(len(context).to_bytes(4, "big"))
     for k in sorted(context):
-        for part in (k.encode(), context[k].encode()):
+        # JSON can carry lone surrogates; encode them as-is so such a context still round-trips.
+        for part in (
+            k.encode("utf-8", "surrogatepass"),
+            context[k].encode("utf-8", "surrogatepass"),
+        ):
             out += len(part).to_bytes(4, "big") + part
     return bytes(out)
 
