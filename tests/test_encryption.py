@@ -377,3 +377,16 @@ def test_context_with_lone_surrogates_round_trips(kms_client: Any, key: Any) -> 
         "CiphertextBlob"
     ]
     assert kms_client.decrypt(CiphertextBlob=blob, EncryptionContext=ctx)["Plaintext"] == b"p"
+
+
+def test_usage_is_checked_before_state(kms_client: Any) -> None:
+    md = kms_client.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
+    kms_client.disable_key(KeyId=md["KeyId"])
+    with pytest.raises(ClientError) as exc:
+        kms_client.encrypt(
+            KeyId=md["KeyId"], Plaintext=b"x", EncryptionAlgorithm="RSAES_OAEP_SHA_256"
+        )
+    assert error(exc) == (
+        "InvalidKeyUsageException",
+        f"{md['Arn']} key usage is SIGN_VERIFY which is not valid for Encrypt.",
+    )

@@ -31,8 +31,10 @@ def _check_algorithm(key: Key, algorithm: str) -> None:
 
 def _encrypting_key(ctx: Context, key_id: str, operation_name: str) -> Key:
     key = find_key(ctx, key_id, aliases=True)
-    require_usable(key)
+    # Usage before state, as recorded from AWS: a disabled signing key asked to Encrypt
+    # answers with the usage error.
     require_usage(key, ENCRYPT_DECRYPT, operation_name)
+    require_usable(key)
     return key
 
 
