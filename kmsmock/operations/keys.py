@@ -45,7 +45,7 @@ def create_key(ctx: Context, req: Request) -> Response:
                 "encryption keys."
             )
         usage = "ENCRYPT_DECRYPT"
-    if spec.china_only and ctx.store.partition != "aws-cn":
+    if not spec.available_in(ctx.store.partition):  # SM2 only in China, ML-KEM everywhere else
         raise errors.UnsupportedOperationException(
             f"KeySpec {spec.name} is not supported in this Region"
         )
