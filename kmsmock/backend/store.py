@@ -7,13 +7,21 @@ the operations layer takes it, so objects here assume they are called under it.
 from __future__ import annotations
 
 import bisect
+import os
 import threading
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
 from . import DEFAULT_ACCOUNT as DEFAULT_ACCOUNT
 from .key import PENDING_DELETION, Key
+
+_VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}
+
+
+def random_uuid() -> str:
+    """A random (version 4) UUID string: ``str(uuid.uuid4())`` at half the cost."""
+    h = os.urandom(16).hex()
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
 
 
 def partition_for(region: str) -> str:
@@ -69,7 +77,8 @@ class RegionStore:
     # -- keys -----------------------------------------------------------------------------
 
     def new_key_id(self, multi_region: bool) -> str:
-        return f"mrk-{uuid.uuid4().hex}" if multi_region else str(uuid.uuid4())
+        key_id = random_uuid()
+        return f"mrk-{key_id.replace('-', '')}" if multi_region else key_id
 
     def add(self, key: Key) -> Key:
         key.seq = self._next_seq
@@ -105,18 +114,31 @@ class RegionStore:
     def page(self, after_seq: int, limit: int, now: datetime) -> tuple[list[Key], int | None]:
         """Up to ``limit`` live keys created after ``after_seq``, and the marker for the rest."""
         out: list[Key] = []
-        i = bisect.bisect_right(self._seqs, after_seq)
         order = self._order
-        while i < len(order) and len(out) < limit:
-            if self._live(order[i], now):
-                out.append(order[i])
+        end = len(order)
+        i = bisect.bisect_right(self._seqs, after_seq)
+        live = self._live
+        while i < end and len(out) < limit:
+            key = order[i]
             i += 1
-        while i < len(order) and not self._live(order[i], now):
+            if live(key, now):
+                out.append(key)
+        while i < end and not live(order[i], now):
             i += 1  # skip holes so a marker is only returned when a key really follows
-        return out, (out[-1].seq if out and i < len(order) else None)
+        return out, (out[-1].seq if out and i < end else None)
 
     def _live(self, key: Key, now: datetime) -> bool:
-        return self.keys.get(key.key_id) is key and self.get(key.key_id, now) is not None
+        """Whether ``key`` still exists as of ``now`` (deleted here if its window has ended).
+
+        Rotations are not caught up: a listing shows no material, and the next request that
+        touches the key (through ``get``) materialises them with their scheduled dates.
+        """
+        if self.keys.get(key.key_id) is not key:
+            return False
+        if key.state == PENDING_DELETION and key.deletion_due(now):
+            self.delete(key)
+            return False
+        return True
 
     def sweep(self, now: datetime) -> None:
         """Delete every key whose deletion date has passed (for listings that show them all)."""
