@@ -38,7 +38,8 @@ class Material:
 
 
 def new_material(created: datetime, rotation_type: str | None) -> Material:
-    return Material(os.urandom(32).hex(), os.urandom(32), created, rotation_type)
+    random = os.urandom(64)  # one system call for the id and the secret
+    return Material(random[:32].hex(), random[32:], created, rotation_type)
 
 
 class Key:
