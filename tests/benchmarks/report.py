@@ -1,0 +1,177 @@
+"""Results: one row per workload, printed as a table and written as JSON or Markdown."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from typing import Any
+
+PASS, FAIL, SKIP, INFO = "PASS", "FAIL", "SKIP", "info"
+COLUMNS = ("kmsmock", "moto", "stubber", "parse_floor", "before_send")
+
+
+@dataclass
+class Row:
+    key: str  # the workload's id (``--only``)
+    workload: str  # what is measured, as shown
+    values: dict[str, float | None]  # contender -> median seconds per operation (or bytes)
+    target: str = ""
+    status: str = INFO
+    note: str = ""
+    kind: str = "time"  # "time": seconds per operation; "bytes": bytes per key
+    extra: dict[str, float] = field(default_factory=dict)
+
+    def ratio(self, other: str) -> float | None:
+        mine, theirs = self.values.get("kmsmock"), self.values.get(other)
+        if mine is None or not theirs:
+            return None
+        return mine / theirs
+
+    def as_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["ratios"] = {
+            "kmsmock/stubber": self.ratio("stubber"),
+            "kmsmock/parse_floor": self.ratio("parse_floor"),
+            "kmsmock/before_send": self.ratio("before_send"),
+            "kmsmock/moto": self.ratio("moto"),
+        }
+        return out
+
+
+def skipped(key: str, workload: str, why: str) -> Row:
+    return Row(key, workload, {}, status=SKIP, note=why)
+
+
+def fmt_value(value: float | None, kind: str) -> str:
+    if value is None:
+        return "-"
+    if kind == "bytes":
+        return f"{value:,.0f} B" if value < 10_240 else f"{value / 1024:,.1f} KiB"
+    if value >= 1:
+        return f"{value:.2f} s"
+    if value >= 1e-3:
+        return f"{value * 1e3:.1f} ms"
+    return f"{value * 1e6:.1f} µs"
+
+
+def fmt_ratio(value: float | None) -> str:
+    if value is None:
+        return "-"
+    if value >= 100:
+        return f"{value:,.0f}x"
+    return f"{value:.2f}x"
+
+
+def _cells(row: Row) -> list[str]:
+    moto = row.ratio("moto")
+    return [
+        row.workload,
+        fmt_value(row.values.get("kmsmock"), row.kind),
+        fmt_value(row.values.get("moto"), row.kind),
+        fmt_value(row.values.get("stubber"), row.kind),
+        fmt_value(row.values.get("parse_floor"), row.kind),
+        fmt_value(row.values.get("before_send"), row.kind),
+        fmt_ratio(row.ratio("stubber")),
+        fmt_ratio(row.ratio("parse_floor")),
+        # "how many times faster than moto" reads better than a fraction
+        "-" if not moto else f"1/{1 / moto:.1f}",
+        row.target,
+        row.status,
+    ]
+
+
+HEADER = [
+    "workload",
+    "kmsmock",
+    "moto",
+    "Stubber floor",
+    "parse floor",
+    "before-send floor",
+    "kmsmock/Stubber",
+    "kmsmock/parse floor",
+    "kmsmock/moto",
+    "target",
+    "result",
+]
+
+
+def table(rows: list[Row]) -> str:
+    grid = [HEADER, *(_cells(r) for r in rows)]
+    widths = [max(len(line[i]) for line in grid) for i in range(len(HEADER))]
+    lines = []
+    for n, line in enumerate(grid):
+        lines.append(
+            "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
+        )
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    notes = [f"- {r.workload}: {r.note}" for r in rows if r.note]
+    return "\n".join(lines + (["", *notes] if notes else []))
+
+
+def markdown(rows: list[Row], env: dict[str, Any], command: str) -> str:
+    out = [
+        "| " + " | ".join(HEADER) + " |",
+        "|" + "|".join("---" for _ in HEADER) + "|",
+    ]
+    out += ["| " + " | ".join(c.replace("|", "\\|") for c in _cells(r)) + " |" for r in rows]
+    notes = [f"- **{r.workload}**: {r.note}" for r in rows if r.note]
+    machine = (
+        f"{env['cpus']} CPUs ({env['cpu_model']}), Python {env['python']}, "
+        f"botocore {env['versions'].get('botocore')}, boto3 {env['versions'].get('boto3')}, "
+        f"moto {env['versions'].get('moto')}, cryptography {env['versions'].get('cryptography')}"
+        f", {env['platform']}"
+    )
+    return "\n".join(
+        [
+            *out,
+            "",
+            *notes,
+            "",
+            f"Machine: {machine}.",
+            "",
+            f"Reproduce: `{command}`",
+            "",
+        ]
+    )
+
+
+def environment() -> dict[str, Any]:
+    model = platform.processor() or "unknown"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cpus = os.cpu_count() or 0
+    versions = {}
+    for dist in ("kmsmock", "botocore", "boto3", "moto", "cryptography", "time-machine"):
+        try:
+            versions[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            versions[dist] = None
+    return {
+        "cpus": cpus,
+        "cpu_model": model,
+        "python": platform.python_version(),
+        "implementation": sys.implementation.name,
+        "platform": platform.platform(terse=True),
+        "versions": versions,
+    }
+
+
+def write_json(path: str, rows: list[Row], env: dict[str, Any], config: dict[str, Any]) -> None:
+    doc = {"environment": env, "config": config, "rows": [r.as_json() for r in rows]}
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(doc, f, indent=2)
+        f.write("\n")

@@ -1,0 +1,224 @@
+"""The contenders' clients: kmsmock, moto, and botocore's two floors built from canned answers.
+
+kmsmock intercepts every KMS client in the process while active, so within a workload its
+interception is switched on only around kmsmock's own batches (``KmsmockSide.serving``); the
+rest of the time moto and the floors see botocore exactly as without kmsmock. moto's hook sits
+at ``before-send``, which kmsmock's calls never reach, and the Stubber answers at
+``before-call``, before either; so moto may stay active for the whole workload.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+REGION = "us-east-1"
+Op = Callable[[Any], Any]  # an operation, given the client to run it on
+
+
+def ensure_credentials() -> None:
+    """The floors sign requests outside any mock: give this process fake credentials."""
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "AKIABENCHMARK0000000")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "benchmark-fake-secret")
+    os.environ.setdefault("AWS_DEFAULT_REGION", REGION)
+
+
+def new_session() -> Any:
+    import boto3
+
+    return boto3.session.Session(region_name=REGION)
+
+
+class KmsmockSide:
+    """An active kmsmock whose interception is off except inside ``serving()``."""
+
+    def __init__(self, session: Any) -> None:
+        from kmsmock import mock_kms
+        from kmsmock.mock import _activations
+
+        self.mock = mock_kms().start()
+        # The benchmark's one reach into kmsmock's internals: pausing interception without
+        # ending the activation, so the state built in setup survives between batches.
+        self._interceptor = _activations.interceptor
+        assert self._interceptor is not None
+        self.client = session.client("kms", region_name=REGION)
+        self.pause()
+
+    def pause(self) -> None:
+        assert self._interceptor is not None
+        self._interceptor.uninstall()
+
+    def resume(self, _batch: int = 0) -> None:
+        assert self._interceptor is not None
+        self._interceptor.install()
+
+    @contextlib.contextmanager
+    def serving(self) -> Iterator[Any]:
+        self.resume()
+        try:
+            yield self.client
+        finally:
+            self.pause()
+
+    def close(self) -> None:
+        self.pause()
+        self.mock.stop()
+
+
+class MotoSide:
+    def __init__(self, session: Any) -> None:
+        from moto import mock_aws
+
+        self.mock = mock_aws()
+        self.mock.start()
+        self.client = session.client("kms", region_name=REGION)
+
+    def close(self) -> None:
+        self.mock.stop()
+
+
+class Capture:
+    """What kmsmock answered to each operation of one run of ``op``: the canned answers."""
+
+    def __init__(self) -> None:
+        self.answers: dict[str, list[tuple[int, dict[str, str], bytes, dict[str, Any]]]] = {}
+        self.order: list[str] = []
+
+    def __call__(self, http_response: Any, parsed: dict[str, Any], model: Any, **_: Any) -> None:
+        body = http_response.content
+        parsed = {k: v for k, v in parsed.items() if k != "ResponseMetadata"}
+        headers = dict(http_response.headers.items())
+        self.answers.setdefault(model.name, []).append(
+            (http_response.status_code, headers, body, parsed)
+        )
+        self.order.append(model.name)
+
+
+def capture(side: KmsmockSide, op: Op) -> Capture:
+    cap = Capture()
+    with side.serving() as client:
+        client.meta.events.register("after-call.kms", cap, unique_id="kmsmock-bench-capture")
+        try:
+            op(client)
+        finally:
+            client.meta.events.unregister("after-call.kms", unique_id="kmsmock-bench-capture")
+    return cap
+
+
+def _snake(name: str) -> str:
+    from botocore import xform_name
+
+    return str(xform_name(name))
+
+
+class StubberFloor:
+    """A client whose calls a ``Stubber`` answers with the captured responses, queued untimed."""
+
+    def __init__(self, session: Any, cap: Capture) -> None:
+        from botocore.stub import Stubber
+
+        self.client = session.client("kms", region_name=REGION)
+        self.stubber = Stubber(self.client)
+        self.stubber.activate()
+        self._cap = cap
+
+    def queue(self, batch: int) -> None:
+        seen: dict[str, int] = {}
+        for _ in range(batch):
+            for name in self._cap.order:
+                i = seen.get(name, 0)
+                answers = self._cap.answers[name]
+                self.stubber.add_response(_snake(name), answers[i % len(answers)][3])
+                seen[name] = i + 1
+
+    def close(self) -> None:
+        self.stubber.deactivate()
+
+
+class ParseFloor:
+    """A ``before-call`` handler answering the captured bytes, parsed by botocore's JSON parser.
+
+    What every mock that lets botocore build the application's result must pay at least: the
+    Stubber's path plus the parsing of a real answer (kmsmock's own work is what exceeds it).
+    """
+
+    def __init__(self, session: Any, cap: Capture) -> None:
+        from botocore.parsers import create_parser
+
+        self.client = session.client("kms", region_name=REGION)
+        self._cap = cap
+        self._parser = create_parser("json")
+        for name in cap.answers:
+            self.client.meta.events.register_first(f"before-call.kms.{name}", self._answer(name))
+
+    def _answer(self, name: str) -> Callable[..., Any]:
+        from botocore.awsrequest import AWSResponse
+
+        answers = self._cap.answers[name]
+        count = [0]
+        parse = self._parser.parse
+
+        def answer(model: Any, params: Any, **_: Any) -> Any:
+            status, headers, body, _parsed = answers[count[0] % len(answers)]
+            count[0] += 1
+            http = AWSResponse(params["url"], status, headers, _Raw(body))
+            response = {
+                "headers": {k.lower(): v for k, v in headers.items()},
+                "status_code": status,
+                "body": body,
+                "context": {"operation_name": model.name},
+            }
+            return http, parse(response, model.output_shape)
+
+        return answer
+
+
+def _without_moto(client: Any) -> None:
+    """moto hooks ``before-send`` in every session made after its import and, while active,
+    answers there too (botocore calls every handler, then takes the first answer): take it
+    off the floor's client so the floor is botocore alone."""
+    try:
+        from moto.core.models import botocore_stubber
+    except ImportError:  # pragma: no cover - moto is a bench requirement
+        return
+    client.meta.events.unregister("before-send", botocore_stubber)
+
+
+class _Raw:
+    __slots__ = ("_data",)
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self._data
+
+
+class BeforeSendFloor:
+    """A client whose requests a ``before-send`` handler answers with the captured bytes.
+
+    botocore still resolves the endpoint, signs, builds the HTTP request and parses the
+    answer: the cheapest complete round trip through its HTTP layer.
+    """
+
+    def __init__(self, session: Any, cap: Capture) -> None:
+        self.client = session.client("kms", region_name=REGION)
+        self._cap = cap
+        _without_moto(self.client)
+        for name in cap.answers:
+            self.client.meta.events.register_first(f"before-send.kms.{name}", self._answer(name))
+
+    def _answer(self, name: str) -> Callable[..., Any]:
+        from botocore.awsrequest import AWSResponse
+
+        answers = self._cap.answers[name]
+        count = [0]
+
+        def answer(request: Any, **_: Any) -> Any:
+            status, headers, body, _parsed = answers[count[0] % len(answers)]
+            count[0] += 1
+            return AWSResponse(request.url, status, headers, _Raw(body))
+
+        return answer
