@@ -124,7 +124,8 @@ def _compile_string(shape: Any, sensitive: bool) -> Checker:
     rules = _length_rules(meta)
     enum = _enum_order(shape) if shape.enum else None
     enum_rule = f"Member must satisfy enum value set: [{', '.join(enum)}]" if enum else ""
-    pattern = re.compile(meta["pattern"]) if "pattern" in meta else None
+    # The model's patterns are Java regexes: \w, \d and \s are ASCII-only there.
+    pattern = re.compile(meta["pattern"], re.ASCII) if "pattern" in meta else None
     pattern_rule = f"Member must satisfy regular expression pattern: {meta.get('pattern')}"
 
     def check(value: Any, path: str, errs: Errors) -> Any:
@@ -137,9 +138,22 @@ def _compile_string(shape: Any, sensitive: bool) -> Checker:
             errs.append(_violation(value, path, enum_rule, sensitive))
         if pattern is not None and pattern.fullmatch(value) is None:
             errs.append(_violation(value, path, pattern_rule, sensitive))
-        return value
+        return _unicode_text(value)
 
     return check
+
+
+def _unicode_text(value: str) -> str:
+    """A lone UTF-16 surrogate is legal in a JSON string escape (``"\\ud800"``) but is not
+    Unicode text; it becomes ``?``, as it does when AWS's Java services encode the string to
+    UTF-8, so everything downstream (encryption context, stored names) can encode it."""
+    if value.isascii():
+        return value
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "replace").decode("utf-8")
+    return value
 
 
 def _compile_blob(shape: Any) -> Checker:
