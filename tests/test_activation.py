@@ -14,6 +14,10 @@ import pytest
 from botocore.client import BaseClient
 
 import kmsmock
+
+# Imported here, before pytester's in-process runs, which drop the modules they import first:
+# a second copy of cryptography's Python classes would not match its compiled core.
+import kmsmock.protocol
 from kmsmock import DEFAULT_ACCOUNT, KmsMock, is_active, mock_kms
 from kmsmock.mock import FAKE_CREDENTIALS
 

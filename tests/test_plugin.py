@@ -11,6 +11,10 @@ from importlib.metadata import entry_points
 
 import pytest
 
+# Imported here, before pytester's in-process runs, which drop the modules they import first:
+# a second copy of cryptography's Python classes would not match its compiled core.
+import kmsmock.protocol  # noqa: F401
+
 # A fresh ordering for the inner runs, so state checks see tests in file order.
 ORDERED = ("-p", "no:randomly")
 
