@@ -9,7 +9,7 @@ rotations due, so a request pays only for the keys it touches.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -32,9 +32,20 @@ class Material:
     """One version of a key's material. ``rotation_type`` is None for the first version."""
 
     id: str  # KeyMaterialId: 64 lowercase hex
-    secret: bytes
+    secret: bytes = field(repr=False)  # never printed
     created: datetime
     rotation_type: str | None = None
+
+
+@dataclass(slots=True)
+class ImportedMaterial(Material):
+    """Material a caller imported (Origin EXTERNAL). Deleted or expired material keeps its id
+    (``imported`` False, secret dropped) so the same material can be imported again."""
+
+    imported: bool = True
+    expiration_model: str = "KEY_MATERIAL_DOES_NOT_EXPIRE"
+    valid_to: datetime | None = None
+    description: str | None = None
 
 
 def new_material(created: datetime, rotation_type: str | None) -> Material:
@@ -56,6 +67,7 @@ class Key:
         "next_rotation",
         "on_demand_rotations",
         "origin",
+        "pending_material",
         "pending_window",
         "policy",
         "private",
@@ -109,6 +121,8 @@ class Key:
         self.on_demand_rotations = 0
         # (operation, time, request id, CloudTrail event id) of the last successful use
         self.last_usage: tuple[str, datetime, str, str] | None = None
+        # EXTERNAL symmetric keys: new material imported and waiting for RotateKeyOnDemand
+        self.pending_material: ImportedMaterial | None = None
         self.grants: dict[str, Any] | None = None  # grant id -> Grant, once a grant exists
         if manager == "AWS":
             self.rotation_period = AWS_MANAGED_ROTATION_DAYS
@@ -159,6 +173,8 @@ class Key:
         Only an Enabled key rotates: while Disabled or PendingDeletion the schedule waits and
         ``resume_rotation`` decides what happens when the key is enabled again.
         """
+        if self.origin == "EXTERNAL":
+            self._expire_imported(now)
         nxt = self.next_rotation
         if nxt is None or self.state != ENABLED or nxt > now or self.rotation_period is None:
             return
@@ -167,6 +183,27 @@ class Key:
             self.rotate(nxt, "AUTOMATIC")
             nxt += period
         self.next_rotation = nxt
+
+    def _expire_imported(self, now: datetime) -> None:
+        """Imported material past its ValidTo is deleted: the key waits for it again."""
+        for m in self.materials:
+            if isinstance(m, ImportedMaterial) and m.imported and m.valid_to and m.valid_to <= now:
+                self.drop_imported(m)
+
+    def drop_imported(self, material: ImportedMaterial) -> None:
+        """Delete imported material (expiry or DeleteImportedKeyMaterial); the id stays."""
+        material.imported = False
+        material.secret = b""
+        if not self.spec.symmetric:
+            self.private = None
+        if self.state != PENDING_DELETION:
+            self.state = PENDING_IMPORT
+
+    @property
+    def all_imported(self) -> bool:
+        return bool(self.materials) and all(
+            not isinstance(m, ImportedMaterial) or m.imported for m in self.materials
+        )
 
     @property
     def rotation_enabled(self) -> bool:

@@ -11,6 +11,7 @@ import os
 import threading
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from . import DEFAULT_ACCOUNT as DEFAULT_ACCOUNT
 from .key import PENDING_DELETION, Key
@@ -61,6 +62,8 @@ class RegionStore:
         # Ids of deleted keys: a ciphertext naming one gets "does not exist", while a blob
         # naming a key that never existed is simply not a valid ciphertext.
         self.deleted: set[str] = set()
+        # GetParametersForImport's outstanding wrapping keys, by import-token id
+        self.import_parameters: dict[str, Any] = {}
         # Keys in creation order for ListKeys paging: a marker is a sequence number, found by
         # bisection, so every page costs its own size. Deleted keys leave holes until compacted.
         self._order: list[Key] = []

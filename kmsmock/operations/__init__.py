@@ -13,6 +13,7 @@ from . import (  # noqa: F401
     datakeypairs,
     encryption,
     grants,
+    imports,
     keys,
     mac,
     policies,

@@ -8,7 +8,14 @@ import re
 from typing import Any
 
 from .. import errors
-from ..backend.key import DISABLED, ENABLED, PENDING_DELETION, PENDING_IMPORT, Key
+from ..backend.key import (
+    DISABLED,
+    ENABLED,
+    PENDING_DELETION,
+    PENDING_IMPORT,
+    ImportedMaterial,
+    Key,
+)
 from ..backend.specs import ALGORITHM_FIELD, SPECS
 from ..backend.store import Alias, RegionStore
 from .registry import Context
@@ -265,6 +272,10 @@ def key_metadata(key: Key) -> dict[str, Any]:
     current = key.current
     if key.spec.symmetric and current is not None:
         md["CurrentKeyMaterialId"] = current.id
+    if isinstance(current, ImportedMaterial) and current.imported:
+        md["ExpirationModel"] = current.expiration_model
+        if current.valid_to is not None:
+            md["ValidTo"] = current.valid_to
     return md
 
 
@@ -274,6 +285,8 @@ def key_metadata(key: Key) -> dict[str, Any]:
 def private_key(key: Key) -> Any:
     """An asymmetric or HMAC key's material, generated the first time it is needed."""
     if key.private is None:
+        if key.origin == "EXTERNAL":  # imported material is never made up
+            raise is_pending_import(key)
         from ..crypto import asymmetric
 
         key.private = asymmetric.generate(key.spec.name)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from .. import errors
-from ..backend.key import DISABLED, PENDING_DELETION, PENDING_IMPORT, Key
+from ..backend.key import DISABLED, PENDING_DELETION, PENDING_IMPORT, ImportedMaterial, Key
 from .common import (
     find_key,
     is_disabled,
@@ -81,7 +81,7 @@ def rotate_key_on_demand(ctx: Context, req: Request) -> Response:
     require_customer_managed(ctx, key)
     if not key.spec.symmetric:
         raise errors.UnsupportedOperationException()
-    if key.origin == "EXTERNAL":
+    if key.origin == "EXTERNAL" and key.pending_material is None:
         raise errors.KMSInvalidStateException(
             f"No available key material pending rotation for the key: {key.arn}."
         )
@@ -97,7 +97,12 @@ def rotate_key_on_demand(ctx: Context, req: Request) -> Response:
         )
     # AWS completes the rotation within seconds; here it completes before the call returns,
     # so GetKeyRotationStatus never shows OnDemandRotationStartDate.
-    key.rotate(ctx.now, "ON_DEMAND")
+    if key.pending_material is not None:  # imported material staged by NEW_KEY_MATERIAL
+        staged, key.pending_material = key.pending_material, None
+        staged.created, staged.rotation_type = ctx.now, "ON_DEMAND"
+        key.materials.append(staged)
+    else:
+        key.rotate(ctx.now, "ON_DEMAND")
     key.on_demand_rotations += 1
     return {"KeyId": key.arn}
 
@@ -115,12 +120,22 @@ def list_key_rotations(ctx: Context, req: Request) -> Response:
     materials = key.materials if include == "ALL_KEY_MATERIAL" else key.materials[1:]
     current = key.current
     entries = []
+    if include == "ALL_KEY_MATERIAL" and key.pending_material is not None:
+        materials = [*materials, key.pending_material]
     for m in materials:
-        entry: Response = {
-            "KeyId": key.key_id,
-            "KeyMaterialId": m.id,
-            "KeyMaterialState": "CURRENT" if m is current else "NON_CURRENT",
-        }
+        state = "CURRENT" if m is current else "NON_CURRENT"
+        if m is key.pending_material:
+            state = "PENDING_ROTATION"
+        entry: Response = {"KeyId": key.key_id, "KeyMaterialId": m.id}
+        if isinstance(m, ImportedMaterial):
+            if m.description is not None:
+                entry["KeyMaterialDescription"] = m.description
+            entry["ImportState"] = "IMPORTED" if m.imported else "PENDING_IMPORT"
+        entry["KeyMaterialState"] = state
+        if isinstance(m, ImportedMaterial) and m.imported:
+            entry["ExpirationModel"] = m.expiration_model
+            if m.valid_to is not None:
+                entry["ValidTo"] = m.valid_to
         if m.rotation_type is not None:
             entry["RotationDate"] = m.created
             entry["RotationType"] = m.rotation_type
