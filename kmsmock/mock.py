@@ -8,7 +8,6 @@ any environment variable kmsmock set). That count is the one piece of module-lev
 from __future__ import annotations
 
 import functools
-import inspect
 import os
 import sys
 import threading
@@ -161,6 +160,8 @@ class KmsMock:
 def _decorate_function(fn: F, account_id: str) -> F:
     """The whole call runs inside one activation: for generator functions (pytest fixtures
     written with ``yield``, for instance) that means until the generator is exhausted."""
+    import inspect  # here, not at import: ``import kmsmock`` is paid by every pytest run
+
     if inspect.isasyncgenfunction(fn):
 
         @functools.wraps(fn)
@@ -204,6 +205,8 @@ def _call_optional(fn: Callable[..., Any] | None, arg: Any) -> None:
     """Call an xunit hook the way pytest does: with ``arg`` only if it takes an argument."""
     if fn is None:
         return
+    import inspect
+
     count = fn.__code__.co_argcount - (1 if inspect.ismethod(fn) else 0)
     if count:
         fn(arg)
@@ -233,6 +236,8 @@ def _decorate_class(cls: T, account_id: str) -> T:
 
         case.setUp = setUp  # type: ignore[method-assign]
         return cls
+
+    import inspect
 
     for name, attr in list(vars(cls).items()):
         if name.startswith("test") and inspect.isfunction(attr):
