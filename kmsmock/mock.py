@@ -93,7 +93,7 @@ class KmsMock:
     """One handle on kmsmock: a context manager, a decorator, or ``start()``/``stop()``.
 
     Handles nest: the outermost activation starts from empty state and every handle active at
-    the same time sees the same keys.
+    the same time sees the same keys, in the outermost activation's default account.
     """
 
     def __init__(self, *, account_id: str = DEFAULT_ACCOUNT) -> None:
