@@ -34,8 +34,9 @@ def _wire(value: Any) -> Any:
     raise TypeError(f"cannot serialise {type(value).__name__}")  # pragma: no cover - a bug
 
 
-# Built once: ``json.dumps`` with arguments builds a new encoder on every call.
-_encode = json.JSONEncoder(default=_wire, separators=(",", ":")).encode
+# Built once: ``json.dumps`` with arguments builds a new encoder on every call. Answers are
+# trees built per request, never cyclic (a cycle would be a bug, reported as one either way).
+_encode = json.JSONEncoder(default=_wire, separators=(",", ":"), check_circular=False).encode
 new_request_id = random_uuid  # AWS request ids are random UUIDs
 
 
