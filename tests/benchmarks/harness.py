@@ -47,7 +47,7 @@ class Config:
     def make(cls, quick: bool, rounds: int | None = None, **kw: Any) -> Config:
         if quick:
             return cls(True, rounds or 5, 0.004, min(rounds or 3, 3), **kw)
-        return cls(False, rounds or 31, 0.010, min(rounds or 9, 9), **kw)
+        return cls(False, rounds or 31, 0.010, min(rounds or 15, 15), **kw)
 
 
 def _time_batch(c: Contender, n: int) -> float:

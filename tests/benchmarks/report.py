@@ -66,6 +66,14 @@ def fmt_ratio(value: float | None) -> str:
     return f"{value:.2f}x"
 
 
+def _versus(ratio: float | None, kind: str) -> str:
+    """kmsmock against moto: "5.0x faster" reads better than a fraction."""
+    if not ratio:
+        return "-"
+    better, worse = ("less", "more") if kind == "bytes" else ("faster", "slower")
+    return f"{1 / ratio:.1f}x {better}" if ratio <= 1 else f"{ratio:.1f}x {worse}"
+
+
 def _cells(row: Row) -> list[str]:
     moto = row.ratio("moto")
     return [
@@ -78,7 +86,7 @@ def _cells(row: Row) -> list[str]:
         fmt_ratio(row.ratio("stubber")),
         fmt_ratio(row.ratio("parse_floor")),
         # "how many times faster than moto" reads better than a fraction
-        "-" if not moto else f"1/{1 / moto:.1f}",
+        _versus(moto, row.kind),
         row.target,
         row.status,
     ]
