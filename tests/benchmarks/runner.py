@@ -50,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     def log(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
+    if sys.flags.dev_mode:
+        log("warning: Python's development mode is on (PYTHONDEVMODE): timings are distorted")
     warnings.simplefilter("ignore", DeprecationWarning)  # moto's and botocore's own
     ensure_credentials()
     cfg = Config.make(args.quick, args.rounds, only=only, log=log)
