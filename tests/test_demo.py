@@ -91,6 +91,7 @@ def test_a_command_is_required(capsys: pytest.CaptureFixture[str]) -> None:
     assert "demo" in capsys.readouterr().err
 
 
+@pytest.mark.allow_hosts(["127.0.0.1"])  # the local endpoint, nothing else
 def test_serve_answers_kms_over_http(tmp_path: Path) -> None:
     server = subprocess.Popen(
         [sys.executable, "-m", "kmsmock", "serve", "--port", "0", "--account-id", "111122223333"],
