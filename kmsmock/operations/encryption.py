@@ -8,7 +8,7 @@ encrypted outside KMS with the public key decrypts here too (given the KeyId, as
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .. import errors
 from ..backend.key import Key, Material
@@ -67,7 +67,7 @@ def _encrypt(
 @dataclass(slots=True)
 class Opened:
     key: Key
-    plaintext: bytes
+    plaintext: bytes = field(repr=False)  # never printed
     algorithm: str
     material: Material | None
 
