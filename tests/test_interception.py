@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import textwrap
@@ -17,7 +18,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 from moto import mock_aws
-from pytest_socket import SocketBlockedError, disable_socket, enable_socket
+from pytest_socket import SocketBlockedError, disable_socket
 
 from kmsmock import mock_kms
 
@@ -29,12 +30,14 @@ OWN_CREDENTIALS = {"aws_access_key_id": "AKIAOWNTESTKEY", "aws_secret_access_key
 
 @pytest.fixture
 def no_network() -> Iterator[None]:
-    """Any socket the code under test opens raises SocketBlockedError."""
+    """Any socket the code under test opens raises SocketBlockedError (whatever guard the run
+    already has, such as ``--disable-socket``, is put back afterwards)."""
+    saved = (socket.socket, socket.getaddrinfo, socket.gethostbyname)
     disable_socket()
     try:
         yield
     finally:
-        enable_socket()
+        socket.socket, socket.getaddrinfo, socket.gethostbyname = saved  # type: ignore[misc]
 
 
 def raises_blocked_socket(call: Any, **kwargs: Any) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,7 +12,7 @@ import boto3
 import botocore.session
 import pytest
 from botocore.exceptions import ClientError
-from pytest_socket import disable_socket, enable_socket
+from pytest_socket import disable_socket
 
 from kmsmock import mock_kms, protocol
 from kmsmock.backend.store import Backend
@@ -30,12 +31,13 @@ def call(target: str, body: Any, backend: Backend | None = None) -> tuple[int, d
 
 @pytest.fixture
 def kms() -> Iterator[Any]:
-    disable_socket()
+    saved = (socket.socket, socket.getaddrinfo, socket.gethostbyname)
+    disable_socket()  # an operation kmsmock does not serve must not reach the network
     try:
         with mock_kms():
             yield boto3.client("kms", region_name="us-east-1")
     finally:
-        enable_socket()
+        socket.socket, socket.getaddrinfo, socket.gethostbyname = saved  # type: ignore[misc]
 
 
 def test_metadata_is_json_1_1_trent_service() -> None:
