@@ -289,7 +289,10 @@ def test_custom_key_store_origins_need_a_store(kms: Any, origin: str) -> None:
         "Code": "ValidationException",
         "Message": f"CustomKeyStoreId must be specified when Origin is {origin}.",
     }
-    assert error(kms.create_key, Origin=origin, CustomKeyStoreId="cks-1234567890abcdef0") == {
+    store = {"CustomKeyStoreId": "cks-1234567890abcdef0"}
+    if origin == "EXTERNAL_KEY_STORE":
+        store["XksKeyId"] = "key-in-the-external-manager"
+    assert error(kms.create_key, Origin=origin, **store) == {
         "Code": "CustomKeyStoreNotFoundException",
         "Message": "Custom key store cks-1234567890abcdef0 does not exist.",
     }
