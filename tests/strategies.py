@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -83,6 +84,7 @@ class Pools:
     markers: list[str] = field(default_factory=list)
     grant_tokens: list[str] = field(default_factory=list)
     grant_ids: list[str] = field(default_factory=list)
+    grants: list[tuple[str, str, str]] = field(default_factory=list)  # (KeyId, GrantId, token)
 
     def add_key(self, metadata: dict[str, Any]) -> None:
         if any(k.key_id == metadata["KeyId"] for k in self.keys):
@@ -481,7 +483,8 @@ def _string(shape: Any) -> Values:
     meta = shape.metadata
     lo, hi = meta.get("min", 0), meta.get("max", 256)
     if "pattern" in meta:
-        valid = st.from_regex(meta["pattern"], fullmatch=True).map(
+        # The model's patterns are Java regexes: \w, \d and \s mean ASCII there.
+        valid = st.from_regex(re.compile(meta["pattern"], re.ASCII), fullmatch=True).map(
             lambda s: _fill(s, lo) if len(s) < lo else s[:hi]
         )
     else:
@@ -813,7 +816,72 @@ def _schedule_deletion(draw: st.DrawFn, pools: Pools, params: dict[str, Any]) ->
     params["PendingWindowInDays"] = draw(st.integers(7, 30))
 
 
+def _create_grant(draw: st.DrawFn, pools: Pools, params: dict[str, Any]) -> None:
+    if pools.keys:
+        params["KeyId"] = pools.keys[draw(st.integers(0, len(pools.keys) - 1))].arn
+    params["GranteePrincipal"] = f"arn:aws:iam::{ACCOUNT}:role/fuzz"
+    params["Operations"] = draw(
+        st.lists(
+            st.sampled_from(["Decrypt", "Encrypt", "GenerateDataKey", "DescribeKey", "Sign"]),
+            min_size=1,
+            max_size=3,
+            unique=True,
+        )
+    )
+    for member in ("GranteeServicePrincipal", "RetiringServicePrincipal", "Constraints"):
+        params.pop(member, None)
+    params.pop("RetiringPrincipal", None)
+    if draw(st.booleans()):
+        params["RetiringPrincipal"] = f"arn:aws:iam::{ACCOUNT}:role/retirer"
+
+
+def _known_grant(draw: st.DrawFn, pools: Pools, params: dict[str, Any]) -> None:
+    if not pools.grants:
+        return
+    key_id, grant_id, token = pools.grants[draw(st.integers(0, len(pools.grants) - 1))]
+    params.pop("GrantToken", None)
+    params.update(KeyId=key_id, GrantId=grant_id)
+    if "GrantToken" in SERVICE_MODEL.operation_model("RetireGrant").input_shape.members and draw(
+        st.booleans()
+    ):
+        params["GrantToken"] = token
+
+
+def _revoke_grant(draw: st.DrawFn, pools: Pools, params: dict[str, Any]) -> None:
+    _known_grant(draw, pools, params)
+    params.pop("GrantToken", None)
+
+
+def _replicate_key(draw: st.DrawFn, pools: Pools, params: dict[str, Any]) -> None:
+    primaries = [k for k in pools.keys if k.key_id.startswith("mrk-")]
+    if primaries:
+        key = primaries[draw(st.integers(0, len(primaries) - 1))]
+        params["KeyId"] = key.arn
+        params["ReplicaRegion"] = draw(st.sampled_from(["us-west-2", "eu-west-3", "ap-south-1"]))
+        params.pop("Policy", None)
+
+
+def _create_xks(draw: st.DrawFn, pools: Pools, params: dict[str, Any]) -> None:
+    params.clear()
+    params.update(
+        CustomKeyStoreName=draw(st.from_regex(r"xks-[a-z0-9]{1,12}", fullmatch=True)),
+        CustomKeyStoreType="EXTERNAL_KEY_STORE",
+        XksProxyUriEndpoint="https://xks.example.com",
+        XksProxyUriPath="/kms/xks/v1",
+        XksProxyConnectivity="PUBLIC_ENDPOINT",
+        XksProxyAuthenticationCredential={
+            "AccessKeyId": "ABCDEFGHIJKLMNOPQRST",
+            "RawSecretAccessKey": "a" * 43,
+        },
+    )
+
+
 _CORRELATIONS: dict[str, Any] = {
+    "CreateGrant": _create_grant,
+    "RetireGrant": _known_grant,
+    "RevokeGrant": _revoke_grant,
+    "ReplicateKey": _replicate_key,
+    "CreateCustomKeyStore": _create_xks,
     "Decrypt": _decrypt,
     "ReEncrypt": _re_encrypt,
     "CreateKey": _create_key,

@@ -248,6 +248,12 @@ class Harness:
         create(MultiRegion=True)
         c.create_alias(AliasName="alias/fuzz", TargetKeyId=sym["KeyId"])
         self.pools.add_alias("alias/fuzz")
+        grant = {
+            "KeyId": sym["Arn"],
+            "GranteePrincipal": f"arn:aws:iam::{strategies.ACCOUNT}:role/fuzz",
+            "Operations": ["Decrypt", "Encrypt"],
+        }
+        self._learn("CreateGrant", grant, c.create_grant(**grant))
         for context in (None, {"purpose": "fuzz"}):
             params: dict[str, Any] = {"KeyId": sym["Arn"], "Plaintext": b"seed plaintext"}
             if context:
@@ -282,6 +288,9 @@ class Harness:
         elif operation == "CreateGrant":
             pools.grant_tokens.append(response["GrantToken"])
             pools.grant_ids.append(response["GrantId"])
+            if params is not None:
+                grant = (params["KeyId"], response["GrantId"], response["GrantToken"])
+                pools.grants.append(grant)
         if params is None:
             return  # a damaged request: what was really sent is unknown
         if operation == "Sign" and len(pools.signed) < 50:
