@@ -16,12 +16,17 @@ from typing import TYPE_CHECKING, Any
 from .specs import KeySpec
 
 if TYPE_CHECKING:
-    from .store import RegionStore
+    from .store import MultiRegionSet, RegionStore
 
 ENABLED = "Enabled"
 DISABLED = "Disabled"
 PENDING_DELETION = "PendingDeletion"
 PENDING_IMPORT = "PendingImport"
+# Multi-Region keys only: a primary scheduled for deletion while it still has replicas; the
+# transient states of ReplicateKey and UpdatePrimaryRegion (shown in their responses only).
+PENDING_REPLICA_DELETION = "PendingReplicaDeletion"
+CREATING = "Creating"
+UPDATING = "Updating"
 
 DEFAULT_ROTATION_DAYS = 365
 AWS_MANAGED_ROTATION_DAYS = 365
@@ -63,6 +68,7 @@ class Key:
         "last_usage",
         "manager",
         "materials",
+        "mr_set",
         "multi_region",
         "next_rotation",
         "on_demand_rotations",
@@ -124,6 +130,8 @@ class Key:
         # EXTERNAL symmetric keys: new material imported and waiting for RotateKeyOnDemand
         self.pending_material: ImportedMaterial | None = None
         self.grants: dict[str, Any] | None = None  # grant id -> Grant, once a grant exists
+        # Multi-Region keys, once replicated: the related keys (primary and replicas)
+        self.mr_set: MultiRegionSet | None = None
         if manager == "AWS":
             self.rotation_period = AWS_MANAGED_ROTATION_DAYS
             self.next_rotation = created + timedelta(days=AWS_MANAGED_ROTATION_DAYS)
@@ -175,6 +183,10 @@ class Key:
         """
         if self.origin == "EXTERNAL":
             self._expire_imported(now)
+        related = self.mr_set
+        if related is not None and related.primary is not self:
+            related.primary.advance(now)  # a replica rotates with its primary's schedule
+            return
         nxt = self.next_rotation
         if nxt is None or self.state != ENABLED or nxt > now or self.rotation_period is None:
             return
@@ -196,7 +208,7 @@ class Key:
         material.secret = b""
         if not self.spec.symmetric:
             self.private = None
-        if self.state != PENDING_DELETION:
+        if self.state not in (PENDING_DELETION, PENDING_REPLICA_DELETION):
             self.state = PENDING_IMPORT
 
     @property
@@ -208,7 +220,10 @@ class Key:
     @property
     def rotation_enabled(self) -> bool:
         """What GetKeyRotationStatus reports: false while pending deletion (the setting is kept)."""
-        return self.rotation_period is not None and self.state != PENDING_DELETION
+        return self.rotation_period is not None and self.state not in (
+            PENDING_DELETION,
+            PENDING_REPLICA_DELETION,
+        )
 
     def enable_rotation(self, now: datetime, period_days: int | None) -> None:
         if self.rotation_period is None:

@@ -10,11 +10,11 @@ import bisect
 import os
 import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from . import DEFAULT_ACCOUNT as DEFAULT_ACCOUNT
-from .key import PENDING_DELETION, Key
+from .key import PENDING_DELETION, PENDING_REPLICA_DELETION, Key
 
 _VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}
 
@@ -87,6 +87,7 @@ class RegionStore:
         key.seq = self._next_seq
         self._next_seq += 1
         self.keys[key.key_id] = key
+        self.deleted.discard(key.key_id)  # a replica may come back where one was deleted
         self._order.append(key)
         self._seqs.append(key.seq)
         return key
@@ -94,23 +95,37 @@ class RegionStore:
     def get(self, key_id: str, now: datetime) -> Key | None:
         """The key as of ``now``: deleted if its deletion date passed, rotations caught up."""
         key = self.keys.get(key_id)
-        if key is None:
-            return None
-        if key.state == PENDING_DELETION and key.deletion_due(now):
-            self.delete(key)
+        if key is None or not self._exists(key, now):
             return None
         key.advance(now)
         return key
+
+    def _exists(self, key: Key, now: datetime) -> bool:
+        """Whether ``key`` (held here) still exists as of ``now``; deleted here if not.
+
+        A multi-Region key first settles its related keys: replicas whose window ended are
+        deleted in their own Regions, which may start its primary's own deletion window.
+        """
+        if key.mr_set is not None:
+            key.mr_set.settle(now)
+            if self.keys.get(key.key_id) is not key:
+                return False
+        if key.state == PENDING_DELETION and key.deletion_due(now):
+            self.delete(key)
+            return False
+        return True
 
     def delete(self, key: Key) -> None:
         """The end of a deletion window: the key, its material and its aliases are gone."""
         del self.keys[key.key_id]
         self.deleted.add(key.key_id)
+        if key.mr_set is not None:
+            key.mr_set.detach(key)
         for name in [a.name for a in self.aliases.values() if a.target == key.key_id]:
             del self.aliases[name]
         self._holes += 1
         if self._holes > 64 and self._holes * 2 > len(self._order):
-            self._order = [k for k in self._order if k.key_id in self.keys]
+            self._order = [k for k in self._order if self.keys.get(k.key_id) is k]
             self._seqs = [k.seq for k in self._order]
             self._holes = 0
 
@@ -136,18 +151,67 @@ class RegionStore:
         Rotations are not caught up: a listing shows no material, and the next request that
         touches the key (through ``get``) materialises them with their scheduled dates.
         """
-        if self.keys.get(key.key_id) is not key:
-            return False
-        if key.state == PENDING_DELETION and key.deletion_due(now):
-            self.delete(key)
-            return False
-        return True
+        return self.keys.get(key.key_id) is key and self._exists(key, now)
 
     def sweep(self, now: datetime) -> None:
         """Delete every key whose deletion date has passed (for listings that show them all)."""
-        for key in [k for k in self.keys.values() if k.state == PENDING_DELETION]:
-            if key.deletion_due(now):
-                self.delete(key)
+        for key in [
+            k
+            for k in self.keys.values()
+            if k.state in (PENDING_DELETION, PENDING_REPLICA_DELETION) or k.mr_set is not None
+        ]:
+            if self.keys.get(key.key_id) is key:
+                self._exists(key, now)
+
+
+class MultiRegionSet:
+    """Related multi-Region keys: one primary and its replicas, each in its own Region of one
+    account, all with the same key id.
+
+    They share their key material (symmetric keys: the same list of versions, so a ciphertext
+    from any Region opens in every other; asymmetric and HMAC keys: the same private key) and
+    one rotation schedule, kept on whichever key is primary (``Key.advance`` of a replica
+    advances its primary). Everything else — policy, tags, aliases, description, key state — is
+    each key's own.
+    """
+
+    __slots__ = ("last_replica_deleted", "primary", "replicas")
+
+    def __init__(self, primary: Key) -> None:
+        self.primary = primary
+        self.replicas: list[Key] = []  # in replication order
+        # When the last replica (so far) reached the end of its deletion window
+        self.last_replica_deleted: datetime | None = None
+
+    def replica_in(self, region: str) -> Key | None:
+        for replica in self.replicas:
+            if replica.store.region == region:
+                return replica
+        return None
+
+    def settle(self, now: datetime) -> None:
+        """Delete every replica whose deletion window ended by ``now``, in its own Region."""
+        for replica in [r for r in self.replicas if r.state == PENDING_DELETION]:
+            if replica.deletion_due(now):
+                replica.store.delete(replica)  # calls ``detach``
+
+    def detach(self, key: Key) -> None:
+        """``key`` was deleted. When a primary pending replica deletion loses its last replica,
+        its own waiting period (PendingWindowInDays) begins at that moment."""
+        if key is self.primary or key not in self.replicas:
+            return
+        self.replicas.remove(key)
+        if key.deletion_date is not None and (
+            self.last_replica_deleted is None or key.deletion_date > self.last_replica_deleted
+        ):
+            self.last_replica_deleted = key.deletion_date
+        primary = self.primary
+        if self.replicas or primary.state != PENDING_REPLICA_DELETION:
+            return
+        assert primary.pending_window is not None
+        assert self.last_replica_deleted is not None
+        primary.state = PENDING_DELETION
+        primary.deletion_date = self.last_replica_deleted + timedelta(days=primary.pending_window)
 
 
 class Backend:

@@ -16,6 +16,7 @@ from . import (  # noqa: F401
     imports,
     keys,
     mac,
+    multiregion,
     policies,
     rotation,
     signing,

@@ -9,10 +9,12 @@ from typing import Any
 
 from .. import errors
 from ..backend.key import (
+    CREATING,
     DISABLED,
     ENABLED,
     PENDING_DELETION,
     PENDING_IMPORT,
+    PENDING_REPLICA_DELETION,
     ImportedMaterial,
     Key,
 )
@@ -168,8 +170,28 @@ def is_disabled(key: Key) -> errors.DisabledException:
     return errors.DisabledException(f"{key.arn} is disabled.")  # [1]
 
 
+# A multi-Region key's deletion texts name both deletion states, as the key-state table words
+# them (footnotes 2, 3, 4); a single-Region key's say "pending deletion" only (recorded).
+def _or_replica(key: Key) -> str:
+    return " (or pending replica deletion)" if key.multi_region else ""
+
+
 def is_pending_deletion(key: Key) -> errors.KMSInvalidStateException:
-    return errors.KMSInvalidStateException(f"{key.arn} is pending deletion.")  # [3]
+    return errors.KMSInvalidStateException(
+        f"{key.arn} is pending deletion{_or_replica(key)}."
+    )  # [3]
+
+
+def is_not_pending_deletion(key: Key) -> errors.KMSInvalidStateException:
+    return errors.KMSInvalidStateException(
+        f"{key.arn} is not pending deletion{_or_replica(key)}."
+    )  # [4]
+
+
+def pending_deletion(key: Key) -> bool:
+    """PendingDeletion, or PendingReplicaDeletion (a multi-Region primary waiting for its
+    replicas to be deleted): the key-state table treats them alike."""
+    return key.state == PENDING_DELETION or key.state == PENDING_REPLICA_DELETION
 
 
 def is_pending_import(key: Key) -> errors.KMSInvalidStateException:
@@ -182,17 +204,34 @@ def require_usable(key: Key) -> None:
         return
     if key.state == DISABLED:
         raise is_disabled(key)
-    if key.state == PENDING_DELETION:
+    if pending_deletion(key):
         raise is_pending_deletion(key)
     if key.state == PENDING_IMPORT:
         raise is_pending_import(key)
-    raise errors.KMSInvalidStateException(f"{key.arn} is {key.state.lower()}.")
+    raise errors.KMSInvalidStateException(f"{key.arn} is {key.state.lower()}.")  # [14] [15]
 
 
 def require_not_pending_deletion(key: Key) -> None:
     """Management operations that a key pending deletion refuses (CreateAlias, TagResource...)."""
-    if key.state == PENDING_DELETION:
+    if pending_deletion(key):
         raise is_pending_deletion(key)
+
+
+def primary_of(key: Key) -> Key:
+    """The key whose rotation schedule ``key`` follows: its primary for a multi-Region replica."""
+    related = key.mr_set
+    return related.primary if related is not None else key
+
+
+def require_primary(key: Key) -> None:
+    """Operations only a multi-Region primary accepts refuse its replicas with the text AWS
+    gives ReplicateKey on a replica (kms-facts §3.3)."""
+    if primary_of(key) is not key:
+        raise not_a_primary(key)
+
+
+def not_a_primary(key: Key) -> errors.UnsupportedOperationException:
+    return errors.UnsupportedOperationException(f"{key.arn} is not a multi-region primary key.")
 
 
 def require_customer_managed(ctx: Context, key: Key) -> None:
@@ -244,16 +283,19 @@ def page(
 # -- KeyMetadata ------------------------------------------------------------------------------
 
 
-def key_metadata(key: Key) -> dict[str, Any]:
+def key_metadata(key: Key, *, state: str | None = None) -> dict[str, Any]:
+    """``state``: show the key in a transient state instead of its own (ReplicateKey's answer
+    shows the new replica ``Creating``, before it has any key material)."""
+    state = state or key.state
     md: dict[str, Any] = {
         "AWSAccountId": key.store.account,
         "KeyId": key.key_id,
         "Arn": key.arn,
         "CreationDate": key.created,
-        "Enabled": key.state == ENABLED,
+        "Enabled": state == ENABLED,
         "Description": key.description,
         "KeyUsage": key.usage,
-        "KeyState": key.state,
+        "KeyState": state,
         "Origin": key.origin,
         "KeyManager": key.manager,
         "CustomerMasterKeySpec": key.spec.name,
@@ -263,14 +305,22 @@ def key_metadata(key: Key) -> dict[str, Any]:
     if key.deletion_date is not None:
         md["DeletionDate"] = key.deletion_date
     md[ALGORITHM_FIELD[key.usage]] = list(key.spec.usages[key.usage])
+    if state == PENDING_REPLICA_DELETION:
+        md["PendingDeletionWindowInDays"] = key.pending_window
     if key.multi_region:
+        related = key.mr_set
+        primary = related.primary if related is not None else key
         md["MultiRegionConfiguration"] = {
-            "MultiRegionKeyType": "PRIMARY",
-            "PrimaryKey": {"Arn": key.arn, "Region": key.store.region},
-            "ReplicaKeys": [],
+            "MultiRegionKeyType": "PRIMARY" if primary is key else "REPLICA",
+            "PrimaryKey": {"Arn": primary.arn, "Region": primary.store.region},
+            # every replica, this key included when it is one
+            "ReplicaKeys": [
+                {"Arn": r.arn, "Region": r.store.region}
+                for r in (related.replicas if related is not None else [])
+            ],
         }
     current = key.current
-    if key.spec.symmetric and current is not None:
+    if key.spec.symmetric and current is not None and state != CREATING:
         md["CurrentKeyMaterialId"] = current.id
     if isinstance(current, ImportedMaterial) and current.imported:
         md["ExpirationModel"] = current.expiration_model
@@ -283,13 +333,18 @@ def key_metadata(key: Key) -> dict[str, Any]:
 
 
 def private_key(key: Key) -> Any:
-    """An asymmetric or HMAC key's material, generated the first time it is needed."""
+    """An asymmetric or HMAC key's material, generated the first time it is needed (once for
+    all related multi-Region keys, which share it)."""
     if key.private is None:
         if key.origin == "EXTERNAL":  # imported material is never made up
             raise is_pending_import(key)
         from ..crypto import asymmetric
 
-        key.private = asymmetric.generate(key.spec.name)
+        related = key.mr_set
+        members = [related.primary, *related.replicas] if related is not None else [key]
+        private = asymmetric.generate(key.spec.name)
+        for member in members:
+            member.private = private
     return key.private
 
 

@@ -6,15 +6,24 @@ from __future__ import annotations
 from datetime import timedelta
 
 from .. import errors
-from ..backend.key import DISABLED, ENABLED, PENDING_DELETION, PENDING_IMPORT, Key
+from ..backend.key import (
+    DISABLED,
+    ENABLED,
+    PENDING_DELETION,
+    PENDING_IMPORT,
+    PENDING_REPLICA_DELETION,
+    Key,
+)
 from ..backend.specs import SPECS
 from .common import (
     decode_marker,
     encode_marker,
     find_key,
+    is_not_pending_deletion,
     is_pending_deletion,
     is_pending_import,
     key_metadata,
+    pending_deletion,
     require_customer_managed,
     require_not_pending_deletion,
 )
@@ -139,7 +148,7 @@ def disable_key(ctx: Context, req: Request) -> Response:
 
 
 def _require_settable(key: Key) -> None:
-    if key.state == PENDING_DELETION:
+    if pending_deletion(key):
         raise is_pending_deletion(key)
     if key.state == PENDING_IMPORT:
         raise is_pending_import(key)
@@ -153,8 +162,14 @@ def schedule_key_deletion(ctx: Context, req: Request) -> Response:
     if not 7 <= days <= 30:
         raise errors.ValidationException("PendingWindowInDays must be between 7 and 30")
     require_not_pending_deletion(key)
-    key.state = PENDING_DELETION
     key.pending_window = days
+    related = key.mr_set
+    if related is not None and related.primary is key and related.replicas:
+        # A multi-Region primary outlives its replicas: its waiting period begins when the
+        # last of them is deleted (``MultiRegionSet.detach``), so it has no date yet.
+        key.state = PENDING_REPLICA_DELETION
+        return {"KeyId": key.arn, "KeyState": key.state, "PendingWindowInDays": days}
+    key.state = PENDING_DELETION
     key.deletion_date = ctx.now + timedelta(days=days)
     return {
         "KeyId": key.arn,
@@ -167,8 +182,8 @@ def schedule_key_deletion(ctx: Context, req: Request) -> Response:
 @operation("CancelKeyDeletion")
 def cancel_key_deletion(ctx: Context, req: Request) -> Response:
     key = find_key(ctx, req["KeyId"])
-    if key.state != PENDING_DELETION:
-        raise errors.KMSInvalidStateException(f"{key.arn} is not pending deletion.")
+    if not pending_deletion(key):
+        raise is_not_pending_deletion(key)
     # A cancelled key comes back Disabled (PendingImport if it never had material).
     key.state = DISABLED if key.materials or key.origin != "EXTERNAL" else PENDING_IMPORT
     key.deletion_date = None

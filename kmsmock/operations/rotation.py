@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from .. import errors
-from ..backend.key import DISABLED, PENDING_DELETION, PENDING_IMPORT, ImportedMaterial, Key
+from ..backend.key import DISABLED, PENDING_IMPORT, ImportedMaterial, Key
 from .common import (
     find_key,
     is_disabled,
@@ -15,7 +15,10 @@ from .common import (
     is_pending_import,
     origin_not_valid,
     page,
+    pending_deletion,
+    primary_of,
     require_customer_managed,
+    require_primary,
 )
 from .registry import Context, Request, Response, operation
 
@@ -27,7 +30,7 @@ def _require_rotatable_state(key: Key) -> None:
     """Key state comes first (recorded: a disabled RSA key says 'disabled', not 'unsupported')."""
     if key.state == DISABLED:
         raise is_disabled(key)
-    if key.state == PENDING_DELETION:
+    if pending_deletion(key):
         raise is_pending_deletion(key)
 
 
@@ -36,6 +39,7 @@ def _require_automatic_rotation(ctx: Context, key: Key) -> None:
         raise origin_not_valid(key.arn, key.origin)
     _require_rotatable_state(key)
     require_customer_managed(ctx, key)
+    require_primary(key)  # "set the property on the primary key"; replicas follow it
     if not key.spec.symmetric:
         raise errors.UnsupportedOperationException()
 
@@ -55,6 +59,7 @@ def disable_key_rotation(ctx: Context, req: Request) -> Response:
         raise origin_not_valid(key.arn, key.origin)
     _require_rotatable_state(key)
     require_customer_managed(ctx, key)
+    require_primary(key)
     # Asymmetric and HMAC keys never rotate; disabling is accepted and changes nothing.
     key.disable_rotation()
     return {}
@@ -65,10 +70,13 @@ def get_key_rotation_status(ctx: Context, req: Request) -> Response:
     key = find_key(ctx, req["KeyId"])
     if key.state == PENDING_IMPORT or key.origin == "EXTERNAL":
         raise origin_not_valid(key.arn, key.origin)
-    out: Response = {"KeyId": key.arn, "KeyRotationEnabled": key.rotation_enabled}
-    if key.rotation_enabled:
-        out["RotationPeriodInDays"] = key.rotation_period
-        out["NextRotationDate"] = key.next_rotation
+    # A multi-Region replica reports its primary's setting, which it follows.
+    source = primary_of(key)
+    enabled = source.rotation_enabled and not pending_deletion(key)
+    out: Response = {"KeyId": key.arn, "KeyRotationEnabled": enabled}
+    if enabled:
+        out["RotationPeriodInDays"] = source.rotation_period
+        out["NextRotationDate"] = source.next_rotation
     return out
 
 
@@ -79,6 +87,7 @@ def rotate_key_on_demand(ctx: Context, req: Request) -> Response:
     if key.state == PENDING_IMPORT:
         raise is_pending_import(key)
     require_customer_managed(ctx, key)
+    require_primary(key)  # the primary rotates the material of all related keys
     if not key.spec.symmetric:
         raise errors.UnsupportedOperationException()
     if key.origin == "EXTERNAL" and key.pending_material is None:
