@@ -28,8 +28,40 @@ class AlreadyExistsException(KMSError):
     code = "AlreadyExistsException"
 
 
+class CloudHsmClusterInUseException(KMSError):
+    code = "CloudHsmClusterInUseException"
+
+
+class CloudHsmClusterInvalidConfigurationException(KMSError):
+    code = "CloudHsmClusterInvalidConfigurationException"
+
+
+class CloudHsmClusterNotActiveException(KMSError):
+    code = "CloudHsmClusterNotActiveException"
+
+
+class CloudHsmClusterNotFoundException(KMSError):
+    code = "CloudHsmClusterNotFoundException"
+
+
+class CloudHsmClusterNotRelatedException(KMSError):
+    code = "CloudHsmClusterNotRelatedException"
+
+
 class ConflictException(KMSError):
     code = "ConflictException"
+
+
+class CustomKeyStoreHasCMKsException(KMSError):
+    code = "CustomKeyStoreHasCMKsException"
+
+
+class CustomKeyStoreInvalidStateException(KMSError):
+    code = "CustomKeyStoreInvalidStateException"
+
+
+class CustomKeyStoreNameInUseException(KMSError):
+    code = "CustomKeyStoreNameInUseException"
 
 
 class CustomKeyStoreNotFoundException(KMSError):
@@ -65,6 +97,10 @@ class IncorrectKeyException(KMSError):
 
 class IncorrectKeyMaterialException(KMSError):
     code = "IncorrectKeyMaterialException"
+
+
+class IncorrectTrustAnchorException(KMSError):
+    code = "IncorrectTrustAnchorException"
 
 
 class InvalidAliasNameException(KMSError):
@@ -160,6 +196,54 @@ class ValidationException(KMSError):
     """Not a modeled KMS shape: botocore shows only ``Error.Code`` and ``Error.Message``."""
 
     code = "ValidationException"
+
+
+class XksKeyAlreadyInUseException(KMSError):
+    code = "XksKeyAlreadyInUseException"
+
+
+class XksKeyInvalidConfigurationException(KMSError):
+    code = "XksKeyInvalidConfigurationException"
+
+
+class XksKeyNotFoundException(KMSError):
+    code = "XksKeyNotFoundException"
+
+
+class XksProxyIncorrectAuthenticationCredentialException(KMSError):
+    code = "XksProxyIncorrectAuthenticationCredentialException"
+
+
+class XksProxyInvalidConfigurationException(KMSError):
+    code = "XksProxyInvalidConfigurationException"
+
+
+class XksProxyInvalidResponseException(KMSError):
+    code = "XksProxyInvalidResponseException"
+
+
+class XksProxyUriEndpointInUseException(KMSError):
+    code = "XksProxyUriEndpointInUseException"
+
+
+class XksProxyUriInUseException(KMSError):
+    code = "XksProxyUriInUseException"
+
+
+class XksProxyUriUnreachableException(KMSError):
+    code = "XksProxyUriUnreachableException"
+
+
+class XksProxyVpcEndpointServiceInUseException(KMSError):
+    code = "XksProxyVpcEndpointServiceInUseException"
+
+
+class XksProxyVpcEndpointServiceInvalidConfigurationException(KMSError):
+    code = "XksProxyVpcEndpointServiceInvalidConfigurationException"
+
+
+class XksProxyVpcEndpointServiceNotFoundException(KMSError):
+    code = "XksProxyVpcEndpointServiceNotFoundException"
 
 
 class AccessDeniedException(KMSError):

@@ -61,6 +61,7 @@ def new_material(created: datetime, rotation_type: str | None) -> Material:
 class Key:
     __slots__ = (
         "created",
+        "custom_key_store_id",
         "deletion_date",
         "description",
         "grants",
@@ -130,6 +131,8 @@ class Key:
         # EXTERNAL symmetric keys: new material imported and waiting for RotateKeyOnDemand
         self.pending_material: ImportedMaterial | None = None
         self.grants: dict[str, Any] | None = None  # grant id -> Grant, once a grant exists
+        # Keys in a custom key store: its id (the store says whether the key is available)
+        self.custom_key_store_id: str | None = None
         # Multi-Region keys, once replicated: the related keys (primary and replicas)
         self.mr_set: MultiRegionSet | None = None
         if manager == "AWS":

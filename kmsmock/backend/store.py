@@ -15,6 +15,7 @@ from typing import Any
 
 from . import DEFAULT_ACCOUNT as DEFAULT_ACCOUNT
 from .key import PENDING_DELETION, PENDING_REPLICA_DELETION, Key
+from .keystore import CustomKeyStores
 
 _VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}
 
@@ -64,6 +65,8 @@ class RegionStore:
         self.deleted: set[str] = set()
         # GetParametersForImport's outstanding wrapping keys, by import-token id
         self.import_parameters: dict[str, Any] = {}
+        # Custom key stores (CloudHSM and external) by id, and the backing world they lean on
+        self.custom_key_stores = CustomKeyStores()
         # Keys in creation order for ListKeys paging: a marker is a sequence number, found by
         # bisection, so every page costs its own size. Deleted keys leave holes until compacted.
         self._order: list[Key] = []
@@ -98,6 +101,10 @@ class RegionStore:
         if key is None or not self._exists(key, now):
             return None
         key.advance(now)
+        if key.custom_key_store_id is not None:  # settle its store: the key's state follows it
+            cks = self.custom_key_stores.get(key.custom_key_store_id)
+            if cks is not None:
+                cks.advance(now)
         return key
 
     def _exists(self, key: Key, now: datetime) -> bool:

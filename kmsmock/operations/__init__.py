@@ -15,6 +15,7 @@ from . import (  # noqa: F401
     grants,
     imports,
     keys,
+    keystores,
     mac,
     multiregion,
     policies,

@@ -198,8 +198,23 @@ def is_pending_import(key: Key) -> errors.KMSInvalidStateException:
     return errors.KMSInvalidStateException(f"{key.arn} is pending import.")  # [5]
 
 
+UNAVAILABLE = "Unavailable"
+
+
+def key_state(key: Key) -> str:
+    """The key state AWS shows: a key in a custom key store that is not connected is
+    Unavailable (unless pending deletion [13]); its own state returns when the store connects.
+    Derived here, never stored, so (dis)connecting a store touches none of its keys."""
+    if key.custom_key_store_id is None or pending_deletion(key):
+        return key.state
+    cks = key.store.custom_key_stores.get(key.custom_key_store_id)
+    return key.state if cks is not None and cks.connected else UNAVAILABLE
+
+
 def require_usable(key: Key) -> None:
     """Cryptographic use (Encrypt, Sign, GenerateDataKey, ...): only an Enabled key."""
+    if key.custom_key_store_id is not None and key_state(key) == UNAVAILABLE:
+        raise errors.KMSInvalidStateException(f"{key.arn} is unavailable.")  # [11]
     if key.state == ENABLED:
         return
     if key.state == DISABLED:
@@ -286,7 +301,7 @@ def page(
 def key_metadata(key: Key, *, state: str | None = None) -> dict[str, Any]:
     """``state``: show the key in a transient state instead of its own (ReplicateKey's answer
     shows the new replica ``Creating``, before it has any key material)."""
-    state = state or key.state
+    state = state or key_state(key)
     md: dict[str, Any] = {
         "AWSAccountId": key.store.account,
         "KeyId": key.key_id,
@@ -319,14 +334,34 @@ def key_metadata(key: Key, *, state: str | None = None) -> dict[str, Any]:
                 for r in (related.replicas if related is not None else [])
             ],
         }
+    if key.custom_key_store_id is not None:
+        _custom_key_store_fields(key, md)
     current = key.current
-    if key.spec.symmetric and current is not None and state != CREATING:
+    # Only AWS_KMS and EXTERNAL keys name their material (custom key stores' keys never rotate)
+    if (
+        key.spec.symmetric
+        and current is not None
+        and state != CREATING
+        and key.custom_key_store_id is None
+    ):
         md["CurrentKeyMaterialId"] = current.id
     if isinstance(current, ImportedMaterial) and current.imported:
         md["ExpirationModel"] = current.expiration_model
         if current.valid_to is not None:
             md["ValidTo"] = current.valid_to
     return md
+
+
+def _custom_key_store_fields(key: Key, md: dict[str, Any]) -> None:
+    assert key.custom_key_store_id is not None
+    md["CustomKeyStoreId"] = key.custom_key_store_id
+    cks = key.store.custom_key_stores.get(key.custom_key_store_id)
+    if cks is None:  # pragma: no cover - a store with keys cannot be deleted
+        return
+    if cks.cluster_id is not None:
+        md["CloudHsmClusterId"] = cks.cluster_id
+    elif cks.keys.get(key.key_id) is not None:
+        md["XksKeyConfiguration"] = {"Id": cks.keys[key.key_id]}
 
 
 # -- shared request rules ---------------------------------------------------------------------

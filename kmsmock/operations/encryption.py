@@ -15,6 +15,7 @@ from ..backend.key import Key, Material
 from ..backend.specs import ENCRYPT_DECRYPT
 from ..crypto import asymmetric, envelope
 from .common import dry_run, find_key, private_key, require_usable, require_usage
+from .keystores import require_random_source
 from .registry import Context, Request, Response, operation
 
 SYMMETRIC_DEFAULT = "SYMMETRIC_DEFAULT"
@@ -246,10 +247,8 @@ def generate_data_key_without_plaintext(ctx: Context, req: Request) -> Response:
 def generate_random(ctx: Context, req: Request) -> Response:
     if "NumberOfBytes" not in req:
         raise errors.ValidationException("NumberOfBytes is required.")
-    if "CustomKeyStoreId" in req:
-        raise errors.CustomKeyStoreNotFoundException(
-            f"Custom key store {req['CustomKeyStoreId']} does not exist."
-        )
+    if "CustomKeyStoreId" in req:  # generated in the CloudHSM cluster: it must be connected
+        require_random_source(ctx, req["CustomKeyStoreId"])
     _reject_recipient(req)
     return {"Plaintext": os.urandom(req["NumberOfBytes"])}
 

@@ -15,6 +15,7 @@ from ..backend.key import (
     Key,
 )
 from ..backend.specs import SPECS
+from . import keystores
 from .common import (
     decode_marker,
     encode_marker,
@@ -63,18 +64,7 @@ def create_key(ctx: Context, req: Request) -> Response:
             f"KeyUsage {usage} is not compatible with KeySpec {spec.name}"
         )
     origin = req.get("Origin", "AWS_KMS")
-    if origin in ("AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"):
-        if "CustomKeyStoreId" not in req:
-            raise errors.ValidationException(
-                f"CustomKeyStoreId must be specified when Origin is {origin}."
-            )
-        raise errors.CustomKeyStoreNotFoundException(
-            f"Custom key store {req['CustomKeyStoreId']} does not exist."
-        )
-    if "CustomKeyStoreId" in req:
-        raise errors.CustomKeyStoreNotFoundException(
-            f"Custom key store {req['CustomKeyStoreId']} does not exist."
-        )
+    in_store = keystores.placement(ctx, req, spec, origin)  # None outside custom key stores
     policy = req.get("Policy")
     if policy is not None:
         check_policy(
@@ -97,6 +87,8 @@ def create_key(ctx: Context, req: Request) -> Response:
             tags=tags or None,
         )
     )
+    if in_store is not None:
+        in_store.admit(key, ctx.now)
     return {"KeyMetadata": key_metadata(key)}
 
 

@@ -34,7 +34,14 @@ def _require_rotatable_state(key: Key) -> None:
         raise is_pending_deletion(key)
 
 
+def _refuse_custom_key_store(key: Key) -> None:
+    """Keys in a custom key store never rotate, whatever their state (key-state footnote 7)."""
+    if key.custom_key_store_id is not None:
+        raise origin_not_valid(key.arn, key.origin)
+
+
 def _require_automatic_rotation(ctx: Context, key: Key) -> None:
+    _refuse_custom_key_store(key)
     if key.state == PENDING_IMPORT or key.origin == "EXTERNAL":
         raise origin_not_valid(key.arn, key.origin)
     _require_rotatable_state(key)
@@ -55,6 +62,7 @@ def enable_key_rotation(ctx: Context, req: Request) -> Response:
 @operation("DisableKeyRotation")
 def disable_key_rotation(ctx: Context, req: Request) -> Response:
     key = find_key(ctx, req["KeyId"])
+    _refuse_custom_key_store(key)
     if key.state == PENDING_IMPORT or key.origin == "EXTERNAL":
         raise origin_not_valid(key.arn, key.origin)
     _require_rotatable_state(key)
@@ -68,6 +76,7 @@ def disable_key_rotation(ctx: Context, req: Request) -> Response:
 @operation("GetKeyRotationStatus")
 def get_key_rotation_status(ctx: Context, req: Request) -> Response:
     key = find_key(ctx, req["KeyId"])
+    _refuse_custom_key_store(key)
     if key.state == PENDING_IMPORT or key.origin == "EXTERNAL":
         raise origin_not_valid(key.arn, key.origin)
     # A multi-Region replica reports its primary's setting, which it follows.
@@ -83,6 +92,7 @@ def get_key_rotation_status(ctx: Context, req: Request) -> Response:
 @operation("RotateKeyOnDemand")
 def rotate_key_on_demand(ctx: Context, req: Request) -> Response:
     key = find_key(ctx, req["KeyId"])
+    _refuse_custom_key_store(key)
     _require_rotatable_state(key)
     if key.state == PENDING_IMPORT:
         raise is_pending_import(key)
@@ -119,6 +129,7 @@ def rotate_key_on_demand(ctx: Context, req: Request) -> Response:
 @operation("ListKeyRotations")
 def list_key_rotations(ctx: Context, req: Request) -> Response:
     key = find_key(ctx, req["KeyId"])
+    _refuse_custom_key_store(key)
     include = req.get("IncludeKeyMaterial")
     if not key.spec.symmetric:
         if include is not None:
