@@ -5,7 +5,9 @@ KMS cannot be shown a real CloudHSM cluster or external key store proxy here, so
 world is described, not reached: a cluster or proxy nobody described is healthy (it exists, is
 active, trusts the certificate and credential KMS was given, and every external key id names a
 usable AES-256 key). A test describes a sick one in ``CustomKeyStores.clusters`` (by cluster id)
-or ``CustomKeyStores.proxies`` (by proxy URI endpoint), and the operations answer accordingly.
+or ``CustomKeyStores.proxies`` (by proxy URI endpoint), and the operations answer accordingly:
+``kms_mock.backend.store("123456789012", "us-east-1").custom_key_stores.clusters[cluster_id] =
+Cluster(exists=False)``.
 
 Connecting takes time, as on AWS: ConnectCustomKeyStore leaves the store CONNECTING, and it
 becomes CONNECTED (or FAILED, with a ConnectionErrorCode) once ``connect_delay`` has passed on
