@@ -1150,3 +1150,31 @@ class TestGenerateRandom:
             "CustomKeyStoreNotFoundException",
             "Custom key store cks-1234567890abcdef0 does not exist.",
         )
+
+
+class TestOtherOperationsOnStoreKeys:
+    def test_grants_can_be_created_while_unavailable(self, kms: Any, clock: Clock) -> None:
+        # key-state table: CreateGrant succeeds on an Unavailable key
+        store_id = connected(kms, clock, hsm_store(kms))
+        key_id = hsm_key(kms, store_id)["KeyId"]
+        kms.disconnect_custom_key_store(CustomKeyStoreId=store_id)
+        grant = kms.create_grant(
+            KeyId=key_id,
+            GranteePrincipal="arn:aws:iam::123456789012:role/app",
+            Operations=["Decrypt"],
+        )
+        assert [g["GrantId"] for g in kms.list_grants(KeyId=key_id)["Grants"]] == [grant["GrantId"]]
+
+    @pytest.mark.parametrize(
+        "op", ["generate_data_key_pair", "generate_data_key_pair_without_plaintext"]
+    )
+    def test_no_data_key_pairs_under_a_store_key(self, kms: Any, clock: Clock, op: str) -> None:
+        store_id = connected(kms, clock, hsm_store(kms))
+        md = hsm_key(kms, store_id)
+        with pytest.raises(ClientError) as exc:
+            getattr(kms, op)(KeyId=md["KeyId"], KeyPairSpec="ECC_NIST_P256")
+        name = "".join(p.title() for p in op.split("_"))
+        assert error(exc) == (
+            "UnsupportedOperationException",
+            f"{md['Arn']} is in a custom key store, which is not valid for {name}.",
+        )

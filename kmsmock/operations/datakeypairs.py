@@ -36,6 +36,10 @@ def _data_key_pair(ctx: Context, req: Request, operation_name: str) -> tuple[Res
         raise errors.InvalidKeyUsageException(
             "You cannot generate a data key with an asymmetric CMK"
         )
+    if key.custom_key_store_id is not None:  # the model: not a key in a custom key store
+        raise errors.UnsupportedOperationException(
+            f"{key.arn} is in a custom key store, which is not valid for {operation_name}."
+        )
     dry_run(req)
     private_der, public_der = asymmetric.data_key_pair(pair_spec)
     blob, material = _seal(key, private_der, req.get("EncryptionContext"))

@@ -17,7 +17,7 @@ from typing import Any
 from .. import errors
 from ..backend.key import Key
 from ..backend.specs import ENCRYPT_DECRYPT, GENERATE_VERIFY_MAC, KEY_AGREEMENT, SIGN_VERIFY
-from .common import dry_run, find_key, page, require_usable
+from .common import UNAVAILABLE, dry_run, find_key, key_state, page, require_usable
 from .registry import Context, Handler, Request, Response, operation
 
 MAX_GRANTS_PER_KEY = 50000
@@ -154,7 +154,8 @@ def _check_operations(key: Key, operations: list[str], constraints: Any) -> None
 @operation("CreateGrant")
 def create_grant(ctx: Context, req: Request) -> Response:
     key = find_key(ctx, req["KeyId"])
-    require_usable(key)
+    if key_state(key) != UNAVAILABLE:  # the key-state table lets grants be made while Unavailable
+        require_usable(key)
     operations = list(dict.fromkeys(req["Operations"]))
     if not operations:
         raise errors.ValidationException(
