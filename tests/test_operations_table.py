@@ -8,7 +8,9 @@ import re
 from pathlib import Path
 from types import ModuleType
 
+import botocore
 import botocore.session
+import pytest
 
 from kmsmock.operations import OPERATIONS
 
@@ -26,10 +28,15 @@ def _script() -> ModuleType:
     return module
 
 
-def test_docs_operations_md_is_up_to_date() -> None:
+def test_readme_table_is_up_to_date() -> None:
     script = _script()
-    assert (ROOT / "docs" / "operations.md").read_text(encoding="utf-8") == script.render(), (
-        "docs/operations.md is out of date: run python scripts/operations_table.py"
+    table = script.current()
+    generated_with = re.search(r"botocore (\S+?)\.\s", table)
+    assert generated_with is not None
+    if generated_with.group(1) != botocore.__version__:
+        pytest.skip(f"the table was generated with botocore {generated_with.group(1)}")
+    assert table == script.render(), (
+        "README.md's operations table is out of date: run python scripts/operations_table.py"
     )
     assert script.main(["--check"]) == 0
 
