@@ -12,6 +12,8 @@ from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 
+from . import model
+
 CLASSIC = [
     "RSA_2048",
     "RSA_3072",
@@ -21,8 +23,8 @@ CLASSIC = [
     "ECC_NIST_P521",
     "ECC_SECG_P256K1",
     "ECC_NIST_EDWARDS25519",
-    "ML_KEM_768",
-    "ML_KEM_1024",
+    # Only in botocore models that have ML-KEM (1.44 on).
+    *(model.param(s, needs=[f"DataKeyPairSpec={s}"]) for s in ("ML_KEM_768", "ML_KEM_1024")),
 ]
 
 
@@ -78,6 +80,7 @@ def test_pair_belongs_together_and_private_key_decrypts(
     assert opened["KeyMaterialId"] == out["KeyMaterialId"]
 
 
+@model.requires("DataKeyPairSpec=ML_KEM_768", "DataKeyPairSpec=ML_KEM_1024")
 def test_ml_kem_private_keys_are_in_seed_form(kms_client: Any, wrapping: Any) -> None:
     # "the length of the private key is the same for all ML-KEM key pair specs"
     lengths = {
@@ -205,6 +208,7 @@ class TestRefusals:
             "KeyPairSpec SM2 is not supported in this Region",
         )
 
+    @model.requires("DataKeyPairSpec=ML_KEM_768")
     def test_ml_kem_in_china(self, kms_mock: Any, operation: str) -> None:
         client = boto3.client("kms", region_name="cn-north-1")
         key = client.create_key()["KeyMetadata"]
@@ -213,6 +217,18 @@ class TestRefusals:
         assert error(exc) == (
             "UnsupportedOperationException",
             "KeyPairSpec ML_KEM_768 is not supported in this Region",
+        )
+
+    @model.lacks("DataKeyPairSpec=ML_KEM_768")
+    def test_an_older_model_refuses_ml_kem(
+        self, kms_client: Any, wrapping: Any, operation: str
+    ) -> None:
+        with pytest.raises(ClientError) as exc:
+            call(kms_client, operation, wrapping["KeyId"], "ML_KEM_768")
+        assert error(exc) == (
+            "ValidationException",
+            "1 validation error detected: Value 'ML_KEM_768' at 'keyPairSpec' failed to satisfy "
+            f"constraint: Member must satisfy enum value set: {model.enum_list('DataKeyPairSpec')}",
         )
 
     def test_dry_run(self, kms_client: Any, wrapping: Any, operation: str) -> None:

@@ -12,6 +12,8 @@ from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, x25519
 
+from . import model
+
 CURVES = {
     "ECC_NIST_P256": (ec.SECP256R1, 32),
     "ECC_NIST_P384": (ec.SECP384R1, 48),
@@ -200,6 +202,7 @@ def test_sm2_key_agreement_in_china(kms_mock: Any) -> None:
     assert error(exc) == ("ValidationException", "")
 
 
+@model.requires("Encapsulate", "Decapsulate", "KeySpec=ML_KEM_768", "KeySpec=ML_KEM_1024")
 class TestMlKem:
     @pytest.mark.parametrize(("spec", "ct_len"), [("ML_KEM_768", 1088), ("ML_KEM_1024", 1568)])
     def test_encapsulation_interoperates(self, kms_client: Any, spec: str, ct_len: int) -> None:

@@ -47,7 +47,7 @@ import kmsmock
 from kmsmock import mock_kms
 from kmsmock.operations import OPERATIONS
 
-from . import strategies
+from . import model, strategies
 from .strategies import (
     OPERATION_NAMES,
     LedgerEntry,
@@ -81,9 +81,11 @@ ALIASES_NOT_SUPPORTED = ("InvalidArnException", "Key Aliases are not supported f
 
 
 def test_the_model_still_has_the_operations_the_fuzzer_targets() -> None:
-    # The issue counted 54; botocore's model grows (Encapsulate, Decapsulate). All are fuzzed.
+    # The issue counted 54; botocore's model grows (Encapsulate, Decapsulate). Every operation
+    # kmsmock serves is fuzzed, but those an older installed model lacks (it cannot send them).
     assert len(OPERATION_NAMES) >= 54
-    assert set(OPERATIONS) <= set(OPERATION_NAMES)
+    unknown_to_the_model = model.LATER_OPERATIONS - set(OPERATION_NAMES)
+    assert set(OPERATIONS) - set(OPERATION_NAMES) == unknown_to_the_model
     assert all(not allowed_codes(op) & strategies.CRASH_CODES for op in OPERATION_NAMES)
 
 

@@ -11,6 +11,8 @@ from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
+from . import model
+
 
 def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
     err = exc.value.response["Error"]
@@ -37,7 +39,13 @@ CLASSIC = [
     ),
     ("ML_DSA_44", "SIGN_VERIFY", "SigningAlgorithms", ["ML_DSA_SHAKE_256"]),
     ("ML_DSA_87", "SIGN_VERIFY", "SigningAlgorithms", ["ML_DSA_SHAKE_256"]),
-    ("ML_KEM_768", "ENCAPSULATE_DECAPSULATE", "EncapsulationAlgorithms", ["ML_KEM"]),
+    model.param(
+        "ML_KEM_768",
+        "ENCAPSULATE_DECAPSULATE",
+        "EncapsulationAlgorithms",
+        ["ML_KEM"],
+        needs=("KeySpec=ML_KEM_768", "GetPublicKeyResponse.EncapsulationAlgorithms"),
+    ),
 ]
 CURVES = {
     "ECC_NIST_P256": "secp256r1",

@@ -18,6 +18,8 @@ from kmsmock import mock_kms, protocol
 from kmsmock.backend.store import Backend
 from kmsmock.operations import OPERATIONS
 
+from . import model
+
 MODEL = botocore.session.get_session().get_service_model("kms")
 
 
@@ -159,7 +161,22 @@ def test_validation_runs_even_for_an_operation_kmsmock_does_not_serve(
 
 
 def test_every_served_operation_is_in_the_model() -> None:
-    assert set(OPERATIONS) <= set(MODEL.operation_names)
+    # An older botocore model lacks the operations added since; the newest has every one.
+    unknown_to_the_model = model.LATER_OPERATIONS - set(MODEL.operation_names)
+    assert set(OPERATIONS) - set(MODEL.operation_names) == unknown_to_the_model
+
+
+@model.lacks(*sorted(model.LATER_OPERATIONS))
+@pytest.mark.parametrize("name", sorted(model.LATER_OPERATIONS))
+def test_an_operation_the_model_lacks_is_unknown_though_kmsmock_serves_it(name: str) -> None:
+    assert name in OPERATIONS
+    target = f"TrentService.{name}"
+    status, _, body = call(target, {"KeyId": "alias/any", "EncapsulationAlgorithm": "ML_KEM"})
+    assert status == 400
+    assert body == {
+        "__type": "UnknownOperationException",
+        "message": f"Unrecognized operation {target!r}",
+    }
 
 
 def test_a_kmsmock_bug_is_an_aws_shaped_internal_error(
