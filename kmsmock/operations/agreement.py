@@ -12,9 +12,10 @@ from .. import errors
 from ..backend.key import Key
 from ..backend.specs import ENCAPSULATE_DECAPSULATE, KEY_AGREEMENT
 from ..crypto import asymmetric
-from .common import dry_run, find_key, private_key, require_usable, require_usage
 from .encryption import _reject_recipient
+from .lookup import find_key
 from .registry import Context, Request, Response, operation
+from .states import dry_run, private_key, require_usable, require_usage
 
 
 @operation("DeriveSharedSecret")

@@ -5,8 +5,10 @@ from __future__ import annotations
 from .. import errors
 from ..backend.key import Key
 from ..backend.store import Alias
-from .common import find_key, page, require_customer_managed, require_not_pending_deletion
+from .lookup import find_key
+from .paging import page
 from .registry import Context, Request, Response, operation
+from .states import require_customer_managed, require_not_pending_deletion
 
 MAX_ALIASES_PER_KEY = 50
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 from .. import errors
 from ..backend.specs import ENCRYPT_DECRYPT, SPECS
 from ..crypto import asymmetric
-from .common import dry_run, find_key, require_usable, require_usage
 from .encryption import _reject_recipient, _seal
+from .lookup import find_key
 from .registry import Context, Request, Response, operation
+from .states import dry_run, require_usable, require_usage
 
 
 def _data_key_pair(ctx: Context, req: Request, operation_name: str) -> tuple[Response, bytes]:

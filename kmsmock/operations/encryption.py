@@ -14,9 +14,10 @@ from .. import errors
 from ..backend.key import Key, Material
 from ..backend.specs import ENCRYPT_DECRYPT
 from ..crypto import asymmetric, envelope
-from .common import dry_run, find_key, private_key, require_usable, require_usage
 from .keystores import require_random_source
+from .lookup import find_key
 from .registry import Context, Request, Response, operation
+from .states import dry_run, private_key, require_usable, require_usage
 
 SYMMETRIC_DEFAULT = "SYMMETRIC_DEFAULT"
 _NO_CONTEXT = "EncryptionContext is not supported when encrypting/decrypting with asymmetric CMKs."

@@ -17,8 +17,10 @@ from typing import Any
 from .. import errors
 from ..backend.key import Key
 from ..backend.specs import ENCRYPT_DECRYPT, GENERATE_VERIFY_MAC, KEY_AGREEMENT, SIGN_VERIFY
-from .common import UNAVAILABLE, dry_run, find_key, key_state, page, require_usable
+from .lookup import find_key
+from .paging import page
 from .registry import Context, Handler, Request, Response, operation
+from .states import UNAVAILABLE, dry_run, key_state, require_usable
 
 MAX_GRANTS_PER_KEY = 50000
 _GENERAL = {"CreateGrant", "DescribeKey", "RetireGrant"}

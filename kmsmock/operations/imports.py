@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from .. import errors
 from ..backend.key import ENABLED, PENDING_DELETION, PENDING_IMPORT, ImportedMaterial, Key
 from ..crypto import asymmetric, wrapping
-from .common import find_key, origin_not_valid
+from .lookup import find_key
 from .registry import Context, Request, Response, operation
 
 PARAMETERS_VALID_FOR = timedelta(hours=24)
@@ -53,7 +53,7 @@ class ImportParameters:
 def _external_key(ctx: Context, key_id: str) -> Key:
     key = find_key(ctx, key_id)
     if key.origin != "EXTERNAL":
-        raise origin_not_valid(key.arn, key.origin)
+        raise errors.origin_not_valid(key.arn, key.origin)
     return key
 
 

@@ -16,20 +16,19 @@ from ..backend.key import (
 )
 from ..backend.specs import SPECS
 from . import keystores
-from .common import (
-    decode_marker,
-    encode_marker,
-    find_key,
+from .lookup import find_key
+from .metadata import key_metadata
+from .paging import decode_marker, encode_marker
+from .policies import check_policy
+from .registry import Context, Request, Response, operation
+from .states import (
     is_not_pending_deletion,
     is_pending_deletion,
     is_pending_import,
-    key_metadata,
     pending_deletion,
     require_customer_managed,
     require_not_pending_deletion,
 )
-from .policies import check_policy
-from .registry import Context, Request, Response, operation
 from .tags import check_new_tags
 
 

@@ -34,7 +34,7 @@ from ..backend.keystore import (
     XksProxyConfig,
 )
 from ..backend.specs import KeySpec
-from .common import page
+from .paging import page
 from .registry import Context, Request, Response, operation
 
 _CLOUDHSM_PARAMS = ("CloudHsmClusterId", "TrustAnchorCertificate", "KeyStorePassword")

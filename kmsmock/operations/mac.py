@@ -12,8 +12,9 @@ from .. import errors
 from ..backend.key import Key
 from ..backend.specs import GENERATE_VERIFY_MAC
 from ..crypto import asymmetric
-from .common import dry_run, find_key, private_key, require_usable, require_usage
+from .lookup import find_key
 from .registry import Context, Request, Response, operation
+from .states import dry_run, private_key, require_usable, require_usage
 
 
 def _mac_key(ctx: Context, req: Request, operation_name: str) -> tuple[Key, str]:

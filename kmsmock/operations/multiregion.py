@@ -19,16 +19,11 @@ from __future__ import annotations
 from .. import errors
 from ..backend.key import CREATING, Key
 from ..backend.store import MultiRegionSet, partition_for
-from .common import (
-    find_key,
-    is_pending_deletion,
-    key_metadata,
-    not_a_primary,
-    pending_deletion,
-    require_usable,
-)
+from .lookup import find_key
+from .metadata import key_metadata
 from .policies import check_policy, policy_of
 from .registry import Context, Request, Response, operation
+from .states import is_pending_deletion, not_a_primary, pending_deletion, require_usable
 from .tags import check_new_tags
 
 

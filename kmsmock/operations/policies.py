@@ -14,8 +14,9 @@ from typing import Any, NamedTuple
 
 from .. import errors
 from ..backend.key import Key
-from .common import find_key, require_customer_managed
+from .lookup import find_key
 from .registry import Context, Request, Response, operation
+from .states import require_customer_managed
 
 POLICY_NAME = "default"
 RAM_POLICY_NAME = "AWS_RAM"
@@ -127,7 +128,7 @@ _MANAGED = {
 def managed_policy(key: Key) -> str:
     """An AWS managed key's policy: principals of the account may use the key through the
     service, and the account may only read it (Describe*, Get*, List*): every change to an AWS
-    managed key is denied (``common.require_customer_managed``)."""
+    managed key is denied (``states.require_customer_managed``)."""
     service = _managed_service(key)
     shape = _MANAGED.get(service) or _Managed(
         f"auto-{service}-2", service.upper(), service.upper(), service

@@ -8,19 +8,18 @@ from datetime import timedelta
 
 from .. import errors
 from ..backend.key import DISABLED, PENDING_IMPORT, ImportedMaterial, Key
-from .common import (
-    find_key,
+from .lookup import find_key
+from .paging import page
+from .registry import Context, Request, Response, operation
+from .states import (
     is_disabled,
     is_pending_deletion,
     is_pending_import,
-    origin_not_valid,
-    page,
     pending_deletion,
     primary_of,
     require_customer_managed,
     require_primary,
 )
-from .registry import Context, Request, Response, operation
 
 MAX_ON_DEMAND_ROTATIONS = 25
 CONFLICT_WINDOW = timedelta(minutes=20)
@@ -37,13 +36,13 @@ def _require_rotatable_state(key: Key) -> None:
 def _refuse_custom_key_store(key: Key) -> None:
     """Keys in a custom key store never rotate, whatever their state (key-state footnote 7)."""
     if key.custom_key_store_id is not None:
-        raise origin_not_valid(key.arn, key.origin)
+        raise errors.origin_not_valid(key.arn, key.origin)
 
 
 def _require_automatic_rotation(ctx: Context, key: Key) -> None:
     _refuse_custom_key_store(key)
     if key.state == PENDING_IMPORT or key.origin == "EXTERNAL":
-        raise origin_not_valid(key.arn, key.origin)
+        raise errors.origin_not_valid(key.arn, key.origin)
     _require_rotatable_state(key)
     require_customer_managed(ctx, key)
     require_primary(key)  # "set the property on the primary key"; replicas follow it
@@ -64,7 +63,7 @@ def disable_key_rotation(ctx: Context, req: Request) -> Response:
     key = find_key(ctx, req["KeyId"])
     _refuse_custom_key_store(key)
     if key.state == PENDING_IMPORT or key.origin == "EXTERNAL":
-        raise origin_not_valid(key.arn, key.origin)
+        raise errors.origin_not_valid(key.arn, key.origin)
     _require_rotatable_state(key)
     require_customer_managed(ctx, key)
     require_primary(key)
@@ -78,7 +77,7 @@ def get_key_rotation_status(ctx: Context, req: Request) -> Response:
     key = find_key(ctx, req["KeyId"])
     _refuse_custom_key_store(key)
     if key.state == PENDING_IMPORT or key.origin == "EXTERNAL":
-        raise origin_not_valid(key.arn, key.origin)
+        raise errors.origin_not_valid(key.arn, key.origin)
     # A multi-Region replica reports its primary's setting, which it follows.
     source = primary_of(key)
     enabled = source.rotation_enabled and not pending_deletion(key)

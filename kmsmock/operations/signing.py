@@ -23,16 +23,16 @@ from ..backend.specs import (
     SIGN_VERIFY,
 )
 from ..crypto import asymmetric
-from .common import (
+from .lookup import find_key
+from .registry import Context, Request, Response, operation
+from .states import (
     dry_run,
-    find_key,
     is_pending_deletion,
     is_pending_import,
     private_key,
     require_usable,
     require_usage,
 )
-from .registry import Context, Request, Response, operation
 
 
 def _signing_request(ctx: Context, req: Request, operation_name: str) -> tuple[Key, str, str]:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from .. import errors
-from .common import find_key, page, require_customer_managed, require_not_pending_deletion
+from .lookup import find_key
+from .paging import page
 from .registry import Context, Request, Response, operation
+from .states import require_customer_managed, require_not_pending_deletion
 
 MAX_TAGS = 50
 

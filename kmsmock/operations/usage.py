@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 
-from .common import find_key
+from .lookup import find_key
 from .registry import Context, Handler, Request, Response, operation
 
 # The model's KeyLastUsageTrackingOperation enum: successful cryptographic operations.

@@ -1,0 +1,153 @@
+"""Finding a key from any of its identifiers (key id, key ARN, alias name, alias ARN), with
+AWS's error for every way an identifier can be wrong, and AWS managed keys created on first use
+of their alias."""
+
+from __future__ import annotations
+
+import re
+
+from .. import errors
+from ..backend.key import (
+    Key,
+)
+from ..backend.specs import SPECS
+from ..backend.store import Alias, RegionStore
+from .registry import Context
+
+# Well-formed key ids; upper-case hex is well-formed too (and then simply not found).
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_MRK = re.compile(r"mrk-[0-9a-fA-F]{32}")
+_ARN = re.compile(r"arn:([a-z-]+):kms:([a-z0-9-]*):([0-9]*):(key|alias)/(.+)")
+
+# Services whose predefined ``alias/aws/<service>`` alias creates an AWS managed key on first use.
+AWS_MANAGED_SERVICES = frozenset(
+    {
+        "acm",
+        "acm-pca",
+        "appflow",
+        "backup",
+        "cloud9",
+        "codeartifact",
+        "codecommit",
+        "codeguru-reviewer",
+        "connect",
+        "dms",
+        "dynamodb",
+        "ebs",
+        "ecr",
+        "efs",
+        "elasticfilesystem",
+        "es",
+        "fsx",
+        "glue",
+        "kafka",
+        "kinesis",
+        "kinesisvideo",
+        "lambda",
+        "lightsail",
+        "mq",
+        "rds",
+        "redshift",
+        "s3",
+        "secretsmanager",
+        "ses",
+        "sns",
+        "sqs",
+        "ssm",
+        "timestream",
+        "workspaces",
+        "xray",
+    }
+)
+
+
+# How AWS names what each service's managed key protects (real DescribeKey outputs).
+_MANAGED_NOUNS = {
+    "s3": "S3 objects",
+    "ebs": "EBS volumes",
+    "rds": "RDS database volumes",
+    "ssm": "SSM parameters",
+    "lambda": "Lambda functions",
+    "dynamodb": "DynamoDB data",
+    "elasticfilesystem": "EFS filesystems",
+    "backup": "Backup data",
+    "acm": "ACM private keys",
+    "glue": "Glue data",
+    "secretsmanager": "Secrets Manager secrets",
+}
+
+
+def is_key_id(value: str) -> bool:
+    return _UUID.fullmatch(value) is not None or _MRK.fullmatch(value) is not None
+
+
+def find_key(ctx: Context, ident: str, *, aliases: bool = False) -> Key:
+    """The key ``ident`` names, as of now, with AWS's errors for every way it can be wrong.
+
+    ``aliases``: whether the parameter accepts alias names and alias ARNs (kms-facts §6.1).
+    """
+    store = ctx.store
+    if ident.startswith("arn:"):
+        match = _ARN.fullmatch(ident)
+        if match is None:
+            raise errors.NotFoundException(f"Invalid arn {ident}")
+        _partition, region, account, kind, rest = match.groups()
+        if kind == "alias" and not aliases:
+            raise _aliases_not_supported()
+        if region != ctx.region:
+            raise errors.NotFoundException(f"Invalid arn {region}")
+        store = ctx.backend.store(account, region)
+        if kind == "alias":
+            return _by_alias(ctx, store, f"alias/{rest}")
+        if not is_key_id(rest):
+            raise errors.NotFoundException(f"Invalid keyId {rest}")  # unquoted, as AWS words it
+        return _by_id(ctx, store, rest)
+    if ident.startswith("alias/"):
+        if not aliases:
+            raise _aliases_not_supported()
+        return _by_alias(ctx, store, ident)
+    if not is_key_id(ident):
+        raise errors.invalid_key_id(ident)
+    return _by_id(ctx, store, ident)
+
+
+def _aliases_not_supported() -> errors.InvalidArnException:
+    # Checked before any lookup: the alias need not exist.
+    return errors.InvalidArnException("Key Aliases are not supported for this operation.")
+
+
+def _by_id(ctx: Context, store: RegionStore, key_id: str) -> Key:
+    key = store.get(key_id, ctx.now)
+    if key is None:
+        raise errors.key_not_found(store.key_arn(key_id))
+    return key
+
+
+def _by_alias(ctx: Context, store: RegionStore, name: str) -> Key:
+    alias = store.aliases.get(name)
+    if alias is not None:
+        key = store.get(alias.target, ctx.now)
+        if key is not None:
+            return key
+    elif name.startswith("alias/aws/") and name[len("alias/aws/") :] in AWS_MANAGED_SERVICES:
+        return create_aws_managed_key(ctx, store, name)
+    raise errors.alias_not_found(store.alias_arn(name))
+
+
+def create_aws_managed_key(ctx: Context, store: RegionStore, alias_name: str) -> Key:
+    """AWS creates a service's managed key the first time its predefined alias is used."""
+    service = alias_name.rsplit("/", 1)[1]
+    key = store.add(
+        Key(
+            store,
+            store.new_key_id(False),
+            SPECS["SYMMETRIC_DEFAULT"],
+            "ENCRYPT_DECRYPT",
+            ctx.now,
+            manager="AWS",
+            description=f"Default key that protects my {_MANAGED_NOUNS.get(service, service)} "
+            "when no other key is defined",
+        )
+    )
+    store.aliases[alias_name] = Alias(alias_name, key.key_id, ctx.now, ctx.now)
+    return key
