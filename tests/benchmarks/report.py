@@ -134,6 +134,11 @@ def markdown(rows: list[Row], env: dict[str, Any], command: str) -> str:
         f"moto {env['versions'].get('moto')}, cryptography {env['versions'].get('cryptography')}"
         f", {env['platform']}"
     )
+    if env.get("load_average"):
+        machine += (
+            f"; load average {env['load_average'][0]} / {env['load_average'][1]} / "
+            f"{env['load_average'][2]} (1/5/15 min) when the run ended"
+        )
     return "\n".join(
         [
             *out,
@@ -168,7 +173,12 @@ def environment() -> dict[str, Any]:
             versions[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
             versions[dist] = None
+    try:
+        load = [round(x, 2) for x in os.getloadavg()]
+    except OSError:  # pragma: no cover - not available
+        load = []
     return {
+        "load_average": load,  # 1, 5, 15 minutes, when the run ended
         "cpus": cpus,
         "cpu_model": model,
         "python": platform.python_version(),

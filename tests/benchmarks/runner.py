@@ -72,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(
         f"{env['cpus']} CPUs, {env['cpu_model']}, Python {env['python']}, "
-        f"botocore {env['versions']['botocore']}, moto {env['versions']['moto']}; "
+        f"botocore {env['versions']['botocore']}, moto {env['versions']['moto']}, "
+        f"load average {env['load_average']}; "
         f"{time.perf_counter() - began:.0f} s; reproduce: {command}"
     )
     config = {

@@ -109,7 +109,7 @@ class Bench:
 def _judge_simple(row: Row, crypto: float | None = None) -> Row:
     """The literal target, with where the time goes: botocore's parsing, kmsmock, the math."""
     floor, moto = row.ratio("stubber"), row.ratio("moto")
-    row.target = f"<={SIMPLE_FLOOR}x floor, >={SIMPLE_MOTO:.0f}x faster than moto"
+    row.target = f"≤{SIMPLE_FLOOR}x floor, ≥{SIMPLE_MOTO:.0f}x faster than moto"
     moto_ok = moto is None or moto <= 1 / SIMPLE_MOTO
     if floor is None:
         row.status = INFO
@@ -236,7 +236,7 @@ def sign_rsa(b: Bench) -> list[Row]:
 
 def _judge_create(row: Row) -> Row:
     floor = row.ratio("stubber")
-    row.target = f"<={CREATE_FLOOR:.0f}x floor"
+    row.target = f"≤{CREATE_FLOOR:.0f}x floor"
     row.status = INFO if floor is None else PASS if floor <= CREATE_FLOOR else FAIL
     return row
 
@@ -350,7 +350,7 @@ def describe_key(b: Bench) -> list[Row]:
     if small and large:
         growth = large / small
         rows[1].extra["vs_10_keys"] = growth
-        rows[1].target = f"flat (<={FLAT}x the 10-key time), <={SIMPLE_FLOOR}x floor"
+        rows[1].target = f"flat (≤{FLAT}x the 10-key time), ≤{SIMPLE_FLOOR}x floor"
         if growth > FLAT and rows[1].status == PASS:
             rows[1].status = FAIL
         rows[
@@ -385,14 +385,14 @@ def list_keys(b: Bench) -> list[Row]:
         per_page = {k: v / pages for k, v in values.items()}
         row = Row("list_keys", f"list_keys page of 100, {n:,} keys", per_page)
         row.extra["full_listing"] = values["kmsmock"]
-        row.target = f"<={PAGE_FLOOR}x floor per page"
+        row.target = f"≤{PAGE_FLOOR}x floor per page"
         ratio = row.ratio("stubber")
         row.status = PASS if ratio is not None and ratio <= PAGE_FLOOR else FAIL
         row.note = f"full listing {fmt_value(values['kmsmock'], 'time')} ({pages} pages)"
         rows.append(row)
     exponent = math.log(full[10_000] / full[1_000]) / math.log(10)
     rows[1].extra["scaling_exponent"] = exponent
-    rows[1].target += f", linear (exponent <={LINEAR})"
+    rows[1].target += f", linear (exponent ≤{LINEAR})"
     if exponent > LINEAR:
         rows[1].status = FAIL
     rows[1].note += (
@@ -508,7 +508,7 @@ def small_test(b: Bench) -> list[Row]:
         [Contender("kmsmock", kms), Contender("moto", moto)], rounds, b.cfg.batch_seconds
     )
     row = Row("small_test", "one small test (activate..stop, boto3.client)", dict(values))
-    row.target = f">={SMALL_TEST_MOTO:.0f}x faster than moto"
+    row.target = f"≥{SMALL_TEST_MOTO:.0f}x faster than moto"
     ratio = row.ratio("moto")
     row.status = PASS if ratio is not None and ratio <= 1 / SMALL_TEST_MOTO else FAIL
     return [row]
@@ -564,7 +564,7 @@ def memory(b: Bench) -> list[Row]:
         {"kmsmock": kms_bytes, "moto": moto_bytes},
         kind="bytes",
     )
-    row.target = f"<={BYTES_PER_KEY} B per key"
+    row.target = f"≤{BYTES_PER_KEY} B per key"
     row.status = PASS if kms_bytes <= BYTES_PER_KEY else FAIL
     row.extra["kmsmock_rss"] = kms_rss
     row.extra["moto_rss"] = moto_rss
@@ -623,7 +623,7 @@ def catch_up(b: Bench) -> list[Row]:
         row.extra["vs_normal"] = ratio
         row.note = f"{ratio:.2f}x a normal encrypt ({fmt_value(kms_normal, 'time')})"
         if period is None:
-            row.target = f"<={CATCH_UP:.0f}x a normal encrypt"
+            row.target = f"≤{CATCH_UP:.0f}x a normal encrypt"
             row.status = PASS if ratio <= CATCH_UP else FAIL
         rows.append(row)
     return rows
