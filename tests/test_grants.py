@@ -202,3 +202,38 @@ def raw_client(kms_mock: Any) -> Any:
     from botocore.config import Config
 
     return boto3.client("kms", region_name="us-east-1", config=Config(parameter_validation=False))
+
+
+def test_token_checks_follow_the_model() -> None:
+    """Exactly the served operations whose model lists InvalidGrantTokenException check tokens."""
+    import botocore.session
+
+    from kmsmock.operations import OPERATIONS
+    from kmsmock.operations.grants import _CHECKS_TOKENS
+
+    model = botocore.session.get_session().get_service_model("kms")
+    modeled = {
+        name
+        for name in model.operation_names
+        if "InvalidGrantTokenException"
+        in {e.name for e in model.operation_model(name).error_shapes}
+        and "GrantTokens" in model.operation_model(name).input_shape.members
+    }
+    assert {op for op in _CHECKS_TOKENS if op in model.operation_names} == modeled & set(OPERATIONS)
+
+
+@pytest.mark.parametrize("spec", ["ML_KEM_768"])
+def test_grants_on_ml_kem_keys(kms_client: Any, spec: str) -> None:
+    from tests.model import enum
+
+    if spec not in enum("KeySpec"):
+        pytest.skip(f"the installed botocore's model has no {spec}")
+    md = kms_client.create_key(KeySpec=spec, KeyUsage="ENCAPSULATE_DECAPSULATE")["KeyMetadata"]
+    kms_client.create_grant(
+        KeyId=md["KeyId"],
+        GranteePrincipal=APP,
+        Operations=["Encapsulate", "Decapsulate", "DescribeKey"],
+    )
+    with pytest.raises(ClientError) as exc:
+        kms_client.create_grant(KeyId=md["KeyId"], GranteePrincipal=APP, Operations=["Sign"])
+    assert error(exc)[0] == "ValidationException"

@@ -71,3 +71,14 @@ def test_aliases_are_not_supported(kms_client: Any) -> None:
         "Code": "InvalidArnException",
         "Message": "Key Aliases are not supported for this operation.",
     }
+
+
+def test_tracked_operations_follow_the_model() -> None:
+    """Every operation the installed model says GetKeyLastUsage reports is recorded."""
+    from kmsmock.operations import OPERATIONS
+    from kmsmock.operations.usage import TRACKED
+    from tests.model import enum
+
+    modeled = set(enum("KeyLastUsageTrackingOperation"))
+    assert modeled <= TRACKED
+    assert {name for name in TRACKED if name in modeled} <= set(OPERATIONS)

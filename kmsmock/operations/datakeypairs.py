@@ -23,6 +23,10 @@ from .states import dry_run, require_usable, require_usage
 
 def _data_key_pair(ctx: Context, req: Request, operation_name: str) -> tuple[Response, bytes]:
     pair_spec = req["KeyPairSpec"]
+    if pair_spec not in SPECS:  # a spec a newer botocore model knows and kmsmock does not yet
+        raise errors.NotImplementedByKmsmock(
+            f"kmsmock does not implement KeyPairSpec {pair_spec} yet."
+        )
     if not SPECS[pair_spec].available_in(ctx.store.partition):
         # SM2 only in China Regions, ML-KEM everywhere else ([BC] KeyPairSpec). Not recorded
         # from AWS: worded like CreateKey's recorded "KeySpec SM2 is not supported in this Region".

@@ -16,7 +16,13 @@ from typing import Any
 
 from .. import errors
 from ..backend.key import Key
-from ..backend.specs import ENCRYPT_DECRYPT, GENERATE_VERIFY_MAC, KEY_AGREEMENT, SIGN_VERIFY
+from ..backend.specs import (
+    ENCAPSULATE_DECAPSULATE,
+    ENCRYPT_DECRYPT,
+    GENERATE_VERIFY_MAC,
+    KEY_AGREEMENT,
+    SIGN_VERIFY,
+)
 from .lookup import find_key
 from .paging import page
 from .registry import Context, Handler, Request, Response, operation
@@ -40,6 +46,7 @@ _BY_USAGE = {
     | {"Decrypt", "Encrypt", "ReEncryptFrom", "ReEncryptTo", "GetPublicKey"},
     SIGN_VERIFY: _GENERAL | {"Sign", "Verify", "GetPublicKey"},
     KEY_AGREEMENT: _GENERAL | {"DeriveSharedSecret", "GetPublicKey"},
+    ENCAPSULATE_DECAPSULATE: _GENERAL | {"Encapsulate", "Decapsulate", "GetPublicKey"},
     GENERATE_VERIFY_MAC: _GENERAL | {"GenerateMac", "VerifyMac"},
 }
 _TOKEN_PREFIX = b"kmsmock-grant:"
@@ -284,6 +291,8 @@ _CHECKS_TOKENS = frozenset(
         "Sign",
         "Verify",
         "VerifyMac",
+        "Encapsulate",
+        "Decapsulate",
     }
 )
 

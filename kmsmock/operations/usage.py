@@ -12,7 +12,8 @@ import uuid
 from .lookup import find_key
 from .registry import Context, Handler, Request, Response, operation
 
-# The model's KeyLastUsageTrackingOperation enum: successful cryptographic operations.
+# The model's KeyLastUsageTrackingOperation enum (tests/test_key_last_usage.py keeps it in step):
+# successful cryptographic operations.
 TRACKED = frozenset(
     {
         "Decrypt",
@@ -27,6 +28,8 @@ TRACKED = frozenset(
         "Sign",
         "Verify",
         "VerifyMac",
+        "Encapsulate",
+        "Decapsulate",
     }
 )
 
