@@ -235,5 +235,10 @@ class Backend:
             found = self._stores[(account, region)] = RegionStore(account, region)
         return found
 
+    def peek(self, account: str, region: str) -> RegionStore:
+        """The store, or an empty one that is not kept: for lookups naming another account,
+        which must find nothing there without leaving a store behind for every name tried."""
+        return self._stores.get((account, region)) or RegionStore(account, region)
+
     def stores(self) -> list[RegionStore]:
         return list(self._stores.values())

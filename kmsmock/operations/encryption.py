@@ -107,7 +107,7 @@ def _open(
         header = envelope.read_header(blob)
     except envelope.Undecryptable:
         raise errors.InvalidCiphertextException() from None
-    store = ctx.backend.store(header.account, ctx.region)
+    store = ctx.backend.peek(header.account, ctx.region)
     owner = store.get(header.key_id, ctx.now)
     if owner is None:
         if header.key_id in store.deleted:

@@ -106,7 +106,7 @@ def _from_token(ctx: Context, token: str) -> tuple[Key, Grant]:
     if len(parts) != 4:
         raise invalid
     account, region, key_id, grant_id = parts
-    key = ctx.backend.store(account, region).get(key_id, ctx.now)
+    key = ctx.backend.peek(account, region).get(key_id, ctx.now)
     grant = key.grants.get(grant_id) if key is not None and key.grants else None
     if key is None or grant is None:
         raise invalid

@@ -96,7 +96,7 @@ def find_key(ctx: Context, ident: str, *, aliases: bool = False) -> Key:
             raise _aliases_not_supported()
         if region != ctx.region:
             raise errors.NotFoundException(f"Invalid arn {region}")
-        store = ctx.backend.store(account, region)
+        store = ctx.backend.peek(account, region)
         if kind == "alias":
             return _by_alias(ctx, store, f"alias/{rest}")
         if not is_key_id(rest):
@@ -129,7 +129,11 @@ def _by_alias(ctx: Context, store: RegionStore, name: str) -> Key:
         key = store.get(alias.target, ctx.now)
         if key is not None:
             return key
-    elif name.startswith("alias/aws/") and name[len("alias/aws/") :] in AWS_MANAGED_SERVICES:
+    elif (
+        store is ctx.store  # AWS managed keys are never used across accounts
+        and name.startswith("alias/aws/")
+        and name[len("alias/aws/") :] in AWS_MANAGED_SERVICES
+    ):
         return create_aws_managed_key(ctx, store, name)
     raise errors.alias_not_found(store.alias_arn(name))
 

@@ -48,7 +48,7 @@ def _recording(name: str, handler: Handler) -> Handler:
             arn = out.get(field)
             if arn:
                 _, _, _, region, account, resource = arn.split(":", 5)
-                key = ctx.backend.store(account, region).keys.get(resource[len("key/") :])
+                key = ctx.backend.peek(account, region).keys.get(resource[len("key/") :])
                 if key is not None:
                     key.last_usage = (name, ctx.now, ctx.request_id, event_id)
         return out
