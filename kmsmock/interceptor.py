@@ -9,8 +9,11 @@ botocore's own JSON parser, so applications receive exactly what they would from
 ``ClientError`` subclasses are built by botocore from the error code.
 
 Why here and not at ``before-send``: it is ~3x cheaper per call (no signing, no HTTP request
-object) and needs no per-client handler registration. What is skipped — signing and the
-HTTP-level events — carries no KMS behaviour.
+object) and needs no per-client handler registration. What is skipped: signing and the
+HTTP-level events, which carry no KMS behaviour, and botocore's retry loop, which lives in the
+endpoint. kmsmock answers no retryable error today; injecting one (a planned capability) must
+hand that request to the original ``_make_request`` with a ``before-send`` answer, so that
+botocore's own retry logic sees it.
 """
 
 from __future__ import annotations
