@@ -1,8 +1,8 @@
 """AWS JSON 1.1, the one place where bytes become dicts and dicts become bytes.
 
 ``handle`` takes what a KMS client sends (``X-Amz-Target`` and a JSON body) and returns what the
-service would answer (status, headers, body). Every front door — the botocore interceptor today,
-raw HTTP later — goes through it, so the operations never see the wire format.
+service would answer (status, headers, body). Every front door — the botocore interceptor and the
+local HTTP endpoint (``server``) — goes through it, so the operations never see the wire format.
 """
 
 from __future__ import annotations
