@@ -755,3 +755,14 @@ def test_aws_managed_keys_can_be_read(kms: Any) -> None:
     assert kms.list_resource_tags(KeyId=key_id)["Tags"] == []
     assert kms.list_key_policies(KeyId=key_id)["PolicyNames"] == ["default"]
     assert '"Id" : "auto-ssm-1"' in kms.get_key_policy(KeyId=key_id)["Policy"]
+
+
+@model.requires("ListKeysRequest.ResourceOwners")
+def test_list_keys_resource_owners(kms_client: Any) -> None:
+    key_id = kms_client.create_key()["KeyMetadata"]["KeyId"]
+    mine = kms_client.list_keys(ResourceOwners=["SELF"])["Keys"]
+    assert [k["KeyId"] for k in mine] == [key_id]
+    both = kms_client.list_keys(ResourceOwners=["SELF", "OTHER_ACCOUNTS_VIA_RAM"])["Keys"]
+    assert [k["KeyId"] for k in both] == [key_id]
+    shared = kms_client.list_keys(ResourceOwners=["OTHER_ACCOUNTS_VIA_RAM"])
+    assert (shared["Keys"], shared["Truncated"]) == ([], False)
