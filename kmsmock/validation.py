@@ -131,9 +131,11 @@ def _compile_string(shape: Any, sensitive: bool) -> Checker:
     def check(value: Any, path: str, errs: Errors) -> Any:
         if not isinstance(value, str):
             raise _wrong_type(path, "a string")
-        for bound, is_min, rule in rules:
-            if not _length_ok(len(value), bound, is_min):
-                errs.append(_violation(value, path, rule, sensitive))
+        if rules:
+            length = _java_length(value)
+            for bound, is_min, rule in rules:
+                if not _length_ok(length, bound, is_min):
+                    errs.append(_violation(value, path, rule, sensitive))
         if enum is not None and value not in enum:
             errs.append(_violation(value, path, enum_rule, sensitive))
         if pattern is not None and pattern.fullmatch(value) is None:
@@ -141,6 +143,14 @@ def _compile_string(shape: Any, sensitive: bool) -> Checker:
         return _unicode_text(value)
 
     return check
+
+
+def _java_length(value: str) -> int:
+    """The length AWS's (Java) services check: UTF-16 code units, so a character outside the
+    Basic Multilingual Plane (an emoji) counts twice."""
+    if value.isascii():
+        return len(value)
+    return len(value) + sum(1 for c in value if ord(c) > 0xFFFF)
 
 
 def _unicode_text(value: str) -> str:

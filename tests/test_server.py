@@ -16,7 +16,8 @@ from botocore.exceptions import ClientError
 
 from kmsmock.server import KmsServer
 
-pytestmark = pytest.mark.enable_socket
+# Loopback only: the endpoint under test is local, anything else stays blocked.
+pytestmark = pytest.mark.allow_hosts(["127.0.0.1"])
 
 
 @pytest.fixture

@@ -289,3 +289,20 @@ def test_every_operation_input_compiles() -> None:
         else:
             with pytest.raises(errors.ValidationException, match="Member must not be null"):
                 decode_request(op, {})
+
+
+def test_lengths_count_utf16_units_as_aws_does(kms_mock: Any) -> None:
+    """AWS's limits count Java String.length(): an emoji is two units, so 4,096 of them in a
+    description (max 8,192) fit and 4,097 do not."""
+    import boto3
+    from botocore.config import Config
+
+    raw = boto3.client("kms", region_name="us-east-1", config=Config(parameter_validation=False))
+    raw.create_key(Description="\U0001f511" * 4096)
+    with pytest.raises(ClientError) as exc:
+        raw.create_key(Description="\U0001f511" * 4097)
+    assert exc.value.response["Error"]["Code"] == "ValidationException"
+    assert exc.value.response["Error"]["Message"].endswith(
+        "at 'description' failed to satisfy constraint: Member must have length less than or "
+        "equal to 8192"
+    )
