@@ -82,3 +82,12 @@ def test_tracked_operations_follow_the_model() -> None:
     modeled = set(enum("KeyLastUsageTrackingOperation"))
     assert modeled <= TRACKED
     assert {name for name in TRACKED if name in modeled} <= set(OPERATIONS)
+
+
+def test_cloudtrail_event_id_is_stable_between_reads(kms_client: Any) -> None:
+    key_id = kms_client.create_key()["KeyMetadata"]["KeyId"]
+    kms_client.encrypt(KeyId=key_id, Plaintext=b"p")
+    first = usage(kms_client, key_id)["KeyLastUsage"]["CloudTrailEventId"]
+    assert usage(kms_client, key_id)["KeyLastUsage"]["CloudTrailEventId"] == first
+    kms_client.encrypt(KeyId=key_id, Plaintext=b"p")
+    assert usage(kms_client, key_id)["KeyLastUsage"]["CloudTrailEventId"] != first

@@ -127,7 +127,7 @@ class Key:
         self.next_rotation: datetime | None = None
         self.on_demand_rotations = 0
         # (operation, time, request id, CloudTrail event id) of the last successful use
-        self.last_usage: tuple[str, datetime, str, str] | None = None
+        self.last_usage: tuple[str, datetime, str, str | None] | None = None
         # EXTERNAL symmetric keys: new material imported and waiting for RotateKeyOnDemand
         self.pending_material: ImportedMaterial | None = None
         self.grants: dict[str, Any] | None = None  # grant id -> Grant, once a grant exists

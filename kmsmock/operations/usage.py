@@ -43,14 +43,14 @@ def track(operations: dict[str, Handler]) -> None:
 def _recording(name: str, handler: Handler) -> Handler:
     def tracked(ctx: Context, req: Request) -> Response:
         out = handler(ctx, req)
-        event_id = str(uuid.uuid4())  # what CloudTrail would have logged the call as
         for field in ("SourceKeyId", "KeyId"):
             arn = out.get(field)
             if arn:
                 _, _, _, region, account, resource = arn.split(":", 5)
                 key = ctx.backend.peek(account, region).keys.get(resource[len("key/") :])
                 if key is not None:
-                    key.last_usage = (name, ctx.now, ctx.request_id, event_id)
+                    # The CloudTrail event id is made when first read, not on every call.
+                    key.last_usage = (name, ctx.now, ctx.request_id, None)
         return out
 
     tracked.__wrapped__ = handler  # type: ignore[attr-defined]
@@ -68,6 +68,9 @@ def get_key_last_usage(ctx: Context, req: Request) -> Response:
     }
     if key.last_usage is not None:
         op, when, request_id, event_id = key.last_usage
+        if event_id is None:  # what CloudTrail would have logged the call as
+            event_id = str(uuid.uuid4())
+            key.last_usage = (op, when, request_id, event_id)
         out["KeyLastUsage"] = {
             "Operation": op,
             "Timestamp": when,
