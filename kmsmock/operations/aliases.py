@@ -64,16 +64,22 @@ def create_alias(ctx: Context, req: Request) -> Response:
     return {}
 
 
-@operation("UpdateAlias")
-def update_alias(ctx: Context, req: Request) -> Response:
-    name = req["AliasName"]
+def _existing(ctx: Context, name: str) -> tuple[Alias, Key]:
+    """An alias that exists, with the key it points to, for a change to it. An AWS managed
+    key's policy grants no kms:UpdateAlias or kms:DeleteAlias, so its alias (alias/aws/*) is
+    refused as every other change to such a key is."""
     store = ctx.store
     alias = store.aliases.get(name)
     current = store.get(alias.target, ctx.now) if alias is not None else None
     if alias is None or current is None:
         raise errors.alias_not_found(store.alias_arn(name))
-    # An AWS managed key's policy grants no kms:UpdateAlias (nor anything else that changes it).
     require_customer_managed(ctx, current)
+    return alias, current
+
+
+@operation("UpdateAlias")
+def update_alias(ctx: Context, req: Request) -> Response:
+    alias, current = _existing(ctx, req["AliasName"])
     key = _target(ctx, req["TargetKeyId"])
     if _kind(current) != _kind(key):
         raise errors.ValidationException(
@@ -86,14 +92,8 @@ def update_alias(ctx: Context, req: Request) -> Response:
 
 @operation("DeleteAlias")
 def delete_alias(ctx: Context, req: Request) -> Response:
-    name = req["AliasName"]
-    store = ctx.store
-    alias = store.aliases.get(name)
-    current = store.get(alias.target, ctx.now) if alias is not None else None
-    if alias is None or current is None:
-        raise errors.alias_not_found(store.alias_arn(name))
-    require_customer_managed(ctx, current)  # alias/aws/* belong to AWS managed keys
-    del store.aliases[name]
+    alias, _ = _existing(ctx, req["AliasName"])
+    del ctx.store.aliases[alias.name]
     return {}
 
 

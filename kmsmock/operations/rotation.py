@@ -39,10 +39,16 @@ def _refuse_custom_key_store(key: Key) -> None:
         raise errors.origin_not_valid(key.arn, key.origin)
 
 
-def _require_automatic_rotation(ctx: Context, key: Key) -> None:
+def _refuse_automatic_rotation_origins(key: Key) -> None:
+    """Automatic rotation is for KMS-generated material: keys in a custom key store and keys
+    with imported material (footnotes 6, 7) refuse its operations, whatever their state."""
     _refuse_custom_key_store(key)
     if key.state == PENDING_IMPORT or key.origin == "EXTERNAL":
         raise errors.origin_not_valid(key.arn, key.origin)
+
+
+def _require_automatic_rotation(ctx: Context, key: Key) -> None:
+    _refuse_automatic_rotation_origins(key)
     _require_rotatable_state(key)
     require_customer_managed(ctx, key)
     require_primary(key)  # "set the property on the primary key"; replicas follow it
@@ -61,9 +67,7 @@ def enable_key_rotation(ctx: Context, req: Request) -> Response:
 @operation("DisableKeyRotation")
 def disable_key_rotation(ctx: Context, req: Request) -> Response:
     key = find_key(ctx, req["KeyId"])
-    _refuse_custom_key_store(key)
-    if key.state == PENDING_IMPORT or key.origin == "EXTERNAL":
-        raise errors.origin_not_valid(key.arn, key.origin)
+    _refuse_automatic_rotation_origins(key)
     _require_rotatable_state(key)
     require_customer_managed(ctx, key)
     require_primary(key)
@@ -75,9 +79,7 @@ def disable_key_rotation(ctx: Context, req: Request) -> Response:
 @operation("GetKeyRotationStatus")
 def get_key_rotation_status(ctx: Context, req: Request) -> Response:
     key = find_key(ctx, req["KeyId"])
-    _refuse_custom_key_store(key)
-    if key.state == PENDING_IMPORT or key.origin == "EXTERNAL":
-        raise errors.origin_not_valid(key.arn, key.origin)
+    _refuse_automatic_rotation_origins(key)
     # A multi-Region replica reports its primary's setting, which it follows.
     source = primary_of(key)
     enabled = source.rotation_enabled and not pending_deletion(key)
