@@ -120,20 +120,34 @@ class TestRotationStatus:
 
 class TestAutomaticRotation:
     def test_aws_documentation_example(self, kms: Any, clock: Clock) -> None:
-        """Created 2022-01-01, rotation enabled 2022-03-15: the first rotation one period after
-        enabling, then every period. The period is counted in days (365), so in leap year 2024
-        the second rotation falls on 2024-03-14."""
+        """Created 2022-01-01, rotation enabled 2022-03-15: the first rotation one year after
+        enabling, then every year, on the same date across leap year 2024."""
         key_id, _ = new_key(kms)
         clock.move_to(utc(2022, 3, 15))
         kms.enable_key_rotation(KeyId=key_id)
         clock.move_to(utc(2023, 3, 14, 23, 59))
         assert dates(kms, key_id) == []
         clock.move_to(utc(2024, 6, 1))
-        assert dates(kms, key_id) == [utc(2023, 3, 15), utc(2024, 3, 14)]
+        assert dates(kms, key_id) == [utc(2023, 3, 15), utc(2024, 3, 15)]
         entries = rotations(kms, key_id)
         assert [r["RotationType"] for r in entries] == ["AUTOMATIC", "AUTOMATIC"]
         assert [r["KeyMaterialState"] for r in entries] == ["NON_CURRENT", "CURRENT"]
-        assert kms.get_key_rotation_status(KeyId=key_id)["NextRotationDate"] == utc(2025, 3, 14)
+        assert kms.get_key_rotation_status(KeyId=key_id)["NextRotationDate"] == utc(2025, 3, 15)
+
+    def test_custom_periods_count_days(self, kms: Any, clock: Clock) -> None:
+        """Any period but the default yearly one is a number of days: 730 days from 2024-01-01
+        (a leap year) is 2025-12-31, not 2026-01-01."""
+        clock.move_to(utc(2024, 1, 1))
+        key_id, _ = new_key(kms)
+        kms.enable_key_rotation(KeyId=key_id, RotationPeriodInDays=730)
+        assert kms.get_key_rotation_status(KeyId=key_id)["NextRotationDate"] == utc(2025, 12, 31)
+
+    def test_yearly_rotation_from_29_february(self, kms: Any, clock: Clock) -> None:
+        clock.move_to(utc(2024, 2, 29, 12))
+        key_id, _ = new_key(kms)
+        kms.enable_key_rotation(KeyId=key_id)
+        clock.move_to(utc(2026, 3, 1))
+        assert dates(kms, key_id) == [utc(2025, 2, 28, 12), utc(2026, 2, 28, 12)]
 
     def test_ten_year_jump_materialises_every_rotation(self, kms: Any, clock: Clock) -> None:
         key_id, arn = new_key(kms)

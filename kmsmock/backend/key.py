@@ -32,6 +32,23 @@ DEFAULT_ROTATION_DAYS = 365
 AWS_MANAGED_ROTATION_DAYS = 365
 
 
+def after(when: datetime, period_days: int, periods: int = 1) -> datetime:
+    """``periods`` rotation periods after ``when`` (before it, for a negative count).
+
+    The default period, 365 days, is what AWS describes as "one year (approximately 365 days)
+    ... and every year thereafter": calendar years, so a yearly rotation keeps its date across
+    leap years (29 February falls back to the 28th). Any other period is counted in days, as
+    RotationPeriodInDays defines it.
+    """
+    if period_days == DEFAULT_ROTATION_DAYS:
+        year = when.year + periods
+        try:
+            return when.replace(year=year)
+        except ValueError:  # 29 February in a year without one
+            return when.replace(year=year, day=28)
+    return when + timedelta(days=period_days * periods)
+
+
 @dataclass(slots=True)
 class Material:
     """One version of a key's material. ``rotation_type`` is None for the first version."""
@@ -137,7 +154,7 @@ class Key:
         self.mr_set: MultiRegionSet | None = None
         if manager == "AWS":
             self.rotation_period = AWS_MANAGED_ROTATION_DAYS
-            self.next_rotation = created + timedelta(days=AWS_MANAGED_ROTATION_DAYS)
+            self.next_rotation = after(created, AWS_MANAGED_ROTATION_DAYS)
 
     def __repr__(self) -> str:  # never shows key material
         return f"<Key {self.key_id} {self.spec.name} {self.state}>"
@@ -193,10 +210,9 @@ class Key:
         nxt = self.next_rotation
         if nxt is None or self.state != ENABLED or nxt > now or self.rotation_period is None:
             return
-        period = timedelta(days=self.rotation_period)
         while nxt <= now:
             self.rotate(nxt, "AUTOMATIC")
-            nxt += period
+            nxt = after(nxt, self.rotation_period)
         self.next_rotation = nxt
 
     def _expire_imported(self, now: datetime) -> None:
@@ -231,14 +247,14 @@ class Key:
     def enable_rotation(self, now: datetime, period_days: int | None) -> None:
         if self.rotation_period is None:
             self.rotation_period = period_days or DEFAULT_ROTATION_DAYS
-            self.next_rotation = now + timedelta(days=self.rotation_period)
+            self.next_rotation = after(now, self.rotation_period)
         elif period_days is not None and period_days != self.rotation_period:
             # A new period counts from the start of the current schedule (the enable date or
             # the last automatic rotation); if that date is already past, the key rotates now.
             assert self.next_rotation is not None
-            anchor = self.next_rotation - timedelta(days=self.rotation_period)
+            anchor = after(self.next_rotation, self.rotation_period, -1)
             self.rotation_period = period_days
-            self.next_rotation = max(anchor + timedelta(days=period_days), now)
+            self.next_rotation = max(after(anchor, period_days), now)
             self.advance(now)
 
     def disable_rotation(self) -> None:
@@ -255,13 +271,13 @@ class Key:
             return
         if self.next_rotation > now:
             return  # nothing was missed
-        period = timedelta(days=self.rotation_period)
+        period = self.rotation_period
         current = self.current
-        if current is not None and now - current.created >= period:
+        if current is not None and after(current.created, period) <= now:
             self.rotate(now, "AUTOMATIC")
-            self.next_rotation = now + period
+            self.next_rotation = after(now, period)
         else:
             nxt = self.next_rotation
             while nxt <= now:
-                nxt += period
+                nxt = after(nxt, period)
             self.next_rotation = nxt
