@@ -6,7 +6,7 @@ import asyncio
 import os
 import threading
 import unittest
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -20,6 +20,7 @@ import kmsmock
 import kmsmock.protocol
 from kmsmock import DEFAULT_ACCOUNT, KmsMock, is_active, mock_kms
 from kmsmock.mock import FAKE_CREDENTIALS
+from tests.activation_forms import FORMS
 
 ORIGINAL_MAKE_REQUEST = BaseClient.__dict__["_make_request"]
 CRED_VARS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
@@ -391,54 +392,6 @@ ENV_STATES: dict[str, dict[str, str | None]] = {
     "key-only": {"AWS_ACCESS_KEY_ID": "AKIAUSERKEY", "AWS_SECRET_ACCESS_KEY": ABSENT},
     "set": {"AWS_ACCESS_KEY_ID": "AKIAUSERKEY", "AWS_SECRET_ACCESS_KEY": "user-secret"},
 }
-
-
-def _forms() -> dict[str, Callable[[Callable[[], None]], None]]:
-    def decorator(body: Callable[[], None]) -> None:
-        mock_kms(body)()
-
-    def called_decorator(body: Callable[[], None]) -> None:
-        mock_kms()(body)()
-
-    def context(body: Callable[[], None]) -> None:
-        with mock_kms():
-            body()
-
-    def start_stop(body: Callable[[], None]) -> None:
-        m = mock_kms()
-        m.start()
-        try:
-            body()
-        finally:
-            m.stop()
-
-    def nested(body: Callable[[], None]) -> None:
-        with mock_kms(), mock_kms():
-            body()
-
-    def coroutine(body: Callable[[], None]) -> None:
-        async def run() -> None:
-            body()
-
-        asyncio.run(mock_kms(run)())
-
-    def testcase(body: Callable[[], None]) -> None:
-        @mock_kms
-        class Case(unittest.TestCase):
-            def test(self) -> None:
-                body()
-
-        result = unittest.TestResult()
-        Case("test").run(result)
-        assert result.wasSuccessful(), result.errors + result.failures
-
-    return {
-        f.__name__: f
-        for f in (decorator, called_decorator, context, start_stop, nested, coroutine, testcase)
-    }
-
-
-FORMS = _forms()
 
 
 def _snapshot() -> dict[str, str | None]:

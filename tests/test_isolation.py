@@ -4,12 +4,10 @@ suite is order- and process-independent (pytest-randomly, pytest-xdist)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import threading
-import unittest
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -21,6 +19,7 @@ from botocore.client import BaseClient
 import kmsmock.protocol  # noqa: F401
 from kmsmock import is_active, mock_kms
 from kmsmock.mock import _activations
+from tests.activation_forms import FORMS, Body
 
 REGION = "us-east-1"
 ORIGINAL_MAKE_REQUEST = BaseClient.__dict__["_make_request"]
@@ -32,10 +31,6 @@ EVENTS = [
     for stage in ("provide-client-params", "before-parameter-build", "before-call", "before-send")
     for operation in ("CreateKey", "Encrypt", "ListKeys")
 ] + ["after-call.kms", "needs-retry.kms", "before-sign.kms"]
-
-
-class Body(Exception):
-    """Raised by a body to check that a failing test cleans up as well as a passing one."""
 
 
 # -- what "nothing left behind" means ------------------------------------------------------------
@@ -98,88 +93,6 @@ def _use_the_mock(observed: list[dict[str, Any]]) -> None:
     PRE_EXISTING_CLIENT.list_keys()  # a client made before activation is served too
     observed.append(dict(os.environ))
 
-
-# -- every activation form -----------------------------------------------------------------------
-
-Form = Callable[[Callable[[], None]], None]
-
-
-def _decorator(body: Callable[[], None]) -> None:
-    mock_kms(body)()
-
-
-def _called_decorator(body: Callable[[], None]) -> None:
-    mock_kms()(body)()
-
-
-def _context_manager(body: Callable[[], None]) -> None:
-    with mock_kms():
-        body()
-
-
-def _start_stop(body: Callable[[], None]) -> None:
-    m = mock_kms()
-    m.start()
-    try:
-        body()
-    finally:
-        m.stop()
-
-
-def _nested(body: Callable[[], None]) -> None:
-    with mock_kms(), mock_kms():
-        body()
-
-
-def _coroutine(body: Callable[[], None]) -> None:
-    async def run() -> None:
-        await asyncio.sleep(0)
-        body()
-
-    asyncio.run(mock_kms(run)())
-
-
-def _unittest_class(body: Callable[[], None]) -> None:
-    @mock_kms
-    class Case(unittest.TestCase):
-        def test(self) -> None:
-            body()
-
-    result = unittest.TestResult()
-    Case("test").run(result)
-    for _, trace in result.errors + result.failures:
-        if "Body" in trace:
-            raise Body
-        raise AssertionError(trace)
-
-
-def _plain_class(body: Callable[[], None]) -> None:
-    @mock_kms
-    class TestPlain:
-        def test(self) -> None:
-            body()
-
-    case = TestPlain()
-    case.setup_method(TestPlain.test)  # type: ignore[attr-defined]  # as pytest calls them
-    try:
-        case.test()
-    finally:
-        case.teardown_method(TestPlain.test)  # type: ignore[attr-defined]
-
-
-FORMS: dict[str, Form] = {
-    f.__name__.strip("_"): f
-    for f in (
-        _decorator,
-        _called_decorator,
-        _context_manager,
-        _start_stop,
-        _nested,
-        _coroutine,
-        _unittest_class,
-        _plain_class,
-    )
-}
 
 ENVIRONMENTS: dict[str, dict[str, str | None]] = {
     "absent": {"AWS_ACCESS_KEY_ID": None, "AWS_SECRET_ACCESS_KEY": None},
