@@ -1,38 +1,66 @@
 """Where kmsmock meets botocore: every KMS client's request, answered in-process.
 
-Interception point: ``BaseClient._make_request``, replaced on the first activation and restored
-on the last. Every client passes through it, whenever and however it was created (before
-activation, any Region, any ``endpoint_url``), and it is reached after botocore has run its own
-parameter validation, serialisation and ``before-call`` handlers (a ``Stubber`` still wins).
-Routing is by the client's service, never by URL. The answer is real JSON 1.1 bytes, parsed by
-botocore's own JSON parser, so applications receive exactly what they would from AWS, and
-``ClientError`` subclasses are built by botocore from the error code.
+Two paths, one answer (``protocol.handle``), both reaching every client whenever and however it
+was created (before activation, any Region, any ``endpoint_url``), routed by the client's service
+and never by URL, and both after botocore's parameter validation, serialisation and
+``before-call`` handlers (a ``Stubber`` still wins):
 
-Why here and not at ``before-send``: it is ~3x cheaper per call (no signing, no HTTP request
-object) and needs no per-client handler registration. What is skipped: signing and the
-HTTP-level events, which carry no KMS behaviour, and botocore's retry loop, which lives in the
-endpoint. kmsmock answers no retryable error today; injecting one (a planned capability) must
-hand that request to the original ``_make_request`` with a ``before-send`` answer, so that
-botocore's own retry logic sees it.
+- **The request loop** (botocore's own): kmsmock answers at ``before-send``, with a handler it
+  registers first on the client's event emitter, returning an ``AWSResponse``. Signing, the
+  retry handler (legacy, standard or adaptive, as the client is configured), ``before-send``,
+  ``response-received``, ``needs-retry``, ``before-parse`` and ``after-call`` handlers and the
+  client's own parser treat the answer exactly as AWS's. aiobotocore's clients are always served
+  this way (their loop is ``AioEndpoint``'s).
+- **The fast path**: ``BaseClient._make_request`` answers directly, parsing the answer with the
+  client's own parser, when the outcome is provably the same as the loop's: no handler that is
+  not botocore's (or kmsmock's) is registered on an event of the loop for that operation, no
+  fault is queued, and the answer is a success. An error answer is handed to the loop as the
+  first attempt's response, so botocore's retry handler decides about it as it would about
+  AWS's (``LimitExceededException`` is a throttling error to the standard retry mode, a 500 to
+  every mode); the operation is not run twice.
+
+Under an activation no KMS request may reach the network: ``Endpoint._send`` (and
+``AioEndpoint._send``) refuse a KMS request with a clear error should one ever get that far.
 """
 
 from __future__ import annotations
 
+import sys
+import threading
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from botocore.awsrequest import AWSResponse
 from botocore.client import BaseClient
-from botocore.parsers import create_parser
+from botocore.endpoint import Endpoint
 
 from . import protocol
 from .backend.store import Backend
 
-_ATTR = "_make_request"
+# Events botocore emits inside the request loop (``Endpoint``): a handler of the user's on any
+# of them for an operation sends that operation's calls through the loop.
+LOOP_EVENTS = (
+    "request-created",
+    "choose-signer",
+    "before-sign",
+    "before-send",
+    "response-received",
+    "needs-retry",
+    "before-parse",
+)
+# Handlers from these packages do not change what a KMS answer becomes: botocore's and boto3's
+# own, and moto's ``before-send`` stub, which kmsmock precedes for KMS on either path.
+_NEUTRAL_MODULES = ("botocore.", "boto3.", "moto.", "kmsmock.")
+_HANDLER_ID = "kmsmock-before-send"
+
+
+class UnservedKmsRequest(RuntimeError):
+    """A KMS request got past kmsmock towards the network while it was active."""
 
 
 class _Body:
-    """The minimal raw stream AWSResponse reads its content from."""
+    """The raw stream an ``AWSResponse`` reads its content from (sync and async)."""
 
     __slots__ = ("_data",)
 
@@ -42,72 +70,251 @@ class _Body:
     def stream(self, **_: Any) -> Iterator[bytes]:
         yield self._data
 
+    async def read(self) -> bytes:  # aiobotocore's AioAWSResponse awaits this
+        return self._data
+
+
+def _neutral(handler: Any) -> bool:
+    target = getattr(handler, "func", handler)  # functools.partial
+    module = getattr(target, "__module__", None) or type(target).__module__
+    return bool(module) and module.startswith(_NEUTRAL_MODULES)
+
 
 class Interceptor:
-    """Owns the patch on ``BaseClient`` while installed; serves one backend."""
+    """Owns every patch on botocore (and aiobotocore) while installed; serves one backend."""
 
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
-        self._parser = create_parser("json")
-        self._original: Callable[..., Any] | None = None
+        self._originals: list[tuple[type, str, Any]] = []
+        # emitter -> (its lookup cache when decided, {operation: fast path allowed})
+        self._fast: weakref.WeakKeyDictionary[Any, tuple[dict[str, Any], dict[str, bool]]] = (
+            weakref.WeakKeyDictionary()
+        )
+        # response parser factory -> its JSON parser
+        self._parsers: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+        # emitters kmsmock registered its before-send handler on (unregistered at uninstall)
+        self._hooked: weakref.WeakSet[Any] = weakref.WeakSet()
+        self._import_hook: _AioImportHook | None = None
+        # An answer the fast path made but the loop must deliver (per thread, used once)
+        self._handover = threading.local()
 
     @property
     def installed(self) -> bool:
-        return self._original is not None
+        return bool(self._originals)
+
+    # -- install / uninstall ------------------------------------------------------------------
+
+    def _patch(self, cls: type, name: str, replacement: Any) -> None:
+        replacement.__kmsmock__ = True
+        self._originals.append((cls, name, cls.__dict__[name]))
+        setattr(cls, name, replacement)
 
     def install(self) -> None:
-        if self._original is not None:
+        if self._originals:
             raise RuntimeError("kmsmock interception is already installed")
-        original = BaseClient.__dict__[_ATTR]
-        serve = self.serve
+        original = BaseClient.__dict__["_make_request"]
+        fast, loop = self._serve_fast, self._through_loop
 
         def _make_request(
             client: Any, operation_model: Any, request_dict: Any, request_context: Any
         ) -> Any:
-            if client.meta.service_model.service_name == "kms":
-                return serve(client, operation_model, request_dict, request_context)
+            if client.meta.service_model.service_name != "kms":
+                return original(client, operation_model, request_dict, request_context)
+            answer = fast(client, operation_model, request_dict)
+            if answer is not None:
+                return answer
+            loop(client)
             return original(client, operation_model, request_dict, request_context)
 
-        _make_request.__kmsmock__ = True  # type: ignore[attr-defined]
-        self._original = original
-        setattr(BaseClient, _ATTR, _make_request)
+        self._patch(BaseClient, "_make_request", _make_request)
+        self._patch(Endpoint, "_send", _refusing(Endpoint.__dict__["_send"]))
+        if "aiobotocore.client" in sys.modules:
+            self._install_aio()
+        else:  # patched the moment aiobotocore is imported, if it ever is while active
+            self._import_hook = _AioImportHook(self._install_aio)
+            sys.meta_path.insert(0, self._import_hook)
+
+    def _install_aio(self) -> None:
+        from aiobotocore.client import AioBaseClient
+        from aiobotocore.endpoint import AioEndpoint
+
+        original = AioBaseClient.__dict__["_make_request"]
+        loop = self._through_loop
+
+        async def _make_request(
+            client: Any, operation_model: Any, request_dict: Any, request_context: Any
+        ) -> Any:
+            if client.meta.service_model.service_name == "kms":
+                loop(client, aio=True)
+            return await original(client, operation_model, request_dict, request_context)
+
+        self._patch(AioBaseClient, "_make_request", _make_request)
+        self._patch(AioEndpoint, "_send", _refusing(AioEndpoint.__dict__["_send"], aio=True))
 
     def uninstall(self) -> None:
-        if self._original is None:
-            return
-        setattr(BaseClient, _ATTR, self._original)
-        self._original = None
+        if self._import_hook is not None:
+            sys.meta_path.remove(self._import_hook)
+            self._import_hook = None
+        for emitter in list(self._hooked):
+            emitter.unregister("before-send.kms", unique_id=_HANDLER_ID)
+        self._hooked = weakref.WeakSet()
+        while self._originals:
+            cls, name, original = self._originals.pop()
+            setattr(cls, name, original)
+        self._fast = weakref.WeakKeyDictionary()
 
-    def serve(
-        self,
-        client: Any,
-        operation_model: Any,
-        request_dict: dict[str, Any],
-        request_context: dict[str, Any],
-    ) -> tuple[AWSResponse, dict[str, Any]]:
-        status, headers, body = protocol.handle(
+    # -- the fast path ------------------------------------------------------------------------
+
+    def _fast_allowed(self, client: Any, operation: str) -> bool:
+        """Whether no handler outside botocore listens to the loop's events for ``operation``.
+
+        Decided once per emitter and operation; botocore replaces an emitter's lookup cache on
+        every (un)registration, which is what invalidates the decision.
+        """
+        emitter = client.meta.events._emitter
+        cache = emitter._lookup_cache
+        entry = self._fast.get(emitter)
+        if entry is None or entry[0] is not cache:
+            entry = self._fast[emitter] = (cache, {})
+        allowed = entry[1].get(operation)
+        if allowed is None:
+            handlers = emitter._handlers
+            allowed = entry[1][operation] = all(
+                _neutral(handler)
+                for event in LOOP_EVENTS
+                for handler in handlers.prefix_search(f"{event}.kms.{operation}")
+            )
+        return allowed
+
+    def _parser(self, client: Any) -> Any:
+        factory = client._endpoint._response_parser_factory
+        parser = self._parsers.get(factory)
+        if parser is None:
+            parser = self._parsers[factory] = factory.create_parser("json")
+        return parser
+
+    def _serve_fast(
+        self, client: Any, operation_model: Any, request_dict: dict[str, Any]
+    ) -> tuple[AWSResponse, dict[str, Any]] | None:
+        if not self._fast_allowed(client, operation_model.name):
+            return None
+        headers = request_dict["headers"]
+        status, answer_headers, body = protocol.handle(
             self.backend,
             operation_model.service_model,
-            request_dict["headers"].get("X-Amz-Target", ""),
+            headers.get("X-Amz-Target", ""),
             request_dict["body"],
             region=client.meta.region_name,
         )
-        # AWSResponse keeps the headers as sent (case-insensitive HeadersDict); the parser gets
-        # the lower-cased plain dict it would have made of them anyway (HTTPHeaders).
-        http = AWSResponse(request_dict["url"], status, headers, _Body(body))  # type: ignore[arg-type]
+        if status >= 300:  # botocore's retry handler must see it: the loop delivers it
+            self._handover.answer = (status, answer_headers, body)
+            return None
+        http = AWSResponse(request_dict["url"], status, answer_headers, _Body(body))  # type: ignore[arg-type]
         response = {
-            "headers": {name.lower(): value for name, value in headers.items()},
+            "headers": {name.lower(): value for name, value in answer_headers.items()},
             "status_code": status,
             "body": body,
             "context": {"operation_name": operation_model.name},
         }
-        parsed: dict[str, Any] = self._parser.parse(response, operation_model.output_shape)
-        if status >= 300:
-            # What botocore's endpoint does for modeled errors: their members (such as
-            # ``message``) join the parsed response at the top level.
-            code = parsed.get("Error", {}).get("Code")
-            shape = operation_model.service_model.shape_for_error_code(code) if code else None
-            if shape is not None:
-                parsed.update(self._parser.parse(response, shape))
+        parsed: dict[str, Any] = self._parser(client).parse(response, operation_model.output_shape)
         parsed["ResponseMetadata"]["RetryAttempts"] = 0
         return http, parsed
+
+    # -- the request loop ---------------------------------------------------------------------
+
+    def _through_loop(self, client: Any, *, aio: bool = False) -> None:
+        """Make sure kmsmock's ``before-send`` handler answers first on this client."""
+        events = client.meta.events
+        emitter = events._emitter
+        if emitter in self._hooked:
+            return
+        handler = self._answer_handler(client.meta.service_model, client.meta.region_name, aio)
+        events.register_first("before-send.kms", handler, unique_id=_HANDLER_ID)
+        self._hooked.add(emitter)
+
+    def _answer_handler(self, service_model: Any, region: str, aio: bool) -> Callable[..., Any]:
+        backend, handover = self.backend, self._handover
+        if aio:
+            from aiobotocore.awsrequest import AioAWSResponse
+
+            response_class: type[AWSResponse] = AioAWSResponse
+        else:
+            response_class = AWSResponse
+
+        def answer(request: Any, **_: Any) -> AWSResponse:
+            made = getattr(handover, "answer", None)
+            if made is not None:
+                handover.answer = None
+                status, headers, body = made
+            else:
+                target = request.headers.get("X-Amz-Target", b"")  # bytes once prepared
+                status, headers, body = protocol.handle(
+                    backend,
+                    service_model,
+                    target.decode() if isinstance(target, bytes) else target,
+                    request.body,
+                    region=region,
+                )
+            return response_class(request.url, status, headers, _Body(body))
+
+        answer.__kmsmock__ = True  # type: ignore[attr-defined]
+        return answer
+
+
+def _refusing(send: Callable[..., Any], *, aio: bool = False) -> Callable[..., Any]:
+    """``Endpoint._send`` that never lets a KMS request reach the network while active."""
+
+    def refuse(endpoint: Any) -> None:
+        if endpoint._endpoint_prefix == "kms":
+            raise UnservedKmsRequest(
+                "kmsmock is active but a KMS request reached the HTTP layer of "
+                f"{endpoint.host}: kmsmock does not serve this client, and refused to send it."
+            )
+
+    if aio:
+
+        async def _send_async(endpoint: Any, request: Any) -> Any:
+            refuse(endpoint)
+            return await send(endpoint, request)
+
+        return _send_async
+
+    def _send(endpoint: Any, request: Any) -> Any:
+        refuse(endpoint)
+        return send(endpoint, request)
+
+    return _send
+
+
+class _AioImportHook:
+    """A ``sys.meta_path`` finder that patches aiobotocore as soon as it is imported."""
+
+    def __init__(self, patch: Callable[[], None]) -> None:
+        self._patch = patch
+        self._busy = False
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
+        # The client module imports the endpoint's: once it has run, both can be patched.
+        if name != "aiobotocore.client" or self._busy:
+            return None
+        import importlib.util
+
+        self._busy = True
+        try:
+            spec = importlib.util.find_spec(name)
+        finally:
+            self._busy = False
+        if spec is None or spec.loader is None:
+            return None
+        loader, patch = spec.loader, self._patch
+
+        class _Loader:
+            def create_module(self, spec: Any) -> Any:
+                return loader.create_module(spec)
+
+            def exec_module(self, module: Any) -> None:
+                loader.exec_module(module)
+                patch()
+
+        spec.loader = _Loader()  # type: ignore[assignment]
+        return spec

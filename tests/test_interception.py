@@ -119,7 +119,10 @@ def test_other_services_are_not_intercepted() -> None:
 
 
 @pytest.mark.usefixtures("no_network")
-def test_nothing_is_signed_or_sent() -> None:
+@pytest.mark.usefixtures("no_network")
+def test_handlers_on_the_request_loop_fire_and_nothing_is_sent() -> None:
+    """A handler of the user's on an event of botocore's request loop sends the call through
+    the loop: it fires as it would against AWS, and kmsmock answers at ``before-send``."""
     events: list[str] = []
     with mock_kms():
         kms = boto3.client(
@@ -133,7 +136,14 @@ def test_nothing_is_signed_or_sent() -> None:
         kms.create_key()
         with pytest.raises(ClientError):
             kms.describe_key(KeyId="alias/missing")
-    assert events == []
+    assert events == [
+        "before-sign.kms.CreateKey",
+        "request-created.kms.CreateKey",
+        "before-send.kms.CreateKey",
+        "before-sign.kms.DescribeKey",
+        "request-created.kms.DescribeKey",
+        "before-send.kms.DescribeKey",
+    ]
 
 
 @pytest.mark.usefixtures("no_network")
