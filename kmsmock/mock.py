@@ -43,9 +43,10 @@ class _Activations:
         self.interceptor: Interceptor | None = None
         self.saved_env: dict[str, str | None] = {}
 
-    def push(self, account_id: str) -> Backend:
+    def push(self, account_id: str | None) -> Backend:
         with self.lock:
             if self.depth == 0:
+                account_id = account_id or DEFAULT_ACCOUNT
                 # Imported on first use: botocore's client machinery and the backend, which
                 # ``import kmsmock`` (done by every pytest run, via the plugin) should not pay for.
                 from .backend.store import Backend
@@ -54,9 +55,19 @@ class _Activations:
                 self.interceptor = Interceptor(Backend(account_id))
                 self.interceptor.install()
                 self._supply_credentials()
-            self.depth += 1
             assert self.interceptor is not None
-            return self.interceptor.backend
+            backend = self.interceptor.backend
+            if account_id is not None and account_id != backend.default_account:
+                # A client carries no activation, so there is no way to route its calls to a
+                # nested activation's account: refuse rather than ignore the request.
+                raise RuntimeError(
+                    f"kmsmock: mock_kms(account_id={account_id!r}) cannot start inside an active "
+                    f"mock of account {backend.default_account!r}: nested activations share the "
+                    "outermost one's state and account. Name the account on the outermost "
+                    "activation, or leave account_id out on the nested one to join it."
+                )
+            self.depth += 1
+            return backend
 
     def pop(self) -> None:
         with self.lock:
@@ -96,12 +107,20 @@ class KmsMock:
     the same time sees the same keys, in the outermost activation's default account.
     """
 
-    def __init__(self, *, account_id: str = DEFAULT_ACCOUNT) -> None:
-        if not (len(account_id) == 12 and account_id.isdigit()):
+    def __init__(self, *, account_id: str | None = None) -> None:
+        if account_id is not None and not (len(account_id) == 12 and account_id.isdigit()):
             raise ValueError(f"account_id must be 12 digits, got {account_id!r}")
-        self.account_id = account_id
+        self._requested = account_id  # None: the default account, or the active mock's
         self._backend: Backend | None = None
         self._starts = 0
+
+    @property
+    def account_id(self) -> str:
+        """The account this handle serves: the one it named, else the active mock's (when
+        nested), else the default, ``123456789012``."""
+        if self._backend is not None:
+            return self._backend.default_account
+        return self._requested or DEFAULT_ACCOUNT
 
     def __repr__(self) -> str:
         state = "active" if self._starts else "inactive"
@@ -110,7 +129,7 @@ class KmsMock:
     # -- activation ----------------------------------------------------------------------
 
     def start(self) -> KmsMock:
-        self._backend = _activations.push(self.account_id)
+        self._backend = _activations.push(self._requested)
         self._starts += 1
         return self
 
@@ -153,11 +172,11 @@ class KmsMock:
 
     def __call__(self, target: Any) -> Any:
         if isinstance(target, type):
-            return _decorate_class(target, self.account_id)
-        return _decorate_function(target, self.account_id)
+            return _decorate_class(target, self._requested)
+        return _decorate_function(target, self._requested)
 
 
-def _decorate_function(fn: F, account_id: str) -> F:
+def _decorate_function(fn: F, account_id: str | None) -> F:
     """The whole call runs inside one activation: for generator functions (pytest fixtures
     written with ``yield``, for instance) that means until the generator is exhausted."""
     import inspect  # here, not at import: ``import kmsmock`` is paid by every pytest run
@@ -214,7 +233,7 @@ def _call_optional(fn: Callable[..., Any] | None, arg: Any) -> None:
         fn()
 
 
-def _decorate_class(cls: T, account_id: str) -> T:
+def _decorate_class(cls: T, account_id: str | None) -> T:
     """Each test starts from empty state.
 
     For a ``unittest.TestCase`` one activation spans setUp, the test, tearDown and cleanups.
@@ -277,13 +296,15 @@ def mock_kms(target: T, /) -> T: ...
 @overload
 def mock_kms(target: F, /) -> F: ...
 @overload
-def mock_kms(*, account_id: str = DEFAULT_ACCOUNT) -> KmsMock: ...
+def mock_kms(*, account_id: str | None = None) -> KmsMock: ...
 
 
-def mock_kms(target: Any = None, /, *, account_id: str = DEFAULT_ACCOUNT) -> Any:
+def mock_kms(target: Any = None, /, *, account_id: str | None = None) -> Any:
     """Serve every boto3/botocore KMS call in-process.
 
     ``@mock_kms``, ``@mock_kms()``, ``with mock_kms() as m:``, ``m = mock_kms(); m.start()``.
+    ``account_id`` (default ``123456789012``) names the account callers act in; a nested
+    activation joins the outermost one and may not name another account (``RuntimeError``).
     """
     handle = KmsMock(account_id=account_id)
     return handle if target is None else handle(target)

@@ -444,3 +444,35 @@ def test_every_form_leaves_botocore_untouched(form: str) -> None:
     FORMS[form](lambda: seen.append(is_active()))
     assert seen == [True]
     assert_untouched()
+
+
+# -- nesting and accounts ----------------------------------------------------------------------
+
+
+def test_a_nested_activation_without_an_account_joins_the_outer_ones_account() -> None:
+    with mock_kms(account_id="111122223333") as outer, mock_kms() as inner:
+        assert inner.account_id == outer.account_id == "111122223333"
+        assert client().create_key()["KeyMetadata"]["AWSAccountId"] == "111122223333"
+
+
+def test_a_nested_activation_naming_the_same_account_joins_it() -> None:
+    with mock_kms(account_id="111122223333"), mock_kms(account_id="111122223333") as inner:
+        assert inner.backend.default_account == "111122223333"
+
+
+def test_a_nested_activation_naming_another_account_is_refused_clearly() -> None:
+    with mock_kms(account_id="111122223333") as outer:
+        key_id = client().create_key()["KeyMetadata"]["KeyId"]
+        with pytest.raises(RuntimeError, match="cannot start inside an active mock of account"):
+            mock_kms(account_id="444455556666").start()
+        with (
+            pytest.raises(RuntimeError, match="cannot start inside"),
+            mock_kms(account_id=DEFAULT_ACCOUNT),
+        ):
+            pass  # pragma: no cover - never entered
+        # The refusal left the outer activation as it was.
+        assert outer.active
+        assert client().describe_key(KeyId=key_id)["KeyMetadata"]["AWSAccountId"] == (
+            "111122223333"
+        )
+    assert not is_active()
