@@ -14,7 +14,7 @@ from .report import FAIL, Row, environment, markdown, table, write_json
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m tests.benchmarks",
-        description="kmsmock against moto and botocore's own floor (Stubber, before-send).",
+        description="kmsmock (fast path and request loop) against moto and botocore's floors.",
     )
     p.add_argument("--quick", action="store_true", help="a smoke run: fewer rounds, less data")
     p.add_argument("--json", metavar="PATH", help="write every row, with the machine, as JSON")

@@ -1,10 +1,12 @@
-"""The contenders' clients: kmsmock, moto, and botocore's two floors built from canned answers.
+"""The contenders' clients: kmsmock on both its paths, moto, and botocore's floors.
 
 kmsmock intercepts every KMS client in the process while active, so within a workload its
 interception is switched on only around kmsmock's own batches (``KmsmockSide.serving``); the
-rest of the time moto and the floors see botocore exactly as without kmsmock. moto's hook sits
-at ``before-send``, which kmsmock's calls never reach, and the Stubber answers at
-``before-call``, before either; so moto may stay active for the whole workload.
+rest of the time moto and the floors see botocore exactly as without kmsmock. The Stubber and
+the parse floor answer at ``before-call``, before kmsmock or moto could; moto's hook sits at
+``before-send``, which kmsmock's fast path never reaches and which is taken off the clients
+that do reach it (kmsmock's loop client, the before-send floor), so moto may stay active for
+the whole workload without answering anyone else's request.
 """
 
 from __future__ import annotations
@@ -31,8 +33,31 @@ def new_session() -> Any:
     return boto3.session.Session(region_name=REGION)
 
 
+_heard = [0]  # calls loop_listener heard: proof that a client's calls went through the loop
+
+
+def loop_listener(**_: Any) -> None:
+    """A user's handler that changes nothing: registered on ``needs-retry.kms``, it sends every
+    call of its client through botocore's request loop (kmsmock's fast path steps aside for any
+    user handler on a loop event). ``needs-retry`` rather than ``before-send``: it is not the
+    event kmsmock answers at, so it cannot take part in who answers, and it is the hook a test
+    watching retries would really register."""
+    _heard[0] += 1
+
+
+def through_loop(client: Any) -> Any:
+    """``client``, listened to on the request loop so that kmsmock answers it at before-send."""
+    client.meta.events.register("needs-retry.kms", loop_listener)
+    _without_moto(client)
+    return client
+
+
 class KmsmockSide:
-    """An active kmsmock whose interception is off except inside ``serving()``."""
+    """An active kmsmock whose interception is off except inside ``serving()``.
+
+    ``client`` takes kmsmock's fast path; ``loop_client`` (same backend, so the same keys) has
+    a user handler on the request loop and is answered at ``before-send`` inside it.
+    """
 
     def __init__(self, session: Any) -> None:
         from kmsmock import mock_kms
@@ -44,6 +69,11 @@ class KmsmockSide:
         self._interceptor = _activations.interceptor
         assert self._interceptor is not None
         self.client = session.client("kms", region_name=REGION)
+        self.loop_client = through_loop(session.client("kms", region_name=REGION))
+        heard = _heard[0]
+        self.loop_client.list_keys(Limit=1)
+        if _heard[0] == heard:  # the loop column would silently measure the fast path
+            raise RuntimeError("kmsmock's loop client was not answered through the request loop")
         self.pause()
 
     def pause(self) -> None:
@@ -53,6 +83,16 @@ class KmsmockSide:
     def resume(self, _batch: int = 0) -> None:
         assert self._interceptor is not None
         self._interceptor.install()
+
+    def resume_loop(self, _batch: int = 0) -> None:
+        """``resume``, with kmsmock's before-send handler put back on the loop client untimed
+        (``pause`` takes it off; a real test registers it once, on its first call)."""
+        self.resume()
+        # Private, hence looked up softly: without it the first timed call of the batch
+        # registers the handler, a cost spread over the batch.
+        hook = getattr(self._interceptor, "_through_loop", None)
+        if hook is not None:
+            hook(self.loop_client)
 
     @contextlib.contextmanager
     def serving(self) -> Iterator[Any]:
@@ -200,13 +240,14 @@ class BeforeSendFloor:
     """A client whose requests a ``before-send`` handler answers with the captured bytes.
 
     botocore still resolves the endpoint, signs, builds the HTTP request and parses the
-    answer: the cheapest complete round trip through its HTTP layer.
+    answer: the cheapest complete round trip through its HTTP layer, and the floor of
+    kmsmock's request loop path. Its client carries the same idle ``needs-retry`` handler as
+    kmsmock's loop client, so the two differ by kmsmock's own work alone.
     """
 
     def __init__(self, session: Any, cap: Capture) -> None:
-        self.client = session.client("kms", region_name=REGION)
+        self.client = through_loop(session.client("kms", region_name=REGION))
         self._cap = cap
-        _without_moto(self.client)
         for name in cap.answers:
             self.client.meta.events.register_first(f"before-send.kms.{name}", self._answer(name))
 
