@@ -1,0 +1,46 @@
+"""What many test files need: AWS's answer to a refused call, and clients beside ``kms``.
+
+Two ways to read a refusal, by how the test makes the call:
+
+- ``error_of(exc)`` after ``with pytest.raises(ClientError) as exc:`` (a block that does more
+  than one call, or a call that needs a statement) gives ``(code, message)``;
+- ``raises_error(kms.describe_key, KeyId=...)`` makes one call and gives the whole ``Error``
+  member, so comparing it with ``{"Code": ..., "Message": ...}`` also says nothing else came back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+if TYPE_CHECKING:  # the stubs come with the lint extra; the test extra alone runs the suite
+    from mypy_boto3_kms import KMSClient
+
+REGION, ACCOUNT = "us-east-1", "123456789012"
+
+# The service's own checks answer with the texts under test only when the client's are off.
+UNCHECKED = Config(parameter_validation=False)
+
+
+def error_of(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
+    """The code and message of a refusal caught with ``pytest.raises(ClientError)``."""
+    err = exc.value.response["Error"]
+    return err["Code"], err["Message"]
+
+
+def raises_error(call: Callable[..., Any], /, **kwargs: Any) -> dict[str, str]:
+    """Make one call that must be refused, and give the ``Error`` member of the answer."""
+    with pytest.raises(ClientError) as exc:
+        call(**kwargs)
+    return dict(exc.value.response["Error"])
+
+
+def client(region: str = REGION, *, validate: bool = True) -> KMSClient:
+    """A KMS client in ``region`` (served by whichever kmsmock is active); ``validate=False``
+    turns botocore's own parameter checks off, so the mock's checks answer."""
+    return boto3.client("kms", region_name=region, config=None if validate else UNCHECKED)
