@@ -10,9 +10,9 @@ from typing import Any
 import boto3
 import pytest
 import time_machine
-from botocore.exceptions import ClientError
 
 from kmsmock import mock_kms
+from tests.helpers import raises_error
 
 REGION, ACCOUNT = "us-east-1", "123456789012"
 ARN_PREFIX = f"arn:aws:kms:{REGION}:{ACCOUNT}"
@@ -35,12 +35,6 @@ def kms(traveller: Any) -> Iterator[Any]:
 @pytest.fixture
 def key(kms: Any) -> dict[str, Any]:
     return dict(kms.create_key()["KeyMetadata"])
-
-
-def error(call: Any, **kwargs: Any) -> dict[str, str]:
-    with pytest.raises(ClientError) as exc:
-        call(**kwargs)
-    return dict(exc.value.response["Error"])
 
 
 def aliases(kms: Any, **kwargs: Any) -> list[dict[str, Any]]:
@@ -83,7 +77,7 @@ def test_a_key_may_have_several_aliases(kms: Any, key: dict[str, Any]) -> None:
 
 
 def test_alias_name_needs_the_prefix(kms: Any, key: dict[str, Any]) -> None:
-    assert error(kms.create_alias, AliasName="orders", TargetKeyId=key["KeyId"]) == {
+    assert raises_error(kms.create_alias, AliasName="orders", TargetKeyId=key["KeyId"]) == {
         "Code": "ValidationException",
         "Message": 'Alias must start with the prefix "alias/". Please see '
         "https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html",
@@ -93,7 +87,7 @@ def test_alias_name_needs_the_prefix(kms: Any, key: dict[str, Any]) -> None:
 @pytest.mark.parametrize("name", ["alias/aws/mine", "alias/aws/s3"])
 def test_the_aws_prefix_is_reserved(kms: Any, key: dict[str, Any], name: str) -> None:
     # The modeled code; AWS's text is not recorded anywhere (kms-facts §3.4).
-    assert error(kms.create_alias, AliasName=name, TargetKeyId=key["KeyId"]) == {
+    assert raises_error(kms.create_alias, AliasName=name, TargetKeyId=key["KeyId"]) == {
         "Code": "InvalidAliasNameException",
         "Message": f"{name} is not a valid alias name: the alias/aws/ prefix is reserved for "
         "AWS managed keys.",
@@ -105,7 +99,7 @@ def test_the_aws_prefix_is_reserved(kms: Any, key: dict[str, Any], name: str) ->
 def test_characters_the_model_allows_but_the_service_does_not(
     kms: Any, key: dict[str, Any], name: str
 ) -> None:
-    assert error(kms.create_alias, AliasName=name, TargetKeyId=key["KeyId"]) == {
+    assert raises_error(kms.create_alias, AliasName=name, TargetKeyId=key["KeyId"]) == {
         "Code": "ValidationException",
         "Message": f"{name} contains invalid characters for an alias",
     }
@@ -114,7 +108,7 @@ def test_characters_the_model_allows_but_the_service_does_not(
 def test_alias_names_are_unique(kms: Any, key: dict[str, Any]) -> None:
     kms.create_alias(AliasName="alias/dup", TargetKeyId=key["KeyId"])
     other = kms.create_key()["KeyMetadata"]["KeyId"]
-    assert error(kms.create_alias, AliasName="alias/dup", TargetKeyId=other) == {
+    assert raises_error(kms.create_alias, AliasName="alias/dup", TargetKeyId=other) == {
         "Code": "AlreadyExistsException",
         "Message": f"An alias with the name {ARN_PREFIX}:alias/dup already exists",
     }
@@ -130,7 +124,7 @@ def test_alias_names_are_per_region(kms: Any, key: dict[str, Any]) -> None:
 
 
 def test_target_must_exist(kms: Any) -> None:
-    assert error(kms.create_alias, AliasName="alias/x", TargetKeyId=MISSING_ID) == {
+    assert raises_error(kms.create_alias, AliasName="alias/x", TargetKeyId=MISSING_ID) == {
         "Code": "NotFoundException",
         "Message": f"Key '{ARN_PREFIX}:key/{MISSING_ID}' does not exist",
     }
@@ -139,7 +133,7 @@ def test_target_must_exist(kms: Any) -> None:
 @pytest.mark.parametrize("target", ["alias/other", f"{ARN_PREFIX}:alias/other"])
 def test_target_cannot_be_an_alias(kms: Any, key: dict[str, Any], target: str) -> None:
     kms.create_alias(AliasName="alias/other", TargetKeyId=key["KeyId"])
-    assert error(kms.create_alias, AliasName="alias/x", TargetKeyId=target) == {
+    assert raises_error(kms.create_alias, AliasName="alias/x", TargetKeyId=target) == {
         "Code": "InvalidArnException",
         "Message": "Key Aliases are not supported for this operation.",
     }
@@ -147,7 +141,7 @@ def test_target_cannot_be_an_alias(kms: Any, key: dict[str, Any], target: str) -
 
 def test_target_pending_deletion(kms: Any, key: dict[str, Any]) -> None:
     kms.schedule_key_deletion(KeyId=key["KeyId"])
-    assert error(kms.create_alias, AliasName="alias/x", TargetKeyId=key["KeyId"]) == {
+    assert raises_error(kms.create_alias, AliasName="alias/x", TargetKeyId=key["KeyId"]) == {
         "Code": "KMSInvalidStateException",
         "Message": f"{key['Arn']} is pending deletion.",
     }
@@ -156,7 +150,9 @@ def test_target_pending_deletion(kms: Any, key: dict[str, Any]) -> None:
 def test_aliases_per_key_quota(kms: Any, key: dict[str, Any]) -> None:
     for i in range(50):
         kms.create_alias(AliasName=f"alias/a{i:02}", TargetKeyId=key["KeyId"])
-    assert error(kms.create_alias, AliasName="alias/one-too-many", TargetKeyId=key["KeyId"]) == {
+    assert raises_error(
+        kms.create_alias, AliasName="alias/one-too-many", TargetKeyId=key["KeyId"]
+    ) == {
         "Code": "LimitExceededException",
         "Message": "Aliases per key quota for this account in this region is 50, "
         "current usage is 50.",
@@ -167,7 +163,7 @@ def test_aliases_per_key_quota(kms: Any, key: dict[str, Any]) -> None:
 
 def test_aws_managed_key_cannot_be_a_target(kms: Any) -> None:
     managed = kms.describe_key(KeyId="alias/aws/s3")["KeyMetadata"]
-    assert error(kms.create_alias, AliasName="alias/mine", TargetKeyId=managed["KeyId"]) == {
+    assert raises_error(kms.create_alias, AliasName="alias/mine", TargetKeyId=managed["KeyId"]) == {
         "Code": "AccessDeniedException",
         "Message": f"User: arn:aws:iam::{ACCOUNT}:root is not authorized to perform: "
         f"kms:CreateAlias on resource: {managed['Arn']} because no resource-based policy "
@@ -215,7 +211,7 @@ def test_update_alias_needs_the_same_type_and_usage(
     current = kms.create_key(**first)["KeyMetadata"]
     new = kms.create_key(**second)["KeyMetadata"]
     kms.create_alias(AliasName="alias/typed", TargetKeyId=current["KeyId"])
-    assert error(kms.update_alias, AliasName="alias/typed", TargetKeyId=new["KeyId"]) == {
+    assert raises_error(kms.update_alias, AliasName="alias/typed", TargetKeyId=new["KeyId"]) == {
         "Code": "ValidationException",
         "Message": f"{current['Arn']} key usage or key type is different from {new['Arn']}.",
     }
@@ -246,7 +242,7 @@ def test_update_alias_between_keys_of_one_type_and_usage(
 
 
 def test_update_missing_alias(kms: Any, key: dict[str, Any]) -> None:
-    assert error(kms.update_alias, AliasName="alias/none", TargetKeyId=key["KeyId"]) == (
+    assert raises_error(kms.update_alias, AliasName="alias/none", TargetKeyId=key["KeyId"]) == (
         not_found("alias/none")
     )
 
@@ -263,7 +259,9 @@ def test_update_alias_to_a_key_pending_deletion(kms: Any, key: dict[str, Any]) -
     kms.create_alias(AliasName="alias/moving", TargetKeyId=key["KeyId"])
     doomed = kms.create_key()["KeyMetadata"]
     kms.schedule_key_deletion(KeyId=doomed["KeyId"])
-    assert error(kms.update_alias, AliasName="alias/moving", TargetKeyId=doomed["KeyId"]) == {
+    assert raises_error(
+        kms.update_alias, AliasName="alias/moving", TargetKeyId=doomed["KeyId"]
+    ) == {
         "Code": "KMSInvalidStateException",
         "Message": f"{doomed['Arn']} is pending deletion.",
     }
@@ -273,7 +271,7 @@ def test_update_alias_to_a_key_pending_deletion(kms: Any, key: dict[str, Any]) -
 def test_update_alias_target_cannot_be_an_alias(kms: Any, key: dict[str, Any], target: str) -> None:
     kms.create_alias(AliasName="alias/other", TargetKeyId=key["KeyId"])
     kms.create_alias(AliasName="alias/moving", TargetKeyId=key["KeyId"])
-    assert error(kms.update_alias, AliasName="alias/moving", TargetKeyId=target) == {
+    assert raises_error(kms.update_alias, AliasName="alias/moving", TargetKeyId=target) == {
         "Code": "InvalidArnException",
         "Message": "Key Aliases are not supported for this operation.",
     }
@@ -290,18 +288,18 @@ def test_aws_managed_aliases_cannot_be_updated_or_deleted(kms: Any, key: dict[st
             f"allows the kms:{action} action",
         }
 
-    assert error(kms.update_alias, AliasName="alias/aws/ebs", TargetKeyId=key["KeyId"]) == (
+    assert raises_error(kms.update_alias, AliasName="alias/aws/ebs", TargetKeyId=key["KeyId"]) == (
         denied("UpdateAlias")
     )
-    assert error(kms.delete_alias, AliasName="alias/aws/ebs") == denied("DeleteAlias")
+    assert raises_error(kms.delete_alias, AliasName="alias/aws/ebs") == denied("DeleteAlias")
     assert [a["AliasName"] for a in aliases(kms)] == ["alias/aws/ebs"]
 
 
 def test_predefined_aws_aliases_not_yet_used_do_not_exist(kms: Any, key: dict[str, Any]) -> None:
-    assert error(kms.update_alias, AliasName="alias/aws/s3", TargetKeyId=key["KeyId"]) == (
+    assert raises_error(kms.update_alias, AliasName="alias/aws/s3", TargetKeyId=key["KeyId"]) == (
         not_found("alias/aws/s3")
     )
-    assert error(kms.delete_alias, AliasName="alias/aws/s3") == not_found("alias/aws/s3")
+    assert raises_error(kms.delete_alias, AliasName="alias/aws/s3") == not_found("alias/aws/s3")
 
 
 # -- DeleteAlias -------------------------------------------------------------------------------
@@ -312,12 +310,12 @@ def test_delete_alias(kms: Any, key: dict[str, Any]) -> None:
     kms.create_alias(AliasName="alias/kept", TargetKeyId=key["KeyId"])
     assert set(kms.delete_alias(AliasName="alias/gone")) == {"ResponseMetadata"}
     assert [a["AliasName"] for a in aliases(kms)] == ["alias/kept"]
-    assert error(kms.describe_key, KeyId="alias/gone") == not_found("alias/gone")
+    assert raises_error(kms.describe_key, KeyId="alias/gone") == not_found("alias/gone")
     assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "Enabled"
 
 
 def test_delete_missing_alias(kms: Any) -> None:
-    assert error(kms.delete_alias, AliasName="alias/none") == not_found("alias/none")
+    assert raises_error(kms.delete_alias, AliasName="alias/none") == not_found("alias/none")
 
 
 def test_delete_alias_of_a_key_pending_deletion(kms: Any, key: dict[str, Any]) -> None:
@@ -333,7 +331,7 @@ def test_deleting_a_key_deletes_its_aliases(kms: Any, key: dict[str, Any], trave
     assert [a["AliasName"] for a in aliases(kms)] == ["alias/doomed"]  # still listed while pending
     traveller.shift(timedelta(days=7))
     assert aliases(kms) == []
-    assert error(kms.delete_alias, AliasName="alias/doomed") == not_found("alias/doomed")
+    assert raises_error(kms.delete_alias, AliasName="alias/doomed") == not_found("alias/doomed")
     kms.create_alias(AliasName="alias/doomed", TargetKeyId=kms.create_key()["KeyMetadata"]["KeyId"])
 
 
@@ -358,14 +356,14 @@ def test_list_aliases_by_key(kms: Any, key: dict[str, Any]) -> None:
 @pytest.mark.parametrize("ident", ["alias/mine", f"{ARN_PREFIX}:alias/mine"])
 def test_list_aliases_key_filter_rejects_aliases(kms: Any, key: dict[str, Any], ident: str) -> None:
     kms.create_alias(AliasName="alias/mine", TargetKeyId=key["KeyId"])
-    assert error(kms.list_aliases, KeyId=ident) == {
+    assert raises_error(kms.list_aliases, KeyId=ident) == {
         "Code": "InvalidArnException",
         "Message": "Key Aliases are not supported for this operation.",
     }
 
 
 def test_list_aliases_key_filter_for_a_missing_key(kms: Any) -> None:
-    assert error(kms.list_aliases, KeyId=MISSING_ID) == {
+    assert raises_error(kms.list_aliases, KeyId=MISSING_ID) == {
         "Code": "NotFoundException",
         "Message": f"Key '{ARN_PREFIX}:key/{MISSING_ID}' does not exist",
     }
@@ -403,7 +401,7 @@ def test_list_aliases_default_limit_is_50_and_maximum_100(kms: Any) -> None:
 
 
 def test_list_aliases_invalid_marker(kms: Any) -> None:
-    assert error(kms.list_aliases, Marker="bogus") == {
+    assert raises_error(kms.list_aliases, Marker="bogus") == {
         "Code": "InvalidMarkerException",
         "Message": "Invalid marker",
     }

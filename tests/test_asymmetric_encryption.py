@@ -12,6 +12,8 @@ from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from tests.helpers import error_of
+
 OAEP = {"RSAES_OAEP_SHA_1": hashes.SHA1, "RSAES_OAEP_SHA_256": hashes.SHA256}
 LIMITS = {  # kms-facts §4, recorded from AWS
     ("RSA_2048", "RSAES_OAEP_SHA_1"): 214,
@@ -21,11 +23,6 @@ LIMITS = {  # kms-facts §4, recorded from AWS
     ("RSA_4096", "RSAES_OAEP_SHA_1"): 470,
     ("RSA_4096", "RSAES_OAEP_SHA_256"): 446,
 }
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = exc.value.response["Error"]
-    return err["Code"], err["Message"]
 
 
 def oaep(algorithm: str) -> padding.OAEP:
@@ -64,7 +61,7 @@ def test_rsa_oaep_interoperates_both_ways_at_the_size_limit(kms_client: Any, spe
             kms_client.encrypt(
                 KeyId=key["KeyId"], Plaintext=plaintext + b"!", EncryptionAlgorithm=algorithm
             )
-        assert error(exc) == (
+        assert error_of(exc) == (
             "ValidationException",
             f"Algorithm {algorithm} and key spec {spec} cannot encrypt data larger than "
             f"{limit} bytes.",
@@ -75,7 +72,7 @@ def test_rsa_oaep_interoperates_both_ways_at_the_size_limit(kms_client: Any, spe
             kms_client.decrypt(
                 CiphertextBlob=out["CiphertextBlob"], KeyId=key["KeyId"], EncryptionAlgorithm=other
             )
-        assert error(exc) == ("InvalidCiphertextException", "")
+        assert error_of(exc) == ("InvalidCiphertextException", "")
         # Decrypting outside needs the private key, which never leaves KMS; so check the
         # ciphertext round-trips through Decrypt and is not deterministic.
         again = kms_client.encrypt(
@@ -95,14 +92,14 @@ def test_asymmetric_ciphertext_without_key_id_is_invalid(kms_client: Any) -> Non
     )["CiphertextBlob"]
     with pytest.raises(ClientError) as exc:
         kms_client.decrypt(CiphertextBlob=blob)
-    assert error(exc) == ("InvalidCiphertextException", "")
+    assert error_of(exc) == ("InvalidCiphertextException", "")
 
 
 def test_default_algorithm_on_rsa_key(kms_client: Any) -> None:
     key = kms_client.create_key(KeySpec="RSA_3072", KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]
     with pytest.raises(ClientError) as exc:
         kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"x")
-    assert error(exc) == (
+    assert error_of(exc) == (
         "InvalidKeyUsageException",
         "Algorithm SYMMETRIC_DEFAULT is incompatible with key spec RSA_3072.",
     )
@@ -114,7 +111,7 @@ def test_signing_key_cannot_encrypt(kms_client: Any) -> None:
         kms_client.encrypt(
             KeyId=key["KeyId"], Plaintext=b"x", EncryptionAlgorithm="RSAES_OAEP_SHA_1"
         )
-    assert error(exc) == (
+    assert error_of(exc) == (
         "InvalidKeyUsageException",
         f"{key['Arn']} key usage is SIGN_VERIFY which is not valid for Encrypt.",
     )
@@ -146,7 +143,7 @@ class TestSm2pke:
         assert back["Plaintext"] == b"m" * 1024
         with pytest.raises(ClientError) as exc:
             cn.encrypt(KeyId=key["KeyId"], Plaintext=b"m" * 1025, EncryptionAlgorithm="SM2PKE")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "ValidationException",
             "Algorithm SM2PKE and key spec SM2 cannot encrypt data larger than 1024 bytes.",
         )
@@ -161,7 +158,7 @@ class TestSm2pke:
         blob[-1] ^= 1
         with pytest.raises(ClientError) as exc:
             cn.decrypt(CiphertextBlob=bytes(blob), KeyId=key["KeyId"], EncryptionAlgorithm="SM2PKE")
-        assert error(exc) == ("InvalidCiphertextException", "")
+        assert error_of(exc) == ("InvalidCiphertextException", "")
 
 
 def sm2_cipher_der(raw: bytes) -> bytes:

@@ -18,6 +18,7 @@ from cryptography.x509.oid import NameOID
 
 from kmsmock import KmsMock, mock_kms
 from kmsmock.backend.keystore import Cluster, CustomKeyStores, Proxy
+from tests.helpers import error_of
 from tests.timetravel import TOOLS, Clock, frozen, utc
 
 START = utc(2024, 3, 1, 12)
@@ -55,11 +56,6 @@ def _certificate(common_name: str) -> str:
 
 CERT = _certificate("customerCA")
 OTHER_CERT = _certificate("someone else")
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = exc.value.response["Error"]
-    return err["Code"], err["Message"]
 
 
 @pytest.fixture
@@ -211,7 +207,7 @@ class TestCreate:
                 TrustAnchorCertificate=CERT,
                 KeyStorePassword="another-password",
             )
-        assert error(exc) == (
+        assert error_of(exc) == (
             "CustomKeyStoreNameInUseException",
             "The custom key store name hsm is already in use in this account and Region.",
         )
@@ -220,7 +216,7 @@ class TestCreate:
         hsm_store(kms, "shared")
         with pytest.raises(ClientError) as exc:
             xks_store(kms, "shared")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "CustomKeyStoreNameInUseException",
             "The custom key store name shared is already in use in this account and Region.",
         )
@@ -230,7 +226,7 @@ class TestCreate:
             xks_store(kms, f"xks{i}", path=f"/p{i}/kms/xks/v1")
         with pytest.raises(ClientError) as exc:
             hsm_store(kms)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "LimitExceededException",
             "Custom key stores quota for this account in this region is 10, current usage is 10.",
         )
@@ -244,7 +240,7 @@ class TestCreate:
         # (no 0, 1, 8 or 9 in a cluster id); the service rejects it.
         with pytest.raises(ClientError) as exc:
             hsm_store(kms, cluster="cluster-1a23b4cdefg")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "ValidationException",
             "1 validation error detected: Value 'cluster-1a23b4cdefg' at 'cloudHsmClusterId' "
             "failed to satisfy constraint: Member must satisfy regular expression pattern: "
@@ -252,7 +248,7 @@ class TestCreate:
         )
         with pytest.raises(ClientError) as exc:
             xks_store(kms, path="/kms/xks/v1/extra")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "ValidationException",
             "1 validation error detected: Value '/kms/xks/v1/extra' at 'xksProxyUriPath' failed "
             "to satisfy constraint: Member must satisfy regular expression pattern: "
@@ -266,7 +262,7 @@ class TestCreateParameters:
             kms.create_custom_key_store(
                 CustomKeyStoreName="hsm", CloudHsmClusterId=CLUSTER, KeyStorePassword=PASSWORD
             )
-        assert error(exc) == (
+        assert error_of(exc) == (
             "ValidationException",
             "TrustAnchorCertificate is required for custom key stores with a CustomKeyStoreType "
             "of AWS_CLOUDHSM.",
@@ -275,14 +271,14 @@ class TestCreateParameters:
     def test_inputs_of_the_other_kind_are_refused(self, kms: Any) -> None:
         with pytest.raises(ClientError) as exc:
             hsm_store(kms, XksProxyUriPath=PATH)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "ValidationException",
             "XksProxyUriPath is valid only for custom key stores with a CustomKeyStoreType of "
             "EXTERNAL_KEY_STORE.",
         )
         with pytest.raises(ClientError) as exc:
             xks_store(kms, KeyStorePassword=PASSWORD)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "ValidationException",
             "KeyStorePassword is valid only for custom key stores with a CustomKeyStoreType of "
             "AWS_CLOUDHSM.",
@@ -297,7 +293,7 @@ class TestCreateParameters:
                 XksProxyUriEndpoint=ENDPOINT,
                 XksProxyUriPath=PATH,
             )
-        assert error(exc) == (
+        assert error_of(exc) == (
             "ValidationException",
             "XksProxyAuthenticationCredential is required for custom key stores with a "
             "CustomKeyStoreType of EXTERNAL_KEY_STORE.",
@@ -306,14 +302,14 @@ class TestCreateParameters:
     def test_vpc_endpoint_service_name_goes_with_vpc_connectivity(self, kms: Any) -> None:
         with pytest.raises(ClientError) as exc:
             xks_store(kms, XksProxyConnectivity="VPC_ENDPOINT_SERVICE")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "ValidationException",
             "XksProxyVpcEndpointServiceName is required when XksProxyConnectivity is "
             "VPC_ENDPOINT_SERVICE.",
         )
         with pytest.raises(ClientError) as exc:
             xks_store(kms, XksProxyVpcEndpointServiceName=VPC_SERVICE)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "ValidationException",
             "XksProxyVpcEndpointServiceName is valid only when XksProxyConnectivity is "
             "VPC_ENDPOINT_SERVICE.",
@@ -323,7 +319,7 @@ class TestCreateParameters:
         service = "com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0"
         with pytest.raises(ClientError) as exc:
             xks_store(kms, vpc_service=service)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "XksProxyVpcEndpointServiceNotFoundException",
             f"KMS cannot find the VPC endpoint service {service} in us-east-1.",
         )
@@ -334,7 +330,7 @@ class TestCloudHsmClusters:
         first = hsm_store(kms)
         with pytest.raises(ClientError) as exc:
             hsm_store(kms, "second")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "CloudHsmClusterInUseException",
             f"The CloudHSM cluster {CLUSTER} is already associated with custom key store {first}.",
         )
@@ -347,7 +343,7 @@ class TestCloudHsmClusters:
         first = hsm_store(kms)
         with pytest.raises(ClientError) as exc:
             hsm_store(kms, "second", OTHER_CLUSTER)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "CloudHsmClusterInUseException",
             f"The CloudHSM cluster {OTHER_CLUSTER} is already associated with custom key store "
             f"{first}.",
@@ -386,7 +382,7 @@ class TestCloudHsmClusters:
         world.clusters[CLUSTER] = cluster
         with pytest.raises(ClientError) as exc:
             hsm_store(kms)
-        assert error(exc) == (code, message)
+        assert error_of(exc) == (code, message)
         assert kms.describe_custom_key_stores()["CustomKeyStores"] == []
 
     def test_the_cluster_own_certificate_is_accepted(
@@ -403,7 +399,7 @@ class TestCloudHsmClusters:
                 TrustAnchorCertificate="not a certificate",
                 KeyStorePassword=PASSWORD,
             )
-        assert error(exc) == (
+        assert error_of(exc) == (
             "IncorrectTrustAnchorException",
             "The trust anchor certificate is not a PEM-encoded X.509 certificate.",
         )
@@ -414,7 +410,7 @@ class TestExternalKeyStoreProxies:
         first = xks_store(kms)
         with pytest.raises(ClientError) as exc:
             xks_store(kms, "again")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "XksProxyUriInUseException",
             f"The external key store proxy URI {ENDPOINT}{PATH} is already associated with "
             f"custom key store {first}.",
@@ -425,7 +421,7 @@ class TestExternalKeyStoreProxies:
         public = xks_store(kms)
         with pytest.raises(ClientError) as exc:
             xks_store(kms, "vpc", path="/kms/xks/v1", vpc_service=VPC_SERVICE)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "XksProxyUriEndpointInUseException",
             f"The XksProxyUriEndpoint {ENDPOINT} is already associated with custom key store "
             f"{public}.",
@@ -433,7 +429,7 @@ class TestExternalKeyStoreProxies:
         vpc = xks_store(kms, "vpc", endpoint="https://private.example.com", vpc_service=VPC_SERVICE)
         with pytest.raises(ClientError) as exc:
             xks_store(kms, "vpc2", endpoint="https://private2.example.com", vpc_service=VPC_SERVICE)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "XksProxyVpcEndpointServiceInUseException",
             f"The VPC endpoint service {VPC_SERVICE} is already associated with custom key "
             f"store {vpc}.",
@@ -443,14 +439,14 @@ class TestExternalKeyStoreProxies:
         world.proxies[ENDPOINT] = Proxy(reachable=False)
         with pytest.raises(ClientError) as exc:
             xks_store(kms)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "XksProxyUriUnreachableException",
             f"KMS cannot reach the external key store proxy at {ENDPOINT}{PATH}.",
         )
         world.proxies[ENDPOINT] = Proxy(credential=("ZYXWVUTSRQPONMLKJIHG2345", "x" * 43))
         with pytest.raises(ClientError) as exc:
             xks_store(kms)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "XksProxyIncorrectAuthenticationCredentialException",
             f"The external key store proxy at {ENDPOINT}{PATH} rejected the proxy "
             "authentication credential.",
@@ -458,7 +454,7 @@ class TestExternalKeyStoreProxies:
         world.proxies[ENDPOINT] = Proxy(connect_error="XKS_PROXY_INVALID_RESPONSE")
         with pytest.raises(ClientError) as exc:
             xks_store(kms)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "XksProxyInvalidResponseException",
             f"The external key store proxy at {ENDPOINT}{PATH} answered with "
             "XKS_PROXY_INVALID_RESPONSE.",
@@ -489,7 +485,7 @@ class TestDescribe:
         assert [s["CustomKeyStoreName"] for s in by_id] == ["hsm"]
         with pytest.raises(ClientError) as exc:
             kms.describe_custom_key_stores(CustomKeyStoreId=hsm, CustomKeyStoreName="hsm")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "ValidationException",
             "You cannot specify both CustomKeyStoreId and CustomKeyStoreName.",
         )
@@ -497,13 +493,13 @@ class TestDescribe:
     def test_unknown_store(self, kms: Any) -> None:
         with pytest.raises(ClientError) as exc:
             kms.describe_custom_key_stores(CustomKeyStoreId="cks-1234567890abcdef0")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "CustomKeyStoreNotFoundException",
             "Custom key store cks-1234567890abcdef0 does not exist.",
         )
         with pytest.raises(ClientError) as exc:
             kms.describe_custom_key_stores(CustomKeyStoreName="nope")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "CustomKeyStoreNotFoundException",
             "Custom key store with name nope does not exist.",
         )
@@ -526,7 +522,7 @@ class TestDescribe:
         ]
         with pytest.raises(ClientError) as exc:
             kms.describe_custom_key_stores(Marker="garbage")
-        assert error(exc)[0] == "InvalidMarkerException"
+        assert error_of(exc)[0] == "InvalidMarkerException"
 
 
 # -- connection state on the clock ----------------------------------------------------------------
@@ -568,7 +564,7 @@ class TestConnection:
         store_id = hsm_store(kms)
         with pytest.raises(ClientError) as exc:
             kms.disconnect_custom_key_store(CustomKeyStoreId=store_id)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "CustomKeyStoreInvalidStateException",
             f"Custom key store {store_id} is already disconnected.",
         )
@@ -593,7 +589,7 @@ class TestConnection:
         )
         with pytest.raises(ClientError) as exc:  # a FAILED store is disconnected first
             kms.connect_custom_key_store(CustomKeyStoreId=store_id)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "CustomKeyStoreInvalidStateException",
             f"Custom key store {store_id} cannot be connected while its connection state is "
             "FAILED. Disconnect it first.",
@@ -626,7 +622,7 @@ class TestConnection:
         world.clusters[CLUSTER] = Cluster(active=False)
         with pytest.raises(ClientError) as exc:
             kms.connect_custom_key_store(CustomKeyStoreId=store_id)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "CloudHsmClusterNotActiveException",
             f"The CloudHSM cluster {CLUSTER} is not active.",
         )
@@ -651,7 +647,7 @@ class TestConnection:
         for call in (kms.connect_custom_key_store, kms.disconnect_custom_key_store):
             with pytest.raises(ClientError) as exc:
                 call(CustomKeyStoreId="cks-0000000000000000a")
-            assert error(exc) == (
+            assert error_of(exc) == (
                 "CustomKeyStoreNotFoundException",
                 "Custom key store cks-0000000000000000a does not exist.",
             )
@@ -668,7 +664,7 @@ class TestUpdate:
         for change in ({"KeyStorePassword": "new-password"}, {"CloudHsmClusterId": OTHER_CLUSTER}):
             with pytest.raises(ClientError) as exc:
                 kms.update_custom_key_store(CustomKeyStoreId=store_id, **change)
-            assert error(exc) == (
+            assert error_of(exc) == (
                 "CustomKeyStoreInvalidStateException",
                 f"Custom key store {store_id} must be DISCONNECTED to update {next(iter(change))}. "
                 "Its connection state is CONNECTED.",
@@ -679,7 +675,7 @@ class TestUpdate:
         kms.connect_custom_key_store(CustomKeyStoreId=store_id)
         with pytest.raises(ClientError) as exc:
             kms.update_custom_key_store(CustomKeyStoreId=store_id, NewCustomKeyStoreName="x")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "CustomKeyStoreInvalidStateException",
             f"Custom key store {store_id} must be CONNECTED or DISCONNECTED to be updated. "
             "Its connection state is CONNECTING.",
@@ -691,7 +687,7 @@ class TestUpdate:
         kms.update_custom_key_store(CustomKeyStoreId=hsm, NewCustomKeyStoreName="hsm")  # itself
         with pytest.raises(ClientError) as exc:
             kms.update_custom_key_store(CustomKeyStoreId=hsm, NewCustomKeyStoreName="xks")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "CustomKeyStoreNameInUseException",
             "The custom key store name xks is already in use in this account and Region.",
         )
@@ -702,7 +698,7 @@ class TestUpdate:
         world.clusters[OTHER_CLUSTER] = Cluster(backup_family="test")
         with pytest.raises(ClientError) as exc:
             kms.update_custom_key_store(CustomKeyStoreId=store_id, CloudHsmClusterId=OTHER_CLUSTER)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "CloudHsmClusterNotRelatedException",
             f"The CloudHSM cluster {OTHER_CLUSTER} does not share a backup history with the "
             f"CloudHSM cluster {CLUSTER}.",
@@ -715,14 +711,14 @@ class TestUpdate:
         hsm, xks = hsm_store(kms), xks_store(kms)
         with pytest.raises(ClientError) as exc:
             kms.update_custom_key_store(CustomKeyStoreId=hsm, XksProxyUriPath="/kms/xks/v2")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "ValidationException",
             "XksProxyUriPath is valid only for custom key stores with a CustomKeyStoreType of "
             "EXTERNAL_KEY_STORE.",
         )
         with pytest.raises(ClientError) as exc:
             kms.update_custom_key_store(CustomKeyStoreId=xks, KeyStorePassword=PASSWORD)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "ValidationException",
             "KeyStorePassword is valid only for custom key stores with a CustomKeyStoreType of "
             "AWS_CLOUDHSM.",
@@ -747,7 +743,7 @@ class TestUpdate:
             kms.update_custom_key_store(
                 CustomKeyStoreId=store_id, XksProxyUriEndpoint="https://elsewhere.example.com"
             )
-        assert error(exc) == (
+        assert error_of(exc) == (
             "CustomKeyStoreInvalidStateException",
             f"Custom key store {store_id} must be DISCONNECTED to update XksProxyUriEndpoint. "
             "Its connection state is CONNECTED.",
@@ -761,7 +757,7 @@ class TestUpdate:
                 XksProxyConnectivity="VPC_ENDPOINT_SERVICE",
                 XksProxyVpcEndpointServiceName=VPC_SERVICE,
             )
-        assert error(exc) == (
+        assert error_of(exc) == (
             "ValidationException",
             "XksProxyUriEndpoint must be changed when XksProxyConnectivity changes to "
             "VPC_ENDPOINT_SERVICE.",
@@ -772,7 +768,7 @@ class TestUpdate:
                 XksProxyConnectivity="VPC_ENDPOINT_SERVICE",
                 XksProxyUriEndpoint="https://private.example.com",
             )
-        assert error(exc) == (
+        assert error_of(exc) == (
             "ValidationException",
             "XksProxyVpcEndpointServiceName is required when XksProxyConnectivity is "
             "VPC_ENDPOINT_SERVICE.",
@@ -805,7 +801,7 @@ class TestUpdate:
         second = xks_store(kms, "second", path="/kms/xks/v1")
         with pytest.raises(ClientError) as exc:
             kms.update_custom_key_store(CustomKeyStoreId=second, XksProxyUriPath=PATH)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "XksProxyUriInUseException",
             f"The external key store proxy URI {ENDPOINT}{PATH} is already associated with "
             f"custom key store {first}.",
@@ -815,7 +811,7 @@ class TestUpdate:
             kms.update_custom_key_store(
                 CustomKeyStoreId=second, XksProxyUriEndpoint="https://down.example.com"
             )
-        assert error(exc) == (
+        assert error_of(exc) == (
             "XksProxyUriUnreachableException",
             "KMS cannot reach the external key store proxy at https://down.example.com/kms/xks/v1.",
         )
@@ -828,7 +824,7 @@ class TestDelete:
         key = hsm_key(kms, store_id)
         with pytest.raises(ClientError) as exc:
             kms.delete_custom_key_store(CustomKeyStoreId=store_id)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "CustomKeyStoreInvalidStateException",
             f"Custom key store {store_id} must be DISCONNECTED to be deleted. "
             "Its connection state is CONNECTED.",
@@ -837,7 +833,7 @@ class TestDelete:
         kms.disconnect_custom_key_store(CustomKeyStoreId=store_id)
         with pytest.raises(ClientError) as exc:  # a key pending deletion is still a key
             kms.delete_custom_key_store(CustomKeyStoreId=store_id)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "CustomKeyStoreHasCMKsException",
             f"Custom key store {store_id} contains KMS keys. Delete them (ScheduleKeyDeletion) "
             "before deleting the custom key store.",
@@ -847,7 +843,7 @@ class TestDelete:
         assert kms.describe_custom_key_stores()["CustomKeyStores"] == []
         with pytest.raises(ClientError) as exc:
             kms.delete_custom_key_store(CustomKeyStoreId=store_id)
-        assert error(exc)[0] == "CustomKeyStoreNotFoundException"
+        assert error_of(exc)[0] == "CustomKeyStoreNotFoundException"
         hsm_store(kms)  # the cluster and the name are free again
 
 
@@ -903,14 +899,14 @@ class TestKeysInStores:
         store_id = hsm_store(kms)
         with pytest.raises(ClientError) as exc:
             hsm_key(kms, store_id)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "CustomKeyStoreInvalidStateException",
             f"Custom key store {store_id} is not connected. Its connection state is DISCONNECTED.",
         )
         kms.connect_custom_key_store(CustomKeyStoreId=store_id)
         with pytest.raises(ClientError) as exc:
             hsm_key(kms, store_id)
-        assert error(exc)[1].endswith("Its connection state is CONNECTING.")
+        assert error_of(exc)[1].endswith("Its connection state is CONNECTING.")
         clock.advance(HSM_DELAY)
         assert hsm_key(kms, store_id)["KeyState"] == "Enabled"
 
@@ -974,7 +970,7 @@ class TestKeysInStores:
         args = {k: v.format(**ids) if isinstance(v, str) else v for k, v in args.items()}
         with pytest.raises(ClientError) as exc:
             kms.create_key(**args)
-        assert error(exc) == (code, message.format(**ids))
+        assert error_of(exc) == (code, message.format(**ids))
         assert kms.list_keys()["Keys"] == []
 
     def test_external_keys(self, kms: Any, clock: Clock, world: CustomKeyStores) -> None:
@@ -988,13 +984,13 @@ class TestKeysInStores:
 
         with pytest.raises(ClientError) as exc:
             create("missing")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "XksKeyNotFoundException",
             "The external key store proxy cannot find the external key missing.",
         )
         with pytest.raises(ClientError) as exc:
             create("des")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "XksKeyInvalidConfigurationException",
             "The external key des is not an enabled AES-256 symmetric key that encrypts and "
             "decrypts.",
@@ -1002,7 +998,7 @@ class TestKeysInStores:
         first = create("good")["KeyMetadata"]
         with pytest.raises(ClientError) as exc:
             create("good")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "XksKeyAlreadyInUseException",
             f"The external key good is already associated with KMS key {first['Arn']} in "
             f"custom key store {store_id}.",
@@ -1020,7 +1016,7 @@ class TestKeysInStores:
         world.clusters[CLUSTER] = Cluster(hsms=1)
         with pytest.raises(ClientError) as exc:
             hsm_key(kms, store_id)
-        assert error(exc)[0] == "CloudHsmClusterInvalidConfigurationException"
+        assert error_of(exc)[0] == "CloudHsmClusterInvalidConfigurationException"
 
 
 class TestUnavailable:
@@ -1042,7 +1038,7 @@ class TestUnavailable:
         for call in calls:
             with pytest.raises(ClientError) as exc:
                 call()
-            assert error(exc) == ("KMSInvalidStateException", f"{arn} is unavailable.")
+            assert error_of(exc) == ("KMSInvalidStateException", f"{arn} is unavailable.")
         # connecting is not enough: only a CONNECTED store's keys are available
         kms.connect_custom_key_store(CustomKeyStoreId=store_id)
         assert key_state(kms, key_id) == "Unavailable"
@@ -1061,7 +1057,7 @@ class TestUnavailable:
         assert key_state(kms, key_id) == "Disabled"
         with pytest.raises(ClientError) as exc:
             kms.encrypt(KeyId=key_id, Plaintext=b"x")
-        assert error(exc)[0] == "DisabledException"
+        assert error_of(exc)[0] == "DisabledException"
         kms.disconnect_custom_key_store(CustomKeyStoreId=store_id)
         kms.enable_key(KeyId=key_id)
         connected(kms, clock, store_id)
@@ -1112,11 +1108,11 @@ class TestNoRotation:
         for call in calls:
             with pytest.raises(ClientError) as exc:
                 call()
-            assert error(exc) == refused
+            assert error_of(exc) == refused
         kms.disable_key(KeyId=md["KeyId"])  # whatever the key's state
         with pytest.raises(ClientError) as exc:
             kms.rotate_key_on_demand(KeyId=md["KeyId"])
-        assert error(exc) == refused
+        assert error_of(exc) == refused
 
 
 class TestGenerateRandom:
@@ -1124,7 +1120,7 @@ class TestGenerateRandom:
         store_id = hsm_store(kms)
         with pytest.raises(ClientError) as exc:
             kms.generate_random(NumberOfBytes=32, CustomKeyStoreId=store_id)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "CustomKeyStoreInvalidStateException",
             f"Custom key store {store_id} is not connected. Its connection state is DISCONNECTED.",
         )
@@ -1137,7 +1133,7 @@ class TestGenerateRandom:
         store_id = connected(kms, clock, xks_store(kms))
         with pytest.raises(ClientError) as exc:
             kms.generate_random(NumberOfBytes=32, CustomKeyStoreId=store_id)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "UnsupportedOperationException",
             f"Custom key store {store_id} is an external key store. GenerateRandom supports "
             "only CloudHSM key stores.",
@@ -1146,7 +1142,7 @@ class TestGenerateRandom:
     def test_unknown_store(self, kms: Any) -> None:
         with pytest.raises(ClientError) as exc:
             kms.generate_random(NumberOfBytes=32, CustomKeyStoreId="cks-1234567890abcdef0")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "CustomKeyStoreNotFoundException",
             "Custom key store cks-1234567890abcdef0 does not exist.",
         )
@@ -1174,7 +1170,7 @@ class TestOtherOperationsOnStoreKeys:
         with pytest.raises(ClientError) as exc:
             getattr(kms, op)(KeyId=md["KeyId"], KeyPairSpec="ECC_NIST_P256")
         name = "".join(p.title() for p in op.split("_"))
-        assert error(exc) == (
+        assert error_of(exc) == (
             "UnsupportedOperationException",
             f"{md['Arn']} is in a custom key store, which is not valid for {name}.",
         )

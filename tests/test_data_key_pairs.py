@@ -12,6 +12,8 @@ from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 
+from tests.helpers import error_of
+
 from . import model
 
 CLASSIC = [
@@ -26,11 +28,6 @@ CLASSIC = [
     # Only in botocore models that have ML-KEM (1.44 on).
     *(model.param(s, needs=[f"DataKeyPairSpec={s}"]) for s in ("ML_KEM_768", "ML_KEM_1024")),
 ]
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = exc.value.response["Error"]
-    return err["Code"], err["Message"]
 
 
 def spki(private: Any) -> bytes:
@@ -131,7 +128,7 @@ def test_encryption_context_binds_the_blob(kms_client: Any, wrapping: Any, opera
     )
     with pytest.raises(ClientError) as exc:
         kms_client.decrypt(CiphertextBlob=out["PrivateKeyCiphertextBlob"])
-    assert error(exc) == ("InvalidCiphertextException", "")
+    assert error_of(exc) == ("InvalidCiphertextException", "")
     opened = kms_client.decrypt(
         CiphertextBlob=out["PrivateKeyCiphertextBlob"], EncryptionContext={"k": "v"}
     )
@@ -159,7 +156,7 @@ class TestRefusals:
         key = kms_client.create_key(KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]
         with pytest.raises(ClientError) as exc:
             call(kms_client, operation, key["Arn"])
-        assert error(exc) == (
+        assert error_of(exc) == (
             "InvalidKeyUsageException",
             "You cannot generate a data key with an asymmetric CMK",
         )
@@ -171,7 +168,7 @@ class TestRefusals:
         key = kms_client.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
         with pytest.raises(ClientError) as exc:
             call(kms_client, operation, key["Arn"])
-        assert error(exc) == (
+        assert error_of(exc) == (
             "InvalidKeyUsageException",
             f"{key['Arn']} key usage is {usage} which is not valid for {operation}.",
         )
@@ -192,18 +189,18 @@ class TestRefusals:
             kms_client.schedule_key_deletion(KeyId=wrapping["KeyId"], PendingWindowInDays=7)
         with pytest.raises(ClientError) as exc:
             call(kms_client, operation, wrapping["KeyId"])
-        assert error(exc) == (code, f"{wrapping['Arn']} {text}")
+        assert error_of(exc) == (code, f"{wrapping['Arn']} {text}")
 
     def test_pending_import(self, kms_client: Any, operation: str) -> None:
         key = kms_client.create_key(Origin="EXTERNAL")["KeyMetadata"]
         with pytest.raises(ClientError) as exc:
             call(kms_client, operation, key["KeyId"])
-        assert error(exc) == ("KMSInvalidStateException", f"{key['Arn']} is pending import.")
+        assert error_of(exc) == ("KMSInvalidStateException", f"{key['Arn']} is pending import.")
 
     def test_sm2_outside_china(self, kms_client: Any, wrapping: Any, operation: str) -> None:
         with pytest.raises(ClientError) as exc:
             call(kms_client, operation, wrapping["KeyId"], "SM2")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "UnsupportedOperationException",
             "KeyPairSpec SM2 is not supported in this Region",
         )
@@ -214,7 +211,7 @@ class TestRefusals:
         key = client.create_key()["KeyMetadata"]
         with pytest.raises(ClientError) as exc:
             call(client, operation, key["KeyId"], "ML_KEM_768")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "UnsupportedOperationException",
             "KeyPairSpec ML_KEM_768 is not supported in this Region",
         )
@@ -225,7 +222,7 @@ class TestRefusals:
     ) -> None:
         with pytest.raises(ClientError) as exc:
             call(kms_client, operation, wrapping["KeyId"], "ML_KEM_768")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "ValidationException",
             "1 validation error detected: Value 'ML_KEM_768' at 'keyPairSpec' failed to satisfy "
             f"constraint: Member must satisfy enum value set: {model.enum_list('DataKeyPairSpec')}",
@@ -234,7 +231,7 @@ class TestRefusals:
     def test_dry_run(self, kms_client: Any, wrapping: Any, operation: str) -> None:
         with pytest.raises(ClientError) as exc:
             call(kms_client, operation, wrapping["KeyId"], DryRun=True)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "DryRunOperationException",
             "The request would have succeeded, but the DryRun option is set.",
         )
@@ -262,7 +259,7 @@ def test_recipient_is_not_emulated(kms_client: Any, wrapping: Any) -> None:
             KeyPairSpec="ECC_NIST_P256",
             Recipient={"KeyEncryptionAlgorithm": "RSAES_OAEP_SHA_256", "AttestationDocument": b"x"},
         )
-    assert error(exc)[0] == "NotImplementedByKmsmock"
+    assert error_of(exc)[0] == "NotImplementedByKmsmock"
 
 
 def call(

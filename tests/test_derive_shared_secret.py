@@ -12,6 +12,8 @@ from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, x25519
 
+from tests.helpers import error_of
+
 from . import model
 
 CURVES = {
@@ -19,11 +21,6 @@ CURVES = {
     "ECC_NIST_P384": (ec.SECP384R1, 48),
     "ECC_NIST_P521": (ec.SECP521R1, 66),
 }
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = exc.value.response["Error"]
-    return err["Code"], err["Message"]
 
 
 def spki(public: Any) -> bytes:
@@ -93,7 +90,7 @@ def test_key_usage(kms_client: Any, spec: str, usage: str) -> None:
         kms_client.derive_shared_secret(
             KeyId=key["Arn"], KeyAgreementAlgorithm="ECDH", PublicKey=peer
         )
-    assert error(exc) == (
+    assert error_of(exc) == (
         "InvalidKeyUsageException",
         f"{key['Arn']} key usage is {usage} which is not valid for DeriveSharedSecret.",
     )
@@ -105,7 +102,7 @@ def test_garbage_public_key_is_a_validation_error_without_message(kms_client: An
         kms_client.derive_shared_secret(
             KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=b"InvalidPublicKey"
         )
-    assert error(exc) == ("ValidationException", "")
+    assert error_of(exc) == ("ValidationException", "")
 
 
 @pytest.mark.parametrize(
@@ -123,7 +120,7 @@ def test_public_key_on_another_curve(kms_client: Any, peer: Any) -> None:
         kms_client.derive_shared_secret(
             KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=spki(peer())
         )
-    assert error(exc) == (
+    assert error_of(exc) == (
         "ValidationException",
         "The public key is not on the same elliptic curve as the KMS key's ECC_NIST_P256 key pair.",
     )
@@ -138,7 +135,7 @@ def test_invalid_algorithm(kms_mock: Any) -> None:
         client.derive_shared_secret(
             KeyId=key["KeyId"], KeyAgreementAlgorithm="INVALID", PublicKey=b"x"
         )
-    assert error(exc) == (
+    assert error_of(exc) == (
         "ValidationException",
         "1 validation error detected: Value 'INVALID' at 'keyAgreementAlgorithm' failed to satisfy "
         "constraint: Member must satisfy enum value set: [ECDH]",
@@ -162,7 +159,7 @@ def test_key_state(kms_client: Any, change: str, code: str, text: str) -> None:
         kms_client.derive_shared_secret(
             KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=b"x"
         )
-    assert error(exc) == (code, f"{key['Arn']} {text}")
+    assert error_of(exc) == (code, f"{key['Arn']} {text}")
 
 
 def test_dry_run(kms_client: Any) -> None:
@@ -172,7 +169,7 @@ def test_dry_run(kms_client: Any) -> None:
         kms_client.derive_shared_secret(
             KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=peer, DryRun=True
         )
-    assert error(exc) == (
+    assert error_of(exc) == (
         "DryRunOperationException",
         "The request would have succeeded, but the DryRun option is set.",
     )
@@ -199,7 +196,7 @@ def test_sm2_key_agreement_in_china(kms_mock: Any) -> None:
         client.derive_shared_secret(
             KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=b"junk"
         )
-    assert error(exc) == ("ValidationException", "")
+    assert error_of(exc) == ("ValidationException", "")
 
 
 @model.requires("Encapsulate", "Decapsulate", "KeySpec=ML_KEM_768", "KeySpec=ML_KEM_1024")
@@ -257,7 +254,7 @@ class TestMlKem:
                 SharedSecretCiphertextBlob=bytes(1568),
                 EncapsulationAlgorithm="ML_KEM",
             )
-        assert error(exc) == ("InvalidCiphertextException", "")
+        assert error_of(exc) == ("InvalidCiphertextException", "")
 
     @pytest.mark.parametrize("operation", ["encapsulate", "decapsulate"])
     def test_key_usage(self, kms_client: Any, operation: str) -> None:
@@ -268,7 +265,7 @@ class TestMlKem:
         with pytest.raises(ClientError) as exc:
             getattr(kms_client, operation)(**kwargs)
         name = operation.capitalize()
-        assert error(exc) == (
+        assert error_of(exc) == (
             "InvalidKeyUsageException",
             f"{key['Arn']} key usage is KEY_AGREEMENT which is not valid for {name}.",
         )
@@ -278,8 +275,8 @@ class TestMlKem:
         key_id, arn = key["KeyMetadata"]["KeyId"], key["KeyMetadata"]["Arn"]
         with pytest.raises(ClientError) as exc:
             kms_client.encapsulate(KeyId=key_id, EncapsulationAlgorithm="ML_KEM", DryRun=True)
-        assert error(exc)[0] == "DryRunOperationException"
+        assert error_of(exc)[0] == "DryRunOperationException"
         kms_client.disable_key(KeyId=key_id)
         with pytest.raises(ClientError) as exc:
             kms_client.encapsulate(KeyId=key_id, EncapsulationAlgorithm="ML_KEM")
-        assert error(exc) == ("DisabledException", f"{arn} is disabled.")
+        assert error_of(exc) == ("DisabledException", f"{arn} is disabled.")

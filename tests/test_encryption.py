@@ -11,11 +11,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from kmsmock import mock_kms
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = exc.value.response["Error"]
-    return err["Code"], err["Message"]
+from tests.helpers import error_of
 
 
 @pytest.fixture
@@ -69,7 +65,7 @@ class TestEncryptDecrypt:
             kwargs = {} if wrong is None else {"EncryptionContext": wrong}
             with pytest.raises(ClientError) as exc:
                 kms_client.decrypt(CiphertextBlob=blob, **kwargs)
-            assert error(exc) == ("InvalidCiphertextException", "")
+            assert error_of(exc) == ("InvalidCiphertextException", "")
             assert "message" not in exc.value.response  # AWS sends no message at all
 
     def test_context_encoding_is_unambiguous(self, kms_client: Any, key: Any) -> None:
@@ -78,13 +74,13 @@ class TestEncryptDecrypt:
         )["CiphertextBlob"]
         with pytest.raises(ClientError) as exc:
             kms_client.decrypt(CiphertextBlob=blob, EncryptionContext={"ab": "c"})
-        assert error(exc)[0] == "InvalidCiphertextException"
+        assert error_of(exc)[0] == "InvalidCiphertextException"
 
     def test_context_given_at_decrypt_only_fails(self, kms_client: Any, key: Any) -> None:
         blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p")["CiphertextBlob"]
         with pytest.raises(ClientError) as exc:
             kms_client.decrypt(CiphertextBlob=blob, EncryptionContext={"k": "v"})
-        assert error(exc)[0] == "InvalidCiphertextException"
+        assert error_of(exc)[0] == "InvalidCiphertextException"
 
     @pytest.mark.parametrize(
         "mangle",
@@ -102,14 +98,14 @@ class TestEncryptDecrypt:
         blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"payload")["CiphertextBlob"]
         with pytest.raises(ClientError) as exc:
             kms_client.decrypt(CiphertextBlob=mangle(blob))
-        assert error(exc) == ("InvalidCiphertextException", "")
+        assert error_of(exc) == ("InvalidCiphertextException", "")
 
     def test_decrypt_with_another_key_id(self, kms_client: Any, key: Any) -> None:
         other = kms_client.create_key()["KeyMetadata"]["KeyId"]
         blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p")["CiphertextBlob"]
         with pytest.raises(ClientError) as exc:
             kms_client.decrypt(CiphertextBlob=blob, KeyId=other)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "IncorrectKeyException",
             "The key ID in the request does not identify a CMK that can perform this operation.",
         )
@@ -119,21 +115,21 @@ class TestEncryptDecrypt:
         blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p")["CiphertextBlob"]
         with pytest.raises(ClientError) as exc:
             kms_client.decrypt(CiphertextBlob=blob, KeyId=hmac["KeyMetadata"]["KeyId"])
-        assert error(exc)[0] == "IncorrectKeyException"
+        assert error_of(exc)[0] == "IncorrectKeyException"
 
     def test_plaintext_limits(self, raw_client: Any) -> None:
         key_id = raw_client.create_key()["KeyMetadata"]["KeyId"]
         assert raw_client.encrypt(KeyId=key_id, Plaintext=b"x" * 4096)["CiphertextBlob"]
         with pytest.raises(ClientError) as exc:
             raw_client.encrypt(KeyId=key_id, Plaintext=b"x" * 4097)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "ValidationException",
             "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: "
             "Member must have length less than or equal to 4096",
         )
         with pytest.raises(ClientError) as exc:
             raw_client.encrypt(KeyId=key_id, Plaintext=b"")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "ValidationException",
             "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: "
             "Member must have length greater than or equal to 1",
@@ -149,11 +145,11 @@ class TestEncryptDecrypt:
         ):
             with pytest.raises(ClientError) as exc:
                 call()
-            assert error(exc) == ("DisabledException", f"{key['Arn']} is disabled.")
+            assert error_of(exc) == ("DisabledException", f"{key['Arn']} is disabled.")
         kms_client.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
         with pytest.raises(ClientError) as exc:
             kms_client.decrypt(CiphertextBlob=blob)
-        assert error(exc) == ("KMSInvalidStateException", f"{key['Arn']} is pending deletion.")
+        assert error_of(exc) == ("KMSInvalidStateException", f"{key['Arn']} is pending deletion.")
         kms_client.cancel_key_deletion(KeyId=key["KeyId"])
         kms_client.enable_key(KeyId=key["KeyId"])
         assert kms_client.decrypt(CiphertextBlob=blob)["Plaintext"] == b"p"
@@ -161,7 +157,7 @@ class TestEncryptDecrypt:
     def test_dry_run(self, kms_client: Any, key: Any) -> None:
         with pytest.raises(ClientError) as exc:
             kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p", DryRun=True)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "DryRunOperationException",
             "The request would have succeeded, but the DryRun option is set.",
         )
@@ -170,20 +166,20 @@ class TestEncryptDecrypt:
         kms_client.disable_key(KeyId=key["KeyId"])
         with pytest.raises(ClientError) as exc:
             kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p", DryRun=True)
-        assert error(exc)[0] == "DisabledException"
+        assert error_of(exc)[0] == "DisabledException"
 
     def test_decrypt_dry_run_ignoring_ciphertext(self, kms_client: Any, key: Any) -> None:
         with pytest.raises(ClientError) as exc:
             kms_client.decrypt(
                 KeyId=key["KeyId"], DryRun=True, DryRunModifiers=["IGNORE_CIPHERTEXT"]
             )
-        assert error(exc)[0] == "DryRunOperationException"
+        assert error_of(exc)[0] == "DryRunOperationException"
 
     def test_unknown_key(self, kms_client: Any) -> None:
         missing = "11111111-2222-3333-4444-555555555555"
         with pytest.raises(ClientError) as exc:
             kms_client.encrypt(KeyId=missing, Plaintext=b"p")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "NotFoundException",
             f"Key 'arn:aws:kms:us-east-1:123456789012:key/{missing}' does not exist",
         )
@@ -193,7 +189,7 @@ class TestEncryptDecrypt:
             kms_client.encrypt(
                 KeyId=key["KeyId"], Plaintext=b"p", EncryptionAlgorithm="RSAES_OAEP_SHA_256"
             )
-        assert error(exc) == (
+        assert error_of(exc) == (
             "InvalidKeyUsageException",
             "Algorithm RSAES_OAEP_SHA_256 is incompatible with key spec SYMMETRIC_DEFAULT.",
         )
@@ -203,7 +199,7 @@ class TestEncryptDecrypt:
         arn = hmac["KeyMetadata"]["Arn"]
         with pytest.raises(ClientError) as exc:
             kms_client.encrypt(KeyId=arn, Plaintext=b"p")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "InvalidKeyUsageException",
             f"{arn} key usage is GENERATE_VERIFY_MAC which is not valid for Encrypt.",
         )
@@ -220,7 +216,7 @@ class TestEncryptDecrypt:
             clock.advance(timedelta(days=7, seconds=1))
             with pytest.raises(ClientError) as exc:
                 kms_client.decrypt(CiphertextBlob=blob)
-        assert error(exc) == ("NotFoundException", f"Key '{key['Arn']}' does not exist")
+        assert error_of(exc) == ("NotFoundException", f"Key '{key['Arn']}' does not exist")
 
 
 class TestReEncrypt:
@@ -253,7 +249,7 @@ class TestReEncrypt:
         ]
         with pytest.raises(ClientError) as exc:
             kms_client.re_encrypt(CiphertextBlob=blob, DestinationKeyId=key["KeyId"])
-        assert error(exc) == ("InvalidCiphertextException", "")
+        assert error_of(exc) == ("InvalidCiphertextException", "")
 
     def test_hmac_source_key(self, kms_client: Any, key: Any) -> None:
         hmac = kms_client.create_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")
@@ -264,7 +260,7 @@ class TestReEncrypt:
                 SourceKeyId=hmac["KeyMetadata"]["KeyId"],
                 DestinationKeyId=key["KeyId"],
             )
-        assert error(exc)[0] == "IncorrectKeyException"
+        assert error_of(exc)[0] == "IncorrectKeyException"
 
     def test_disabled_destination(self, kms_client: Any, key: Any) -> None:
         dest = kms_client.create_key()["KeyMetadata"]
@@ -272,7 +268,7 @@ class TestReEncrypt:
         blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p")["CiphertextBlob"]
         with pytest.raises(ClientError) as exc:
             kms_client.re_encrypt(CiphertextBlob=blob, DestinationKeyId=dest["KeyId"])
-        assert error(exc) == ("DisabledException", f"{dest['Arn']} is disabled.")
+        assert error_of(exc) == ("DisabledException", f"{dest['Arn']} is disabled.")
 
 
 class TestGenerateDataKey:
@@ -308,7 +304,7 @@ class TestGenerateDataKey:
         for op in (kms_client.generate_data_key, kms_client.generate_data_key_without_plaintext):
             with pytest.raises(ClientError) as exc:
                 op(KeyId=key["KeyId"], **kwargs)
-            assert error(exc) == (
+            assert error_of(exc) == (
                 "ValidationException",
                 "Please specify either number of bytes or key spec.",
             )
@@ -317,7 +313,7 @@ class TestGenerateDataKey:
         key_id = raw_client.create_key()["KeyMetadata"]["KeyId"]
         with pytest.raises(ClientError) as exc:
             raw_client.generate_data_key(KeyId=key_id, NumberOfBytes=1025)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "ValidationException",
             "1 validation error detected: Value '1025' at 'numberOfBytes' failed to satisfy "
             "constraint: Member must have value less than or equal to 1024",
@@ -327,7 +323,7 @@ class TestGenerateDataKey:
         rsa = kms_client.create_key(KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")
         with pytest.raises(ClientError) as exc:
             kms_client.generate_data_key(KeyId=rsa["KeyMetadata"]["KeyId"], KeySpec="AES_256")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "InvalidKeyUsageException",
             "You cannot generate a data key with an asymmetric CMK",
         )
@@ -345,11 +341,11 @@ class TestGenerateRandom:
     def test_limits(self, raw_client: Any) -> None:
         with pytest.raises(ClientError) as exc:
             raw_client.generate_random()
-        assert error(exc) == ("ValidationException", "NumberOfBytes is required.")
+        assert error_of(exc) == ("ValidationException", "NumberOfBytes is required.")
         for n, rule in [(0, "greater than or equal to 1"), (1025, "less than or equal to 1024")]:
             with pytest.raises(ClientError) as exc:
                 raw_client.generate_random(NumberOfBytes=n)
-            assert error(exc) == (
+            assert error_of(exc) == (
                 "ValidationException",
                 f"1 validation error detected: Value '{n}' at 'numberOfBytes' failed to satisfy "
                 f"constraint: Member must have value {rule}",
@@ -386,7 +382,7 @@ def test_usage_is_checked_before_state(kms_client: Any) -> None:
         kms_client.encrypt(
             KeyId=md["KeyId"], Plaintext=b"x", EncryptionAlgorithm="RSAES_OAEP_SHA_256"
         )
-    assert error(exc) == (
+    assert error_of(exc) == (
         "InvalidKeyUsageException",
         f"{md['Arn']} key usage is SIGN_VERIFY which is not valid for Encrypt.",
     )

@@ -11,13 +11,9 @@ from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
+from tests.helpers import error_of
+
 from . import model
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = exc.value.response["Error"]
-    return err["Code"], err["Message"]
-
 
 CLASSIC = [
     (
@@ -102,7 +98,7 @@ def test_symmetric_and_hmac_keys_have_no_public_key(kms_client: Any, spec: str, 
     key = kms_client.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
     with pytest.raises(ClientError) as exc:
         kms_client.get_public_key(KeyId=key["KeyId"])
-    assert error(exc) == ("UnsupportedOperationException", "")
+    assert error_of(exc) == ("UnsupportedOperationException", "")
     assert "message" not in exc.value.response
 
 
@@ -116,7 +112,7 @@ def test_pending_deletion_is_checked_before_the_key_spec(
     kms_client.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
     with pytest.raises(ClientError) as exc:
         kms_client.get_public_key(KeyId=key["KeyId"])
-    assert error(exc) == ("KMSInvalidStateException", f"{key['Arn']} is pending deletion.")
+    assert error_of(exc) == ("KMSInvalidStateException", f"{key['Arn']} is pending deletion.")
 
 
 @pytest.mark.parametrize(
@@ -126,7 +122,7 @@ def test_pending_import(kms_client: Any, spec: str, usage: str) -> None:
     key = kms_client.create_key(KeySpec=spec, KeyUsage=usage, Origin="EXTERNAL")["KeyMetadata"]
     with pytest.raises(ClientError) as exc:
         kms_client.get_public_key(KeyId=key["KeyId"])
-    assert error(exc) == ("KMSInvalidStateException", f"{key['Arn']} is pending import.")
+    assert error_of(exc) == ("KMSInvalidStateException", f"{key['Arn']} is pending import.")
 
 
 def test_disabled_key_still_shows_its_public_key(kms_client: Any) -> None:

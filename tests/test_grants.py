@@ -8,13 +8,10 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.helpers import error_of
+
 APP = "arn:aws:iam::123456789012:role/app"
 OPS = "arn:aws:iam::123456789012:role/ops"
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = exc.value.response["Error"]
-    return err["Code"], err["Message"]
 
 
 @pytest.fixture
@@ -93,7 +90,7 @@ def test_retire_by_token_and_by_id(kms_client: Any, key: dict[str, Any]) -> None
     assert kms_client.list_grants(KeyId=key["KeyId"])["Grants"] == []
     with pytest.raises(ClientError) as exc:
         kms_client.retire_grant(GrantToken=a["GrantToken"])
-    assert error(exc)[0] == "InvalidGrantTokenException"
+    assert error_of(exc)[0] == "InvalidGrantTokenException"
 
 
 def test_revoke(kms_client: Any, key: dict[str, Any]) -> None:
@@ -102,7 +99,7 @@ def test_revoke(kms_client: Any, key: dict[str, Any]) -> None:
     assert kms_client.list_grants(KeyId=key["KeyId"])["Grants"] == []
     with pytest.raises(ClientError) as exc:
         kms_client.revoke_grant(KeyId=key["KeyId"], GrantId=g["GrantId"])
-    assert error(exc) == ("NotFoundException", f"Grant ID {g['GrantId']} not found")
+    assert error_of(exc) == ("NotFoundException", f"Grant ID {g['GrantId']} not found")
 
 
 def test_list_retirable_grants(kms_client: Any, key: dict[str, Any]) -> None:
@@ -121,7 +118,7 @@ def test_grant_tokens_must_name_a_live_grant(kms_client: Any, key: dict[str, Any
     kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p", GrantTokens=[g["GrantToken"]])
     with pytest.raises(ClientError) as exc:
         kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p", GrantTokens=["not-a-token"])
-    assert error(exc) == ("InvalidGrantTokenException", "The grant token is not valid.")
+    assert error_of(exc) == ("InvalidGrantTokenException", "The grant token is not valid.")
 
 
 @pytest.mark.parametrize(
@@ -137,7 +134,7 @@ def test_operations_must_suit_the_key(kms_client: Any, spec: str, usage: str, ba
     md = kms_client.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
     with pytest.raises(ClientError) as exc:
         kms_client.create_grant(KeyId=md["KeyId"], GranteePrincipal=APP, Operations=[bad])
-    assert error(exc) == (
+    assert error_of(exc) == (
         "ValidationException",
         f"The grant operations [{bad}] are not supported for KMS keys with KeySpec {spec} and "
         f"KeyUsage {usage}.",
@@ -154,18 +151,18 @@ def test_constraints_only_on_symmetric_keys(kms_client: Any) -> None:
             Operations=["Decrypt"],
             Constraints={"EncryptionContextEquals": {"a": "b"}},
         )
-    assert error(exc)[0] == "ValidationException"
+    assert error_of(exc)[0] == "ValidationException"
 
 
 def test_key_state_and_identifiers(kms_client: Any, key: dict[str, Any]) -> None:
     kms_client.disable_key(KeyId=key["KeyId"])
     with pytest.raises(ClientError) as exc:
         kms_client.create_grant(KeyId=key["KeyId"], GranteePrincipal=APP, Operations=["Encrypt"])
-    assert error(exc) == ("DisabledException", f"{key['Arn']} is disabled.")
+    assert error_of(exc) == ("DisabledException", f"{key['Arn']} is disabled.")
     kms_client.create_alias(AliasName="alias/g", TargetKeyId=key["KeyId"])
     with pytest.raises(ClientError) as exc:
         kms_client.create_grant(KeyId="alias/g", GranteePrincipal=APP, Operations=["Encrypt"])
-    assert error(exc) == (
+    assert error_of(exc) == (
         "InvalidArnException",
         "Key Aliases are not supported for this operation.",
     )
@@ -176,7 +173,7 @@ def test_dry_run(kms_client: Any, key: dict[str, Any]) -> None:
         kms_client.create_grant(
             KeyId=key["KeyId"], GranteePrincipal=APP, Operations=["Encrypt"], DryRun=True
         )
-    assert error(exc)[0] == "DryRunOperationException"
+    assert error_of(exc)[0] == "DryRunOperationException"
     assert kms_client.list_grants(KeyId=key["KeyId"])["Grants"] == []
 
 
@@ -236,4 +233,4 @@ def test_grants_on_ml_kem_keys(kms_client: Any, spec: str) -> None:
     )
     with pytest.raises(ClientError) as exc:
         kms_client.create_grant(KeyId=md["KeyId"], GranteePrincipal=APP, Operations=["Sign"])
-    assert error(exc)[0] == "ValidationException"
+    assert error_of(exc)[0] == "ValidationException"

@@ -17,14 +17,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding
 from cryptography.hazmat.primitives.keywrap import aes_key_wrap_with_padding
 
+from tests.helpers import error_of
 from tests.timetravel import frozen, utc
 
 DAY = timedelta(days=1)
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = exc.value.response["Error"]
-    return err["Code"], err["Message"]
 
 
 def wrap(params: dict[str, Any], material: bytes, algorithm: str) -> bytes:
@@ -71,7 +67,7 @@ def test_a_new_external_key_waits_for_material(kms_client: Any, external: Any) -
     assert "ExpirationModel" not in external
     with pytest.raises(ClientError) as exc:
         kms_client.encrypt(KeyId=external["KeyId"], Plaintext=b"p")
-    assert error(exc) == ("KMSInvalidStateException", f"{external['Arn']} is pending import.")
+    assert error_of(exc) == ("KMSInvalidStateException", f"{external['Arn']} is pending import.")
 
 
 def test_parameters(kms_client: Any, external: Any) -> None:
@@ -97,7 +93,7 @@ def test_only_for_external_keys(kms_client: Any) -> None:
         kms_client.get_parameters_for_import(
             KeyId=md["KeyId"], WrappingAlgorithm="RSAES_OAEP_SHA_256", WrappingKeySpec="RSA_2048"
         )
-    assert error(exc) == (
+    assert error_of(exc) == (
         "UnsupportedOperationException",
         f"{md['Arn']} origin is AWS_KMS which is not valid for this operation.",
     )
@@ -158,7 +154,7 @@ def test_expiry_on_the_clock_and_reimport(kms_client: Any) -> None:
         assert "ExpirationModel" not in expired
         with pytest.raises(ClientError) as exc:
             kms_client.decrypt(CiphertextBlob=blob)
-        assert error(exc) == ("KMSInvalidStateException", f"{md['Arn']} is pending import.")
+        assert error_of(exc) == ("KMSInvalidStateException", f"{md['Arn']} is pending import.")
         import_material(kms_client, md["KeyId"], material)  # the same material again
         assert kms_client.decrypt(CiphertextBlob=blob)["Plaintext"] == b"p"
 
@@ -172,7 +168,7 @@ def test_valid_to_rules(kms_client: Any, external: Any) -> None:
         kms_client.import_key_material(
             KeyId=external["KeyId"], ImportToken=params["ImportToken"], EncryptedKeyMaterial=wrapped
         )
-    assert error(exc) == (
+    assert error_of(exc) == (
         "ValidationException",
         "A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES",
     )
@@ -201,7 +197,7 @@ def test_token_errors(kms_client: Any, external: Any) -> None:
                 EncryptedKeyMaterial=wrapped,
                 ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE",
             )
-        assert error(exc)[0] == "InvalidImportTokenException"
+        assert error_of(exc)[0] == "InvalidImportTokenException"
         with pytest.raises(ClientError) as exc:
             kms_client.import_key_material(
                 KeyId=external["KeyId"],
@@ -209,7 +205,7 @@ def test_token_errors(kms_client: Any, external: Any) -> None:
                 EncryptedKeyMaterial=b"\x00" * 256,
                 ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE",
             )
-        assert error(exc) == ("InvalidCiphertextException", "")
+        assert error_of(exc) == ("InvalidCiphertextException", "")
         clock.advance(timedelta(hours=24))
         with pytest.raises(ClientError) as exc:
             kms_client.import_key_material(
@@ -218,14 +214,14 @@ def test_token_errors(kms_client: Any, external: Any) -> None:
                 EncryptedKeyMaterial=wrapped,
                 ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE",
             )
-        assert error(exc)[0] == "ExpiredImportTokenException"
+        assert error_of(exc)[0] == "ExpiredImportTokenException"
 
 
 def test_different_material_is_refused_as_existing(kms_client: Any, external: Any) -> None:
     import_material(kms_client, external["KeyId"], os.urandom(32))
     with pytest.raises(ClientError) as exc:
         import_material(kms_client, external["KeyId"], os.urandom(32))
-    assert error(exc)[0] == "IncorrectKeyMaterialException"
+    assert error_of(exc)[0] == "IncorrectKeyMaterialException"
 
 
 def test_delete_and_reimport(kms_client: Any, external: Any) -> None:
@@ -247,7 +243,7 @@ def test_new_material_waits_for_on_demand_rotation(kms_client: Any, external: An
     old = kms_client.encrypt(KeyId=key_id, Plaintext=b"old")["CiphertextBlob"]
     with pytest.raises(ClientError) as exc:
         kms_client.rotate_key_on_demand(KeyId=key_id)
-    assert error(exc) == (
+    assert error_of(exc) == (
         "KMSInvalidStateException",
         f"No available key material pending rotation for the key: {arn}.",
     )
@@ -269,7 +265,7 @@ def test_new_material_waits_for_on_demand_rotation(kms_client: Any, external: An
     with pytest.raises(ClientError) as exc:
         import_material(kms_client, key_id, third, ImportType="NEW_KEY_MATERIAL")
     third_id = hashlib.sha256(key_id.encode() + third).hexdigest()
-    assert error(exc) == (
+    assert error_of(exc) == (
         "KMSInvalidStateException",
         f"New key material (id: {third_id}) cannot be imported into KMS key {arn}, because "
         f"another key material (id: {m2}) is pending rotation.",
@@ -301,7 +297,7 @@ def test_imported_signing_key_signs_with_the_imported_private_key(kms_client: An
     )
     with pytest.raises(ClientError) as exc:
         import_material(kms_client, key_id, other, "RSA_AES_KEY_WRAP_SHA_256")
-    assert error(exc)[0] == "IncorrectKeyMaterialException"
+    assert error_of(exc)[0] == "IncorrectKeyMaterialException"
 
 
 def test_imported_hmac_key_computes_the_expected_mac(kms_client: Any) -> None:
@@ -317,7 +313,7 @@ def test_imported_hmac_key_computes_the_expected_mac(kms_client: Any) -> None:
 def test_wrong_kind_of_material(kms_client: Any, external: Any) -> None:
     with pytest.raises(ClientError) as exc:
         import_material(kms_client, external["KeyId"], os.urandom(16))
-    assert error(exc)[0] == "IncorrectKeyMaterialException"
+    assert error_of(exc)[0] == "IncorrectKeyMaterialException"
     rsa_key = kms_client.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY", Origin="EXTERNAL")
     with pytest.raises(ClientError) as exc:
         import_material(
@@ -326,7 +322,7 @@ def test_wrong_kind_of_material(kms_client: Any, external: Any) -> None:
             os.urandom(32),
             ImportType="NEW_KEY_MATERIAL",
         )
-    assert error(exc) == (
+    assert error_of(exc) == (
         "ValidationException",
         "Input parameter importType can only be used with symmetric keys.",
     )
@@ -339,7 +335,7 @@ def test_deprecated_wrapping_algorithm(kms_client: Any, external: Any) -> None:
             WrappingAlgorithm="RSAES_PKCS1_V1_5",
             WrappingKeySpec="RSA_2048",
         )
-    assert error(exc)[0] == "ValidationException"
+    assert error_of(exc)[0] == "ValidationException"
 
 
 def test_pending_deletion(kms_client: Any, external: Any) -> None:
@@ -350,4 +346,4 @@ def test_pending_deletion(kms_client: Any, external: Any) -> None:
             WrappingAlgorithm="RSAES_OAEP_SHA_256",
             WrappingKeySpec="RSA_2048",
         )
-    assert error(exc) == ("KMSInvalidStateException", f"{external['Arn']} is pending deletion.")
+    assert error_of(exc) == ("KMSInvalidStateException", f"{external['Arn']} is pending deletion.")

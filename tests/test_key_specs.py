@@ -10,6 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from kmsmock.crypto import asymmetric
+from tests.helpers import error_of
 
 from . import model
 
@@ -76,11 +77,6 @@ MODEL_USAGES = list(model.enum("KeyUsageType"))
 ML_KEM_SPECS = {"ML_KEM_512", "ML_KEM_768", "ML_KEM_1024"}
 
 
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = exc.value.response["Error"]
-    return err["Code"], err["Message"]
-
-
 def test_the_table_covers_the_model() -> None:
     assert set(MODEL_SPECS) <= set(ALLOWED)
     # A model with Encapsulate has every spec of the table; an older one lacks just ML-KEM.
@@ -103,7 +99,7 @@ def test_usages_per_spec(kms_client: Any, spec: str) -> None:
         else:
             with pytest.raises(ClientError) as exc:
                 kms_client.create_key(KeySpec=spec, KeyUsage=usage)
-            assert error(exc) == (
+            assert error_of(exc) == (
                 "ValidationException",
                 f"KeyUsage {usage} is not compatible with KeySpec {spec}",
             )
@@ -112,7 +108,7 @@ def test_usages_per_spec(kms_client: Any, spec: str) -> None:
 def test_sm2_outside_china(kms_client: Any) -> None:
     with pytest.raises(ClientError) as exc:
         kms_client.create_key(KeySpec="SM2", KeyUsage="SIGN_VERIFY")
-    assert error(exc) == (
+    assert error_of(exc) == (
         "UnsupportedOperationException",
         "KeySpec SM2 is not supported in this Region",
     )
@@ -128,7 +124,7 @@ def test_sm2_usages_in_china(kms_mock: Any) -> None:
         else:
             with pytest.raises(ClientError) as exc:
                 client.create_key(KeySpec="SM2", KeyUsage=usage)
-            assert error(exc) == (
+            assert error_of(exc) == (
                 "ValidationException",
                 f"KeyUsage {usage} is not compatible with KeySpec SM2",
             )
@@ -206,7 +202,7 @@ def test_ml_kem_512_says_what_is_missing(kms_client: Any) -> None:
     except Exception as exc:  # the installed cryptography lacks ML-KEM-512
         with pytest.raises(ClientError) as caught:
             kms_client.get_public_key(KeyId=key["KeyMetadata"]["KeyId"])
-        code, message = error(caught)
+        code, message = error_of(caught)
         assert code == "NotImplementedByKmsmock"
         assert message == getattr(exc, "message", None)
         assert "ML-KEM-512" in message

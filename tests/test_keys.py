@@ -13,10 +13,10 @@ import boto3
 import pytest
 import time_machine
 from botocore.config import Config
-from botocore.exceptions import ClientError
 
 from kmsmock import mock_kms
 from kmsmock.backend import specs as backend_specs
+from tests.helpers import raises_error
 
 from . import model
 
@@ -106,12 +106,6 @@ def kms(traveller: Any) -> Iterator[Any]:
         yield boto3.client("kms", region_name=REGION)
 
 
-def error(call: Any, **kwargs: Any) -> dict[str, str]:
-    with pytest.raises(ClientError) as exc:
-        call(**kwargs)
-    return dict(exc.value.response["Error"])
-
-
 def new_key(kms: Any, **kwargs: Any) -> dict[str, Any]:
     return dict(kms.create_key(**kwargs)["KeyMetadata"])
 
@@ -169,7 +163,7 @@ def test_every_valid_spec_and_usage(kms: Any, spec: str, usage: str) -> None:
 
 @pytest.mark.parametrize(("spec", "usage"), INVALID)
 def test_every_invalid_spec_and_usage(kms: Any, spec: str, usage: str) -> None:
-    assert error(kms.create_key, KeySpec=spec, KeyUsage=usage) == {
+    assert raises_error(kms.create_key, KeySpec=spec, KeyUsage=usage) == {
         "Code": "ValidationException",
         "Message": f"KeyUsage {usage} is not compatible with KeySpec {spec}",
     }
@@ -178,7 +172,7 @@ def test_every_invalid_spec_and_usage(kms: Any, spec: str, usage: str) -> None:
 
 @pytest.mark.parametrize("spec", [s for s in SPECS if s != "SYMMETRIC_DEFAULT"])
 def test_key_usage_is_required_except_for_symmetric_keys(kms: Any, spec: str) -> None:
-    assert error(kms.create_key, KeySpec=spec) == {
+    assert raises_error(kms.create_key, KeySpec=spec) == {
         "Code": "ValidationException",
         "Message": "You must specify a KeyUsage value for all KMS keys except for symmetric "
         "encryption keys.",
@@ -191,7 +185,7 @@ def test_legacy_customer_master_key_spec(kms: Any) -> None:
 
 
 def test_key_spec_and_customer_master_key_spec_together(kms: Any) -> None:
-    assert error(
+    assert raises_error(
         kms.create_key, KeySpec="RSA_2048", CustomerMasterKeySpec="RSA_2048", KeyUsage="SIGN_VERIFY"
     ) == {
         "Code": "ValidationException",
@@ -203,7 +197,9 @@ def test_key_spec_and_customer_master_key_spec_together(kms: Any) -> None:
 @model.lacks("KeySpec=ML_KEM_768", "KeyUsageType=ENCAPSULATE_DECAPSULATE")
 def test_an_older_model_refuses_ml_kem_keys(kms: Any) -> None:
     """botocore 1.43's model has no ML-KEM: kmsmock refuses it with that model's enum errors."""
-    assert error(kms.create_key, KeySpec="ML_KEM_768", KeyUsage="ENCAPSULATE_DECAPSULATE") == {
+    assert raises_error(
+        kms.create_key, KeySpec="ML_KEM_768", KeyUsage="ENCAPSULATE_DECAPSULATE"
+    ) == {
         "Code": "ValidationException",
         "Message": "2 validation errors detected: "
         "Value 'ENCAPSULATE_DECAPSULATE' at 'keyUsage' failed to satisfy constraint: "
@@ -215,7 +211,7 @@ def test_an_older_model_refuses_ml_kem_keys(kms: Any) -> None:
 
 
 def test_sm2_outside_china(kms: Any) -> None:
-    assert error(kms.create_key, KeySpec="SM2", KeyUsage="SIGN_VERIFY") == {
+    assert raises_error(kms.create_key, KeySpec="SM2", KeyUsage="SIGN_VERIFY") == {
         "Code": "UnsupportedOperationException",
         "Message": "KeySpec SM2 is not supported in this Region",
     }
@@ -226,7 +222,7 @@ def test_a_key_spec_kmsmock_does_not_know_is_a_clear_error(
 ) -> None:
     """botocore's model may name key specs newer than kmsmock's table."""
     monkeypatch.delitem(backend_specs.SPECS, "ML_DSA_44")
-    assert error(kms.create_key, KeySpec="ML_DSA_44", KeyUsage="SIGN_VERIFY") == {
+    assert raises_error(kms.create_key, KeySpec="ML_DSA_44", KeyUsage="SIGN_VERIFY") == {
         "Code": "NotImplementedByKmsmock",
         "Message": "kmsmock does not support KeySpec ML_DSA_44 yet.",
     }
@@ -255,7 +251,7 @@ def test_policy_lockout_and_its_bypass(kms: Any) -> None:
         f'"Principal":{{"AWS":"arn:aws:iam::{ACCOUNT}:root"}},"Action":"kms:Encrypt",'
         '"Resource":"*"}]}'
     )
-    assert error(kms.create_key, Policy=policy) == {
+    assert raises_error(kms.create_key, Policy=policy) == {
         "Code": "MalformedPolicyDocumentException",
         "Message": "The new key policy will not allow you to update the key policy in the future.",
     }
@@ -299,14 +295,14 @@ def test_single_region_key_has_no_multi_region_configuration(kms: Any) -> None:
 
 @pytest.mark.parametrize("origin", ["AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"])
 def test_custom_key_store_origins_need_a_store(kms: Any, origin: str) -> None:
-    assert error(kms.create_key, Origin=origin) == {
+    assert raises_error(kms.create_key, Origin=origin) == {
         "Code": "ValidationException",
         "Message": f"CustomKeyStoreId must be specified when Origin is {origin}.",
     }
     store = {"CustomKeyStoreId": "cks-1234567890abcdef0"}
     if origin == "EXTERNAL_KEY_STORE":
         store["XksKeyId"] = "key-in-the-external-manager"
-    assert error(kms.create_key, Origin=origin, **store) == {
+    assert raises_error(kms.create_key, Origin=origin, **store) == {
         "Code": "CustomKeyStoreNotFoundException",
         "Message": "Custom key store cks-1234567890abcdef0 does not exist.",
     }
@@ -345,13 +341,16 @@ def test_describe_key_by_every_identifier(kms: Any) -> None:
     ],
 )
 def test_describe_key_lookup_errors(kms: Any, ident: str, message: str) -> None:
-    assert error(kms.describe_key, KeyId=ident) == {"Code": "NotFoundException", "Message": message}
+    assert raises_error(kms.describe_key, KeyId=ident) == {
+        "Code": "NotFoundException",
+        "Message": message,
+    }
 
 
 def test_a_key_in_another_region_is_not_found_with_the_callers_region(kms: Any) -> None:
     other = boto3.client("kms", region_name="eu-west-1")
     key_id = other.create_key()["KeyMetadata"]["KeyId"]
-    assert error(kms.describe_key, KeyId=key_id) == {
+    assert raises_error(kms.describe_key, KeyId=key_id) == {
         "Code": "NotFoundException",
         "Message": f"Key '{ARN_PREFIX}:key/{key_id}' does not exist",
     }
@@ -378,7 +377,7 @@ KEY_ONLY_OPERATIONS = {
 def test_key_only_operations_reject_aliases_before_lookup(
     kms: Any, operation: str, alias: str
 ) -> None:
-    assert error(getattr(kms, operation), KeyId=alias, **KEY_ONLY_OPERATIONS[operation]) == {
+    assert raises_error(getattr(kms, operation), KeyId=alias, **KEY_ONLY_OPERATIONS[operation]) == {
         "Code": "InvalidArnException",
         "Message": "Key Aliases are not supported for this operation.",
     }
@@ -438,7 +437,7 @@ def test_list_keys_exact_page_has_no_marker(kms: Any) -> None:
 
 
 def test_list_keys_invalid_marker(kms: Any) -> None:
-    assert error(kms.list_keys, Marker="not-a-marker") == {
+    assert raises_error(kms.list_keys, Marker="not-a-marker") == {
         "Code": "InvalidMarkerException",
         "Message": "Invalid marker",
     }
@@ -480,7 +479,7 @@ def test_disable_and_enable(kms: Any) -> None:
 
 def test_missing_key_for_management_operations(kms: Any) -> None:
     for call in (kms.enable_key, kms.disable_key, kms.cancel_key_deletion):
-        assert error(call, KeyId=MISSING_ID) == {
+        assert raises_error(call, KeyId=MISSING_ID) == {
             "Code": "NotFoundException",
             "Message": f"Key '{ARN_PREFIX}:key/{MISSING_ID}' does not exist",
         }
@@ -591,7 +590,7 @@ def test_key_state_table(kms: Any, operation: str, key_state: str) -> None:
         assert getattr(kms, operation)(**kwargs)["ResponseMetadata"]["HTTPStatusCode"] == 200
     else:
         code, suffix = expected.split(" ", 1)
-        assert error(getattr(kms, operation), **kwargs) == {
+        assert raises_error(getattr(kms, operation), **kwargs) == {
             "Code": code,
             "Message": f"{meta['Arn']} {suffix}",
         }
@@ -628,7 +627,7 @@ def test_schedule_key_deletion_window_bounds(kms: Any, days: int) -> None:
 @pytest.mark.parametrize("days", [1, 6, 31, 365])
 def test_schedule_key_deletion_window_out_of_bounds(kms: Any, days: int) -> None:
     key_id = new_key(kms)["KeyId"]
-    assert error(kms.schedule_key_deletion, KeyId=key_id, PendingWindowInDays=days) == {
+    assert raises_error(kms.schedule_key_deletion, KeyId=key_id, PendingWindowInDays=days) == {
         "Code": "ValidationException",
         "Message": "PendingWindowInDays must be between 7 and 30",
     }
@@ -638,7 +637,7 @@ def test_schedule_key_deletion_window_out_of_bounds(kms: Any, days: int) -> None
 def test_schedule_key_deletion_window_beyond_the_model(kms: Any) -> None:
     unchecked = boto3.client("kms", region_name=REGION, config=Config(parameter_validation=False))
     key_id = new_key(kms)["KeyId"]
-    assert error(unchecked.schedule_key_deletion, KeyId=key_id, PendingWindowInDays=0) == {
+    assert raises_error(unchecked.schedule_key_deletion, KeyId=key_id, PendingWindowInDays=0) == {
         "Code": "ValidationException",
         "Message": "1 validation error detected: Value '0' at 'pendingWindowInDays' failed to "
         "satisfy constraint: Member must have value greater than or equal to 1",
@@ -672,10 +671,10 @@ def test_a_key_past_its_deletion_date_is_gone(kms: Any, traveller: Any) -> None:
     assert state(kms, meta["KeyId"]) == "PendingDeletion"
     traveller.shift(timedelta(microseconds=1))
     gone = {"Code": "NotFoundException", "Message": f"Key '{meta['Arn']}' does not exist"}
-    assert error(kms.describe_key, KeyId=meta["KeyId"]) == gone
-    assert error(kms.describe_key, KeyId=meta["Arn"]) == gone
-    assert error(kms.cancel_key_deletion, KeyId=meta["KeyId"]) == gone
-    assert error(kms.describe_key, KeyId="alias/doomed") == {
+    assert raises_error(kms.describe_key, KeyId=meta["KeyId"]) == gone
+    assert raises_error(kms.describe_key, KeyId=meta["Arn"]) == gone
+    assert raises_error(kms.cancel_key_deletion, KeyId=meta["KeyId"]) == gone
+    assert raises_error(kms.describe_key, KeyId="alias/doomed") == {
         "Code": "NotFoundException",
         "Message": f"Alias {ARN_PREFIX}:alias/doomed is not found.",
     }
@@ -723,7 +722,7 @@ def test_aws_managed_key_is_created_on_first_use_of_its_alias(kms: Any) -> None:
 
 
 def test_an_unknown_aws_alias_is_not_found(kms: Any) -> None:
-    assert error(kms.describe_key, KeyId="alias/aws/not-a-service") == {
+    assert raises_error(kms.describe_key, KeyId="alias/aws/not-a-service") == {
         "Code": "NotFoundException",
         "Message": f"Alias {ARN_PREFIX}:alias/aws/not-a-service is not found.",
     }
@@ -744,7 +743,7 @@ MANAGED_CHANGES: dict[str, tuple[str, dict[str, Any]]] = {
 def test_aws_managed_keys_refuse_changes(kms: Any, operation: str) -> None:
     meta = kms.describe_key(KeyId="alias/aws/ebs")["KeyMetadata"]
     name, kwargs = MANAGED_CHANGES[operation]
-    assert error(getattr(kms, operation), KeyId=meta["KeyId"], **kwargs) == denied(
+    assert raises_error(getattr(kms, operation), KeyId=meta["KeyId"], **kwargs) == denied(
         name, meta["Arn"]
     )
     assert state(kms, meta["KeyId"]) == "Enabled"

@@ -10,17 +10,14 @@ import pytest
 from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import hashes, hmac
 
+from tests.helpers import error_of
+
 SPECS = {
     "HMAC_224": ("HMAC_SHA_224", hashes.SHA224, 28),
     "HMAC_256": ("HMAC_SHA_256", hashes.SHA256, 32),
     "HMAC_384": ("HMAC_SHA_384", hashes.SHA384, 48),
     "HMAC_512": ("HMAC_SHA_512", hashes.SHA512, 64),
 }
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = exc.value.response["Error"]
-    return err["Code"], err["Message"]
 
 
 def create(client: Any, spec: str) -> dict[str, Any]:
@@ -83,7 +80,7 @@ def test_wrong_mac_is_refused_without_a_message(
         kms_client.verify_mac(
             KeyId=key["KeyId"], Message=message, MacAlgorithm="HMAC_SHA_256", Mac=mac or good["Mac"]
         )
-    assert error(exc) == ("KMSInvalidMacException", "")
+    assert error_of(exc) == ("KMSInvalidMacException", "")
     assert "message" not in exc.value.response
 
 
@@ -94,7 +91,7 @@ def test_mac_of_another_key_is_refused(kms_client: Any) -> None:
         kms_client.verify_mac(
             KeyId=two["KeyId"], Message=b"m", MacAlgorithm="HMAC_SHA_384", Mac=mac["Mac"]
         )
-    assert error(exc) == ("KMSInvalidMacException", "")
+    assert error_of(exc) == ("KMSInvalidMacException", "")
 
 
 @pytest.mark.parametrize("operation", ["GenerateMac", "VerifyMac"])
@@ -108,7 +105,7 @@ def test_algorithm_incompatible_with_key_spec(
     key = create(kms_client, spec)
     with pytest.raises(ClientError) as exc:
         call(kms_client, operation, key["Arn"], algorithm)
-    assert error(exc) == (
+    assert error_of(exc) == (
         "InvalidKeyUsageException",
         f"Algorithm {algorithm} is incompatible with key spec {spec}.",
     )
@@ -127,7 +124,7 @@ def test_key_usage(kms_client: Any, operation: str, spec: str, usage: str) -> No
     key = kms_client.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
     with pytest.raises(ClientError) as exc:
         call(kms_client, operation, key["Arn"], "HMAC_SHA_256")
-    assert error(exc) == (
+    assert error_of(exc) == (
         "InvalidKeyUsageException",
         f"{key['Arn']} key usage is {usage} which is not valid for {operation}.",
     )
@@ -151,7 +148,7 @@ def test_key_state_before_algorithm(
         kms_client.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
     with pytest.raises(ClientError) as exc:
         call(kms_client, operation, key["Arn"], "HMAC_SHA_512")
-    assert error(exc) == (code, f"{key['Arn']} {text}")
+    assert error_of(exc) == (code, f"{key['Arn']} {text}")
 
 
 def test_pending_import(kms_client: Any) -> None:
@@ -160,7 +157,7 @@ def test_pending_import(kms_client: Any) -> None:
     )["KeyMetadata"]
     with pytest.raises(ClientError) as exc:
         call(kms_client, "GenerateMac", key["Arn"], "HMAC_SHA_256")
-    assert error(exc) == ("KMSInvalidStateException", f"{key['Arn']} is pending import.")
+    assert error_of(exc) == ("KMSInvalidStateException", f"{key['Arn']} is pending import.")
 
 
 @pytest.mark.parametrize("operation", ["GenerateMac", "VerifyMac"])
@@ -168,7 +165,7 @@ def test_dry_run(kms_client: Any, operation: str) -> None:
     key = create(kms_client, "HMAC_256")
     with pytest.raises(ClientError) as exc:
         call(kms_client, operation, key["Arn"], "HMAC_SHA_256", DryRun=True)
-    assert error(exc) == (
+    assert error_of(exc) == (
         "DryRunOperationException",
         "The request would have succeeded, but the DryRun option is set.",
     )
@@ -177,7 +174,7 @@ def test_dry_run(kms_client: Any, operation: str) -> None:
 def test_invalid_key_id(kms_client: Any) -> None:
     with pytest.raises(ClientError) as exc:
         call(kms_client, "GenerateMac", "key_id", "HMAC_SHA_256")
-    assert error(exc) == ("NotFoundException", "Invalid keyId 'key_id'")
+    assert error_of(exc) == ("NotFoundException", "Invalid keyId 'key_id'")
 
 
 def call(client: Any, operation: str, key_id: str, algorithm: str, **extra: Any) -> Any:

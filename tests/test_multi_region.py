@@ -19,17 +19,13 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from kmsmock import KmsMock, mock_kms
+from tests.helpers import error_of
 from tests.test_import import import_material
 from tests.timetravel import TOOLS, Clock, frozen, utc
 
 DAY = timedelta(days=1)
 START = utc(2024, 1, 1)
 HOME, EU, AP = "us-east-1", "eu-west-1", "ap-southeast-2"
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = exc.value.response["Error"]
-    return err["Code"], err["Message"]
 
 
 def arn(region: str, key_id: str) -> str:
@@ -186,7 +182,7 @@ def test_ciphertext_from_either_region_decrypts_in_the_other(env: Env) -> None:
     # A Region without a replica cannot open it.
     with pytest.raises(ClientError) as exc:
         env.kms[AP].decrypt(CiphertextBlob=eu["CiphertextBlob"])
-    assert error(exc) == ("InvalidCiphertextException", "")
+    assert error_of(exc) == ("InvalidCiphertextException", "")
 
 
 def test_asymmetric_replicas_share_the_private_key(env: Env) -> None:
@@ -246,7 +242,7 @@ class TestReplicateKeyErrors:
         key_id = env.kms[HOME].create_key()["KeyMetadata"]["KeyId"]
         with pytest.raises(ClientError) as exc:
             env.kms[HOME].replicate_key(KeyId=key_id, ReplicaRegion=EU)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "UnsupportedOperationException",
             f"{arn(HOME, key_id)} is not a multi-region primary key.",
         )
@@ -256,7 +252,7 @@ class TestReplicateKeyErrors:
         env.replicate(key_id, EU)
         with pytest.raises(ClientError) as exc:
             env.kms[EU].replicate_key(KeyId=key_id, ReplicaRegion=AP)
-        assert error(exc) == (  # recorded (kms-facts §3.3)
+        assert error_of(exc) == (  # recorded (kms-facts §3.3)
             "UnsupportedOperationException",
             f"{arn(EU, key_id)} is not a multi-region primary key.",
         )
@@ -266,13 +262,16 @@ class TestReplicateKeyErrors:
         env.replicate(key_id, EU)
         with pytest.raises(ClientError) as exc:
             env.replicate(key_id, EU)
-        assert error(exc) == ("AlreadyExistsException", f"Key '{arn(EU, key_id)}' already exists")
+        assert error_of(exc) == (
+            "AlreadyExistsException",
+            f"Key '{arn(EU, key_id)}' already exists",
+        )
 
     def test_not_into_its_own_region(self, env: Env) -> None:
         key_id = env.primary()
         with pytest.raises(ClientError) as exc:
             env.replicate(key_id, HOME)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "ValidationException",
             f"ReplicaRegion {HOME} is the Region of the primary key {arn(HOME, key_id)}: "
             "a replica must be in a different Region.",
@@ -282,7 +281,7 @@ class TestReplicateKeyErrors:
         key_id = env.primary()
         with pytest.raises(ClientError) as exc:
             env.replicate(key_id, "cn-north-1")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "ValidationException",
             f"ReplicaRegion cn-north-1 is not in the aws partition of the primary key "
             f"{arn(HOME, key_id)}.",
@@ -293,18 +292,18 @@ class TestReplicateKeyErrors:
         env.kms[HOME].disable_key(KeyId=key_id)
         with pytest.raises(ClientError) as exc:
             env.replicate(key_id, EU)
-        assert error(exc) == ("DisabledException", f"{arn(HOME, key_id)} is disabled.")
+        assert error_of(exc) == ("DisabledException", f"{arn(HOME, key_id)} is disabled.")
         env.kms[HOME].schedule_key_deletion(KeyId=key_id)
         with pytest.raises(ClientError) as exc:
             env.replicate(key_id, EU)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "KMSInvalidStateException",
             f"{arn(HOME, key_id)} is pending deletion (or pending replica deletion).",
         )
         external = env.primary(Origin="EXTERNAL")
         with pytest.raises(ClientError) as exc:
             env.replicate(external, EU)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "KMSInvalidStateException",
             f"{arn(HOME, external)} is pending import.",
         )
@@ -314,7 +313,7 @@ class TestReplicateKeyErrors:
         env.kms[HOME].create_alias(AliasName="alias/mrk", TargetKeyId=key_id)
         with pytest.raises(ClientError) as exc:
             env.replicate("alias/mrk", EU)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "InvalidArnException",
             "Key Aliases are not supported for this operation.",
         )
@@ -324,20 +323,20 @@ class TestReplicateKeyErrors:
         key_id = env.primary()
         with pytest.raises(ClientError) as exc:
             env.replicate(key_id, EU, Tags=[{"TagKey": "aws:x", "TagValue": "y"}])
-        assert error(exc) == ("TagException", "Tags beginning with aws: are reserved")
+        assert error_of(exc) == ("TagException", "Tags beginning with aws: are reserved")
         locked_out = (
             '{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, '
             '"Action": "kms:Encrypt", "Resource": "*"}]}'
         )
         with pytest.raises(ClientError) as exc:
             env.replicate(key_id, EU, Policy=locked_out)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "MalformedPolicyDocumentException",
             "The new key policy will not allow you to update the key policy in the future.",
         )
         with pytest.raises(ClientError) as exc:
             env.describe(EU, key_id)
-        assert error(exc) == ("NotFoundException", f"Key '{arn(EU, key_id)}' does not exist")
+        assert error_of(exc) == ("NotFoundException", f"Key '{arn(EU, key_id)}' does not exist")
         assert env.describe(HOME, key_id)["MultiRegionConfiguration"]["ReplicaKeys"] == []
         out = env.replicate(key_id, EU, Policy=locked_out, BypassPolicyLockoutSafetyCheck=True)
         assert out["ReplicaPolicy"] == locked_out
@@ -352,7 +351,7 @@ def test_rotation_is_set_on_the_primary_and_reported_by_replicas(env: Env) -> No
     for operation in ("enable_key_rotation", "disable_key_rotation"):
         with pytest.raises(ClientError) as exc:
             getattr(env.kms[EU], operation)(KeyId=key_id)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "UnsupportedOperationException",
             f"{arn(EU, key_id)} is not a multi-region primary key.",
         )
@@ -375,7 +374,7 @@ def test_on_demand_rotation_of_the_primary_rotates_every_replica(env: Env) -> No
     old = env.kms[EU].encrypt(KeyId=key_id, Plaintext=b"old")["CiphertextBlob"]
     with pytest.raises(ClientError) as exc:
         env.kms[EU].rotate_key_on_demand(KeyId=key_id)
-    assert error(exc) == (
+    assert error_of(exc) == (
         "UnsupportedOperationException",
         f"{arn(EU, key_id)} is not a multi-region primary key.",
     )
@@ -464,7 +463,7 @@ def test_update_primary_region_swaps_the_roles(env: Env) -> None:
         assert md["KeyState"] == "Enabled"  # Updating is over before the call returns
     with pytest.raises(ClientError) as exc:
         env.replicate(key_id, "us-west-2")  # the old primary is a replica now
-    assert error(exc) == (
+    assert error_of(exc) == (
         "UnsupportedOperationException",
         f"{arn(HOME, key_id)} is not a multi-region primary key.",
     )
@@ -488,10 +487,10 @@ def test_the_rotation_schedule_moves_with_the_primary_role(env: Env) -> None:
         )
     with pytest.raises(ClientError) as exc:
         env.kms[HOME].enable_key_rotation(KeyId=key_id)
-    assert error(exc)[0] == "UnsupportedOperationException"
+    assert error_of(exc)[0] == "UnsupportedOperationException"
     with pytest.raises(ClientError) as exc:  # the on-demand count went with the role
         env.kms[EU].rotate_key_on_demand(KeyId=key_id)
-    assert error(exc) == (
+    assert error_of(exc) == (
         "LimitExceededException",
         "The on-demand rotations limit has been reached for the given keyId. "
         f"No more on-demand rotations can be performed for this key: {arn(EU, key_id)}",
@@ -507,7 +506,7 @@ class TestUpdatePrimaryRegionErrors:
         single = env.kms[HOME].create_key()["KeyMetadata"]["KeyId"]
         with pytest.raises(ClientError) as exc:
             env.kms[HOME].update_primary_region(KeyId=single, PrimaryRegion=EU)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "UnsupportedOperationException",
             f"{arn(HOME, single)} is not a multi-region primary key.",
         )
@@ -515,7 +514,7 @@ class TestUpdatePrimaryRegionErrors:
         env.replicate(key_id, EU)
         with pytest.raises(ClientError) as exc:
             env.kms[EU].update_primary_region(KeyId=key_id, PrimaryRegion=HOME)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "UnsupportedOperationException",
             f"{arn(EU, key_id)} is not a multi-region primary key.",
         )
@@ -524,14 +523,14 @@ class TestUpdatePrimaryRegionErrors:
         key_id = env.primary()
         with pytest.raises(ClientError) as exc:
             env.kms[HOME].update_primary_region(KeyId=key_id, PrimaryRegion=AP)
-        assert error(exc) == ("NotFoundException", f"Key '{arn(AP, key_id)}' does not exist")
+        assert error_of(exc) == ("NotFoundException", f"Key '{arn(AP, key_id)}' does not exist")
         env.replicate(key_id, EU)
         with pytest.raises(ClientError) as exc:
             env.kms[HOME].update_primary_region(KeyId=key_id, PrimaryRegion=AP)
-        assert error(exc) == ("NotFoundException", f"Key '{arn(AP, key_id)}' does not exist")
+        assert error_of(exc) == ("NotFoundException", f"Key '{arn(AP, key_id)}' does not exist")
         with pytest.raises(ClientError) as exc:
             env.kms[HOME].update_primary_region(KeyId=key_id, PrimaryRegion=HOME)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "ValidationException",
             f"PrimaryRegion {HOME} is already the Region of the primary key {arn(HOME, key_id)}.",
         )
@@ -542,14 +541,14 @@ class TestUpdatePrimaryRegionErrors:
         env.kms[EU].schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
         with pytest.raises(ClientError) as exc:
             env.kms[HOME].update_primary_region(KeyId=key_id, PrimaryRegion=EU)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "KMSInvalidStateException",
             f"{arn(EU, key_id)} is pending deletion (or pending replica deletion).",
         )
         env.kms[HOME].disable_key(KeyId=key_id)
         with pytest.raises(ClientError) as exc:
             env.kms[HOME].update_primary_region(KeyId=key_id, PrimaryRegion=EU)
-        assert error(exc) == ("DisabledException", f"{arn(HOME, key_id)} is disabled.")
+        assert error_of(exc) == ("DisabledException", f"{arn(HOME, key_id)} is disabled.")
 
 
 # -- deletion ------------------------------------------------------------------------------------
@@ -591,7 +590,7 @@ def test_a_primary_with_replicas_waits_for_them_to_be_deleted(any_env: Env) -> N
     env.travel(7 * DAY)
     with pytest.raises(ClientError) as exc:
         env.describe(HOME, key_id)
-    assert error(exc) == ("NotFoundException", f"Key '{arn(HOME, key_id)}' does not exist")
+    assert error_of(exc) == ("NotFoundException", f"Key '{arn(HOME, key_id)}' does not exist")
 
 
 def test_the_primarys_window_starts_when_the_last_replica_was_deleted(env: Env) -> None:
@@ -618,7 +617,7 @@ def test_a_listing_settles_the_replicas_of_a_primary(env: Env) -> None:
     assert env.kms[HOME].list_keys()["Keys"] == []
     with pytest.raises(ClientError) as exc:
         env.describe(EU, key_id)
-    assert error(exc)[0] == "NotFoundException"
+    assert error_of(exc)[0] == "NotFoundException"
 
 
 def test_a_primary_pending_replica_deletion_is_pending_deletion_to_every_operation(
@@ -641,7 +640,7 @@ def test_a_primary_pending_replica_deletion_is_pending_deletion_to_every_operati
     for call in calls:
         with pytest.raises(ClientError) as exc:
             call()
-        assert error(exc) == ("KMSInvalidStateException", text)
+        assert error_of(exc) == ("KMSInvalidStateException", text)
     # While pending deletion the rotation status is false and nothing rotates, replicas included.
     assert env.kms[HOME].get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"] is False
     assert env.kms[EU].get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"] is False
@@ -650,7 +649,7 @@ def test_a_primary_pending_replica_deletion_is_pending_deletion_to_every_operati
     blob = env.kms[EU].encrypt(KeyId=key_id, Plaintext=b"x")["CiphertextBlob"]  # replica works
     with pytest.raises(ClientError) as exc:
         env.kms[HOME].decrypt(CiphertextBlob=blob)
-    assert error(exc) == ("KMSInvalidStateException", text)
+    assert error_of(exc) == ("KMSInvalidStateException", text)
 
 
 def test_cancelling_a_pending_replica_deletion(env: Env) -> None:
@@ -658,7 +657,7 @@ def test_cancelling_a_pending_replica_deletion(env: Env) -> None:
     env.replicate(key_id, EU)
     with pytest.raises(ClientError) as exc:
         env.kms[HOME].cancel_key_deletion(KeyId=key_id)
-    assert error(exc) == (
+    assert error_of(exc) == (
         "KMSInvalidStateException",
         f"{arn(HOME, key_id)} is not pending deletion (or pending replica deletion).",
     )
@@ -687,11 +686,11 @@ def test_a_deleted_replica_loses_nothing_elsewhere_and_can_be_replicated_again(e
     env.kms[EU].schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
     with pytest.raises(ClientError) as exc:
         env.replicate(key_id, EU)
-    assert error(exc) == ("AlreadyExistsException", f"Key '{arn(EU, key_id)}' already exists")
+    assert error_of(exc) == ("AlreadyExistsException", f"Key '{arn(EU, key_id)}' already exists")
     env.travel(7 * DAY)
     with pytest.raises(ClientError) as exc:
         env.kms[EU].decrypt(CiphertextBlob=blob)
-    assert error(exc) == ("NotFoundException", f"Key '{arn(EU, key_id)}' does not exist")
+    assert error_of(exc) == ("NotFoundException", f"Key '{arn(EU, key_id)}' does not exist")
     assert env.kms[HOME].decrypt(CiphertextBlob=blob)["Plaintext"] == b"kept"
     env.replicate(key_id, EU)
     assert env.kms[EU].decrypt(CiphertextBlob=blob)["Plaintext"] == b"kept"
@@ -702,14 +701,17 @@ def test_single_region_texts_are_unchanged(env: Env) -> None:
     key_id = env.kms[HOME].create_key()["KeyMetadata"]["KeyId"]
     with pytest.raises(ClientError) as exc:
         env.kms[HOME].cancel_key_deletion(KeyId=key_id)
-    assert error(exc) == (
+    assert error_of(exc) == (
         "KMSInvalidStateException",
         f"{arn(HOME, key_id)} is not pending deletion.",
     )
     env.kms[HOME].schedule_key_deletion(KeyId=key_id)
     with pytest.raises(ClientError) as exc:
         env.kms[HOME].encrypt(KeyId=key_id, Plaintext=b"x")
-    assert error(exc) == ("KMSInvalidStateException", f"{arn(HOME, key_id)} is pending deletion.")
+    assert error_of(exc) == (
+        "KMSInvalidStateException",
+        f"{arn(HOME, key_id)} is pending deletion.",
+    )
 
 
 def test_related_keys_record_their_last_use_independently(env: Env) -> None:

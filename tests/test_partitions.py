@@ -8,10 +8,10 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.exceptions import ClientError
 
 from kmsmock import mock_kms
 from kmsmock.backend.store import partition_for
+from tests.helpers import raises_error
 
 ACCOUNT = "123456789012"
 REGIONS = [
@@ -32,12 +32,6 @@ def active() -> Iterator[None]:
 
 def client(region: str) -> Any:
     return boto3.client("kms", region_name=region)
-
-
-def error(call: Any, **kwargs: Any) -> dict[str, str]:
-    with pytest.raises(ClientError) as exc:
-        call(**kwargs)
-    return dict(exc.value.response["Error"])
 
 
 @pytest.mark.parametrize(("region", "partition"), REGIONS)
@@ -65,10 +59,10 @@ def test_error_messages_carry_the_partition(region: str, partition: str) -> None
     kms = client(region)
     missing = "1234abcd-12ab-34cd-56ef-1234567890ab"
     prefix = f"arn:{partition}:kms:{region}:{ACCOUNT}"
-    assert error(kms.describe_key, KeyId=missing)["Message"] == (
+    assert raises_error(kms.describe_key, KeyId=missing)["Message"] == (
         f"Key '{prefix}:key/{missing}' does not exist"
     )
-    assert error(kms.describe_key, KeyId="alias/none")["Message"] == (
+    assert raises_error(kms.describe_key, KeyId="alias/none")["Message"] == (
         f"Alias {prefix}:alias/none is not found."
     )
 
@@ -100,7 +94,7 @@ def test_aws_managed_keys_in_other_partitions(region: str, host: str) -> None:
     document = json.loads(kms.get_key_policy(KeyId=meta["KeyId"])["Policy"])
     assert document["Statement"][0]["Condition"]["StringEquals"]["kms:ViaService"] == host
     assert document["Statement"][1]["Principal"] == {"AWS": f"arn:{partition}:iam::{ACCOUNT}:root"}
-    assert error(kms.disable_key, KeyId=meta["KeyId"])["Message"].startswith(
+    assert raises_error(kms.disable_key, KeyId=meta["KeyId"])["Message"].startswith(
         f"User: arn:{partition}:iam::{ACCOUNT}:root is not authorized"
     )
 
@@ -115,7 +109,7 @@ def test_sm2_in_china(usage: str) -> None:
 @pytest.mark.usefixtures("active")
 @pytest.mark.parametrize("region", ["us-east-1", "us-gov-west-1"])
 def test_sm2_only_in_china(region: str) -> None:
-    assert error(client(region).create_key, KeySpec="SM2", KeyUsage="SIGN_VERIFY") == {
+    assert raises_error(client(region).create_key, KeySpec="SM2", KeyUsage="SIGN_VERIFY") == {
         "Code": "UnsupportedOperationException",
         "Message": "KeySpec SM2 is not supported in this Region",
     }
@@ -126,7 +120,7 @@ def test_ml_kem_not_in_china() -> None:
     if "ML_KEM_768" not in client("us-east-1").meta.service_model.shape_for("KeySpec").enum:
         pytest.skip("this botocore predates ML-KEM")
     kwargs = {"KeySpec": "ML_KEM_768", "KeyUsage": "ENCAPSULATE_DECAPSULATE"}
-    assert error(client("cn-north-1").create_key, **kwargs) == {
+    assert raises_error(client("cn-north-1").create_key, **kwargs) == {
         "Code": "UnsupportedOperationException",
         "Message": "KeySpec ML_KEM_768 is not supported in this Region",
     }
@@ -147,7 +141,7 @@ def test_accounts_are_separate_and_configurable() -> None:
 def test_a_key_arn_names_its_region() -> None:
     gov = client("us-gov-west-1")
     arn = gov.create_key()["KeyMetadata"]["Arn"]
-    assert error(client("us-gov-east-1").describe_key, KeyId=arn) == {
+    assert raises_error(client("us-gov-east-1").describe_key, KeyId=arn) == {
         "Code": "NotFoundException",
         "Message": "Invalid arn us-gov-west-1",
     }

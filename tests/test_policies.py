@@ -9,10 +9,10 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.exceptions import ClientError
 
 from kmsmock import mock_kms
 from kmsmock.operations.policies import render
+from tests.helpers import raises_error
 
 REGION, ACCOUNT = "us-east-1", "123456789012"
 ROOT = f"arn:aws:iam::{ACCOUNT}:root"
@@ -62,12 +62,6 @@ def policy(*statements: dict[str, Any]) -> str:
 
 def allow(principal: Any, action: Any = "kms:*", **extra: Any) -> dict[str, Any]:
     return {"Effect": "Allow", "Principal": principal, "Action": action, "Resource": "*", **extra}
-
-
-def error(call: Any, **kwargs: Any) -> dict[str, str]:
-    with pytest.raises(ClientError) as exc:
-        call(**kwargs)
-    return dict(exc.value.response["Error"])
 
 
 def malformed(message: str = "") -> dict[str, str]:
@@ -142,7 +136,7 @@ def test_not_action_that_spares_put_key_policy(kms: Any, key: dict[str, Any]) ->
 )
 def test_lockout_safety_check(kms: Any, key: dict[str, Any], statements: list[Any]) -> None:
     text = policy(*statements)
-    assert error(kms.put_key_policy, KeyId=key["KeyId"], Policy=text) == malformed(LOCKOUT)
+    assert raises_error(kms.put_key_policy, KeyId=key["KeyId"], Policy=text) == malformed(LOCKOUT)
     assert kms.get_key_policy(KeyId=key["KeyId"])["Policy"] == DEFAULT_POLICY
     kms.put_key_policy(KeyId=key["KeyId"], Policy=text, BypassPolicyLockoutSafetyCheck=True)
     assert kms.get_key_policy(KeyId=key["KeyId"])["Policy"] == text
@@ -158,13 +152,13 @@ def test_lockout_safety_check(kms: Any, key: dict[str, Any], statements: list[An
     ],
 )
 def test_invalid_principals(kms: Any, key: dict[str, Any], principal: Any) -> None:
-    assert error(
+    assert raises_error(
         kms.put_key_policy,
         KeyId=key["KeyId"],
         Policy=policy(allow({"AWS": ROOT}), allow(principal)),
         BypassPolicyLockoutSafetyCheck=True,
     ) == malformed("Policy contains a statement with one or more invalid principals.")
-    assert error(kms.create_key, Policy=policy(allow(principal))) == malformed(
+    assert raises_error(kms.create_key, Policy=policy(allow(principal))) == malformed(
         "Policy contains a statement with one or more invalid principals."
     )
 
@@ -180,8 +174,8 @@ def test_invalid_principals(kms: Any, key: dict[str, Any], principal: Any) -> No
     ],
 )
 def test_malformed_documents_say_nothing_more(kms: Any, key: dict[str, Any], text: str) -> None:
-    assert error(kms.put_key_policy, KeyId=key["KeyId"], Policy=text) == malformed()
-    assert error(kms.create_key, Policy=text) == malformed()
+    assert raises_error(kms.put_key_policy, KeyId=key["KeyId"], Policy=text) == malformed()
+    assert raises_error(kms.create_key, Policy=text) == malformed()
 
 
 def test_a_single_statement_object_is_accepted(kms: Any, key: dict[str, Any]) -> None:
@@ -196,24 +190,24 @@ def test_policy_size_limit_is_32_kilobytes(kms: Any, key: dict[str, Any]) -> Non
     assert len(padded.encode()) == 32768
     kms.put_key_policy(KeyId=key["KeyId"], Policy=padded)
     too_big = padded.replace('"Sid": "x', '"Sid": "xx')
-    assert error(kms.put_key_policy, KeyId=key["KeyId"], Policy=too_big) == {
+    assert raises_error(kms.put_key_policy, KeyId=key["KeyId"], Policy=too_big) == {
         "Code": "LimitExceededException",
         "Message": "Policy document exceeds the maximum size of 32768 bytes.",
     }
 
 
 def test_policy_names(kms: Any, key: dict[str, Any]) -> None:
-    assert error(kms.get_key_policy, KeyId=key["KeyId"], PolicyName="AWS_RAM") == {
+    assert raises_error(kms.get_key_policy, KeyId=key["KeyId"], PolicyName="AWS_RAM") == {
         "Code": "NotFoundException",
         "Message": f"Key policy AWS_RAM does not exist for key {key['Arn']}",
     }
-    assert error(
+    assert raises_error(
         kms.put_key_policy, KeyId=key["KeyId"], PolicyName="AWS_RAM", Policy=DEFAULT_POLICY
     ) == {
         "Code": "ValidationException",
         "Message": "The AWS_RAM policy can only be managed by the RAM service.",
     }
-    assert error(
+    assert raises_error(
         kms.put_key_policy, KeyId=key["KeyId"], PolicyName="other", Policy=DEFAULT_POLICY
     ) == {
         "Code": "ValidationException",
@@ -284,9 +278,9 @@ def test_missing_key(kms: Any) -> None:
         "Code": "NotFoundException",
         "Message": f"Key 'arn:aws:kms:{REGION}:{ACCOUNT}:key/{missing}' does not exist",
     }
-    assert error(kms.get_key_policy, KeyId=missing) == not_found
-    assert error(kms.put_key_policy, KeyId=missing, Policy=DEFAULT_POLICY) == not_found
-    assert error(kms.list_key_policies, KeyId=missing) == not_found
+    assert raises_error(kms.get_key_policy, KeyId=missing) == not_found
+    assert raises_error(kms.put_key_policy, KeyId=missing, Policy=DEFAULT_POLICY) == not_found
+    assert raises_error(kms.list_key_policies, KeyId=missing) == not_found
 
 
 def test_render_is_awss_pretty_printer() -> None:

@@ -14,14 +14,10 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from kmsmock import mock_kms
+from tests.helpers import error_of
 from tests.timetravel import TOOLS, Clock, frozen, utc
 
 DAY = timedelta(days=1)
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = exc.value.response["Error"]
-    return err["Code"], err["Message"]
 
 
 @pytest.fixture(params=TOOLS)
@@ -90,7 +86,7 @@ class TestRotationStatus:
         ]:
             with pytest.raises(ClientError) as exc:
                 raw.enable_key_rotation(KeyId=key_id, RotationPeriodInDays=days)
-            assert error(exc) == (
+            assert error_of(exc) == (
                 "ValidationException",
                 f"1 validation error detected: Value '{days}' at 'rotationPeriodInDays' failed "
                 f"to satisfy constraint: Member must have value {rule}",
@@ -112,7 +108,7 @@ class TestRotationStatus:
         for op in (kms.enable_key_rotation, kms.get_key_rotation_status, kms.rotate_key_on_demand):
             with pytest.raises(ClientError) as exc:
                 op(KeyId="alias/r")
-            assert error(exc) == (
+            assert error_of(exc) == (
                 "InvalidArnException",
                 "Key Aliases are not supported for this operation.",
             )
@@ -239,7 +235,7 @@ class TestRotationAndKeyStates:
         for op in (kms.enable_key_rotation, kms.disable_key_rotation):
             with pytest.raises(ClientError) as exc:
                 op(KeyId=key_id)
-            assert error(exc) == ("DisabledException", f"{arn} is disabled.")
+            assert error_of(exc) == ("DisabledException", f"{arn} is disabled.")
 
     def test_reenabled_with_old_material_rotates_immediately(self, kms: Any, clock: Clock) -> None:
         key_id, _ = new_key(kms)
@@ -286,7 +282,7 @@ class TestRotationAndKeyStates:
         for op in (kms.enable_key_rotation, kms.disable_key_rotation, kms.rotate_key_on_demand):
             with pytest.raises(ClientError) as exc:
                 op(KeyId=key_id)
-            assert error(exc) == ("KMSInvalidStateException", f"{arn} is pending deletion.")
+            assert error_of(exc) == ("KMSInvalidStateException", f"{arn} is pending deletion.")
         clock.advance(29 * DAY)
         kms.cancel_key_deletion(KeyId=key_id)
         assert kms.get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"] is True
@@ -302,7 +298,7 @@ class TestRotationAndKeyStates:
         clock.advance(7 * DAY)
         with pytest.raises(ClientError) as exc:
             kms.list_key_rotations(KeyId=key_id)
-        assert error(exc) == ("NotFoundException", f"Key '{arn}' does not exist")
+        assert error_of(exc) == ("NotFoundException", f"Key '{arn}' does not exist")
 
 
 class TestUnsupportedKeys:
@@ -319,11 +315,11 @@ class TestUnsupportedKeys:
         for op in (kms.enable_key_rotation, kms.rotate_key_on_demand):
             with pytest.raises(ClientError) as exc:
                 op(KeyId=key_id)
-            assert error(exc) == ("UnsupportedOperationException", "")
+            assert error_of(exc) == ("UnsupportedOperationException", "")
         assert kms.get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"] is False
         with pytest.raises(ClientError) as exc:
             kms.list_key_rotations(KeyId=key_id, IncludeKeyMaterial="ALL_KEY_MATERIAL")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "ValidationException",
             "Input parameter includeKeyMaterial can only be used with symmetric keys.",
         )
@@ -333,19 +329,19 @@ class TestUnsupportedKeys:
         kms.disable_key(KeyId=md["KeyId"])
         with pytest.raises(ClientError) as exc:
             kms.rotate_key_on_demand(KeyId=md["KeyId"])
-        assert error(exc) == ("DisabledException", f"{md['Arn']} is disabled.")
+        assert error_of(exc) == ("DisabledException", f"{md['Arn']} is disabled.")
 
     def test_imported_material_keys_refuse_automatic_rotation(self, kms: Any) -> None:
         md = kms.create_key(Origin="EXTERNAL")["KeyMetadata"]
         with pytest.raises(ClientError) as exc:
             kms.enable_key_rotation(KeyId=md["KeyId"])
-        assert error(exc) == (
+        assert error_of(exc) == (
             "UnsupportedOperationException",
             f"{md['Arn']} origin is EXTERNAL which is not valid for this operation.",
         )
         with pytest.raises(ClientError) as exc:
             kms.rotate_key_on_demand(KeyId=md["KeyId"])
-        assert error(exc) == ("KMSInvalidStateException", f"{md['Arn']} is pending import.")
+        assert error_of(exc) == ("KMSInvalidStateException", f"{md['Arn']} is pending import.")
 
 
 class TestAwsManagedKeys:
@@ -376,7 +372,7 @@ class TestAwsManagedKeys:
         md = kms.describe_key(KeyId="alias/aws/ebs")["KeyMetadata"]
         with pytest.raises(ClientError) as exc:
             getattr(kms, op)(KeyId=md["KeyId"])
-        code, message = error(exc)
+        code, message = error_of(exc)
         action = "kms:" + "".join(p.title() for p in op.split("_"))
         assert code == "AccessDeniedException"
         assert message == (
@@ -415,7 +411,7 @@ class TestOnDemandRotation:
             kms.rotate_key_on_demand(KeyId=key_id)
         with pytest.raises(ClientError) as exc:
             kms.rotate_key_on_demand(KeyId=key_id)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "LimitExceededException",
             "The on-demand rotations limit has been reached for the given keyId. No more "
             f"on-demand rotations can be performed for this key: {arn}",
@@ -428,7 +424,7 @@ class TestOnDemandRotation:
         clock.advance(90 * DAY - timedelta(minutes=19))
         with pytest.raises(ClientError) as exc:
             kms.rotate_key_on_demand(KeyId=key_id)
-        assert error(exc)[0] == "ConflictException"
+        assert error_of(exc)[0] == "ConflictException"
         clock.advance(timedelta(minutes=20))
         kms.rotate_key_on_demand(KeyId=key_id)
         assert [r["RotationType"] for r in rotations(kms, key_id)] == ["AUTOMATIC", "ON_DEMAND"]
@@ -484,7 +480,7 @@ class TestListKeyRotations:
         key_id, _ = new_key(kms)
         with pytest.raises(ClientError) as exc:
             kms.list_key_rotations(KeyId=key_id, IncludeKeyMaterial="INVALID_VALUE")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "ValidationException",
             "1 validation error detected: Value 'INVALID_VALUE' at 'includeKeyMaterial' failed "
             "to satisfy constraint: Member must satisfy enum value set: "

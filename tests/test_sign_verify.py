@@ -14,6 +14,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa, utils
 
+from tests.helpers import error_of
+
 HASHES = {"SHA_256": hashes.SHA256, "SHA_384": hashes.SHA384, "SHA_512": hashes.SHA512}
 HASHLIB = {"SHA_256": hashlib.sha256, "SHA_384": hashlib.sha384, "SHA_512": hashlib.sha512}
 RSA_ALGORITHMS = [
@@ -31,11 +33,6 @@ ECDSA = {
     "ECC_SECG_P256K1": "ECDSA_SHA_256",
 }
 MESSAGE = b"the message KMS signs"
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = exc.value.response["Error"]
-    return err["Code"], err["Message"]
 
 
 def create(client: Any, spec: str, usage: str = "SIGN_VERIFY") -> dict[str, Any]:
@@ -258,7 +255,7 @@ class TestSm2InChina:
         foreign = utils.encode_dss_signature(int.from_bytes(r, "big"), int.from_bytes(s, "big"))
         with pytest.raises(ClientError) as exc:
             kms_verifies(cn_client, key["KeyId"], "SM2DSA", MESSAGE, "RAW", foreign)
-        assert error(exc) == ("KMSInvalidSignatureException", "")
+        assert error_of(exc) == ("KMSInvalidSignatureException", "")
 
 
 class TestVerifyRefusesBadSignatures:
@@ -277,7 +274,7 @@ class TestVerifyRefusesBadSignatures:
         sig = sign(kms_client, key["KeyId"], algorithm, b"other", "RAW")
         with pytest.raises(ClientError) as exc:
             kms_verifies(kms_client, key["KeyId"], algorithm, MESSAGE, "RAW", sig)
-        assert error(exc) == ("KMSInvalidSignatureException", "")
+        assert error_of(exc) == ("KMSInvalidSignatureException", "")
         assert "message" not in exc.value.response
 
     def test_ed25519ph_signature_of_another_digest(self, kms_client: Any) -> None:
@@ -287,7 +284,7 @@ class TestVerifyRefusesBadSignatures:
             kms_verifies(
                 kms_client, key["KeyId"], "ED25519_PH_SHA_512", b"\x01" * 64, "DIGEST", sig
             )
-        assert error(exc) == ("KMSInvalidSignatureException", "")
+        assert error_of(exc) == ("KMSInvalidSignatureException", "")
 
     @pytest.mark.parametrize("junk", [b"\x01", b"a" * 6144, bytes(64)])
     @pytest.mark.parametrize(
@@ -305,14 +302,14 @@ class TestVerifyRefusesBadSignatures:
         key = create(kms_client, spec)
         with pytest.raises(ClientError) as exc:
             kms_verifies(kms_client, key["KeyId"], algorithm, MESSAGE, "RAW", junk)
-        assert error(exc) == ("KMSInvalidSignatureException", "")
+        assert error_of(exc) == ("KMSInvalidSignatureException", "")
 
     def test_signature_of_another_key(self, kms_client: Any) -> None:
         one, two = create(kms_client, "ECC_NIST_P256"), create(kms_client, "ECC_NIST_P256")
         sig = sign(kms_client, one["KeyId"], "ECDSA_SHA_256", MESSAGE, "RAW")
         with pytest.raises(ClientError) as exc:
             kms_verifies(kms_client, two["KeyId"], "ECDSA_SHA_256", MESSAGE, "RAW", sig)
-        assert error(exc) == ("KMSInvalidSignatureException", "")
+        assert error_of(exc) == ("KMSInvalidSignatureException", "")
 
     def test_digest_signed_then_verified_as_raw_digest_fails(self, kms_client: Any) -> None:
         # "if the signed message is hashed once while signing, but twice while verifying,
@@ -322,7 +319,7 @@ class TestVerifyRefusesBadSignatures:
         sig = sign(kms_client, key["KeyId"], "ECDSA_SHA_256", digest, "DIGEST")
         with pytest.raises(ClientError) as exc:
             kms_verifies(kms_client, key["KeyId"], "ECDSA_SHA_256", digest, "RAW", sig)
-        assert error(exc) == ("KMSInvalidSignatureException", "")
+        assert error_of(exc) == ("KMSInvalidSignatureException", "")
 
 
 class TestRefusals:
@@ -340,7 +337,7 @@ class TestRefusals:
         key = create(kms_client, spec, usage)
         with pytest.raises(ClientError) as exc:
             call(kms_client, operation, key["Arn"], "ECDSA_SHA_256")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "InvalidKeyUsageException",
             f"{key['Arn']} key usage is {usage} which is not valid for {operation}.",
         )
@@ -351,7 +348,7 @@ class TestRefusals:
         change_state(kms_client, key["KeyId"], change)
         with pytest.raises(ClientError) as exc:
             call(kms_client, "Sign", key["Arn"], "RSASSA_PSS_SHA_256")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "InvalidKeyUsageException",
             f"{key['Arn']} key usage is GENERATE_VERIFY_MAC which is not valid for Sign.",
         )
@@ -371,14 +368,14 @@ class TestRefusals:
         change_state(kms_client, key["KeyId"], change)
         with pytest.raises(ClientError) as exc:
             call(kms_client, operation, key["Arn"], "ECDSA_SHA_384")
-        assert error(exc) == (code, f"{key['Arn']} {text}")
+        assert error_of(exc) == (code, f"{key['Arn']} {text}")
 
     def test_pending_import(self, kms_client: Any) -> None:
         key = kms_client.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY", Origin="EXTERNAL")
         arn = key["KeyMetadata"]["Arn"]
         with pytest.raises(ClientError) as exc:
             call(kms_client, "Sign", arn, "RSASSA_PSS_SHA_256")
-        assert error(exc) == ("KMSInvalidStateException", f"{arn} is pending import.")
+        assert error_of(exc) == ("KMSInvalidStateException", f"{arn} is pending import.")
 
     @pytest.mark.parametrize("operation", ["Sign", "Verify"])
     @pytest.mark.parametrize(
@@ -400,7 +397,7 @@ class TestRefusals:
         key = create(kms_client, spec)
         with pytest.raises(ClientError) as exc:
             call(kms_client, operation, key["Arn"], algorithm)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "InvalidKeyUsageException",
             f"Algorithm {algorithm} is incompatible with key spec {spec}.",
         )
@@ -409,7 +406,7 @@ class TestRefusals:
         key = create(kms_client, "ECC_NIST_P256")
         with pytest.raises(ClientError) as exc:
             call(kms_client, "Sign", key["Arn"], "ECDSA_SHA_384", bytes(20), "DIGEST")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "InvalidKeyUsageException",
             "Algorithm ECDSA_SHA_384 is incompatible with key spec ECC_NIST_P256.",
         )
@@ -435,7 +432,7 @@ class TestRefusals:
         key = create(kms_client, spec)
         with pytest.raises(ClientError) as exc:
             call(kms_client, operation, key["Arn"], algorithm, bytes(length), "DIGEST")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "ValidationException",
             f"Digest is invalid length for algorithm {algorithm}.",
         )
@@ -455,7 +452,7 @@ class TestRefusals:
         key = create(kms_client, "ECC_NIST_EDWARDS25519")
         with pytest.raises(ClientError) as exc:
             call(kms_client, "Sign", key["Arn"], algorithm, bytes(64), message_type)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "ValidationException",
             f"Message type {message_type} is incompatible with algorithm {algorithm}.",
         )
@@ -465,7 +462,7 @@ class TestRefusals:
         key = create(kms_client, "ML_DSA_65")
         with pytest.raises(ClientError) as exc:
             call(kms_client, operation, key["Arn"], "ML_DSA_SHAKE_256", bytes(64), "DIGEST")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "ValidationException",
             "Message type DIGEST is incompatible with key spec ML_DSA_65.",
         )
@@ -475,7 +472,7 @@ class TestRefusals:
         key = create(kms_client, "ML_DSA_44")
         with pytest.raises(ClientError) as exc:
             call(kms_client, "Sign", key["Arn"], "ML_DSA_SHAKE_256", bytes(length), "EXTERNAL_MU")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "ValidationException",
             "Digest is invalid length for algorithm ML_DSA_SHAKE_256.",
         )
@@ -490,7 +487,7 @@ class TestRefusals:
         key = create(kms_client, spec)
         with pytest.raises(ClientError) as exc:
             call(kms_client, "Sign", key["Arn"], algorithm, bytes(64), "EXTERNAL_MU")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "ValidationException",
             f"Message type EXTERNAL_MU is incompatible with key spec {spec}.",
         )
@@ -504,14 +501,14 @@ class TestRefusals:
         key = create(raw, "ECC_NIST_P256")
         with pytest.raises(ClientError) as exc:
             call(raw, "Sign", key["Arn"], "ECDSA_SHA_256", bytes(4097))
-        assert error(exc) == (
+        assert error_of(exc) == (
             "ValidationException",
             "1 validation error detected: Value at 'message' failed to satisfy constraint: "
             "Member must have length less than or equal to 4096",
         )
         with pytest.raises(ClientError) as exc:
             call(raw, "Sign", key["Arn"], "ECDSA_SHA_256", b"")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "ValidationException",
             "1 validation error detected: Value at 'message' failed to satisfy constraint: "
             "Member must have length greater than or equal to 1",
@@ -520,7 +517,7 @@ class TestRefusals:
     def test_missing_key(self, kms_client: Any) -> None:
         with pytest.raises(ClientError) as exc:
             call(kms_client, "Sign", "alias/nope", "ECDSA_SHA_256")
-        assert error(exc) == (
+        assert error_of(exc) == (
             "NotFoundException",
             "Alias arn:aws:kms:us-east-1:123456789012:alias/nope is not found.",
         )
@@ -532,7 +529,7 @@ class TestDryRun:
         key = create(kms_client, "ECC_NIST_P256")
         with pytest.raises(ClientError) as exc:
             call(kms_client, operation, key["Arn"], "ECDSA_SHA_256", dry_run=True)
-        assert error(exc) == (
+        assert error_of(exc) == (
             "DryRunOperationException",
             "The request would have succeeded, but the DryRun option is set.",
         )
@@ -541,7 +538,7 @@ class TestDryRun:
         key = create(kms_client, "ECC_NIST_P256")
         with pytest.raises(ClientError) as exc:
             call(kms_client, "Sign", key["Arn"], "ECDSA_SHA_512", dry_run=True)
-        assert error(exc)[0] == "InvalidKeyUsageException"
+        assert error_of(exc)[0] == "InvalidKeyUsageException"
 
 
 def call(

@@ -8,9 +8,9 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ClientError
 
 from kmsmock import mock_kms
+from tests.helpers import raises_error
 
 REGION, ACCOUNT = "us-east-1", "123456789012"
 ARN_PREFIX = f"arn:aws:kms:{REGION}:{ACCOUNT}"
@@ -33,12 +33,6 @@ def tag(k: str, v: str = "v") -> dict[str, str]:
 
 def tags(kms: Any, key_id: str, **kwargs: Any) -> list[dict[str, str]]:
     return list(kms.list_resource_tags(KeyId=key_id, **kwargs)["Tags"])
-
-
-def error(call: Any, **kwargs: Any) -> dict[str, str]:
-    with pytest.raises(ClientError) as exc:
-        call(**kwargs)
-    return dict(exc.value.response["Error"])
 
 
 def tag_error(message: str) -> dict[str, str]:
@@ -92,21 +86,24 @@ def test_empty_tag_list_changes_nothing(kms: Any, key: dict[str, Any]) -> None:
 
 
 def test_duplicate_tag_keys(kms: Any, key: dict[str, Any]) -> None:
-    assert error(kms.create_key, Tags=[tag("a", "1"), tag("a", "2")]) == tag_error(
+    assert raises_error(kms.create_key, Tags=[tag("a", "1"), tag("a", "2")]) == tag_error(
         "Duplicate tag keys"
     )
-    assert error(kms.tag_resource, KeyId=key["KeyId"], Tags=[tag("a"), tag("a")]) == tag_error(
-        "Duplicate tag keys"
-    )
+    assert raises_error(
+        kms.tag_resource, KeyId=key["KeyId"], Tags=[tag("a"), tag("a")]
+    ) == tag_error("Duplicate tag keys")
     assert [k["KeyId"] for k in kms.list_keys()["Keys"]] == [key["KeyId"]]
 
 
 @pytest.mark.parametrize("reserved", ["aws:created-by", "AWS:x", "Aws:y", "aWs:"])
 def test_aws_prefix_is_reserved(kms: Any, key: dict[str, Any], reserved: str) -> None:
     message = tag_error("Tags beginning with aws: are reserved")
-    assert error(kms.create_key, Tags=[tag(reserved)]) == message
-    assert error(kms.tag_resource, KeyId=key["KeyId"], Tags=[tag("ok"), tag(reserved)]) == message
-    assert error(kms.untag_resource, KeyId=key["KeyId"], TagKeys=[reserved]) == message
+    assert raises_error(kms.create_key, Tags=[tag(reserved)]) == message
+    assert (
+        raises_error(kms.tag_resource, KeyId=key["KeyId"], Tags=[tag("ok"), tag(reserved)])
+        == message
+    )
+    assert raises_error(kms.untag_resource, KeyId=key["KeyId"], TagKeys=[reserved]) == message
     assert tags(kms, key["KeyId"]) == []
 
 
@@ -118,8 +115,8 @@ def test_aws_inside_a_key_is_fine(kms: Any, key: dict[str, Any]) -> None:
 def test_fifty_tags_at_most(kms: Any) -> None:
     fifty = [tag(f"k{i}") for i in range(50)]
     key_id = kms.create_key(Tags=fifty)["KeyMetadata"]["KeyId"]
-    assert error(kms.create_key, Tags=[*fifty, tag("k50")]) == tag_error("Too many tags")
-    assert error(kms.tag_resource, KeyId=key_id, Tags=[tag("one-more")]) == tag_error(
+    assert raises_error(kms.create_key, Tags=[*fifty, tag("k50")]) == tag_error("Too many tags")
+    assert raises_error(kms.tag_resource, KeyId=key_id, Tags=[tag("one-more")]) == tag_error(
         "Too many tags"
     )
     kms.tag_resource(KeyId=key_id, Tags=[tag("k0", "replaced")])  # replacing adds nothing
@@ -129,7 +126,7 @@ def test_fifty_tags_at_most(kms: Any) -> None:
 def test_tag_lengths_are_validated_by_the_service(kms: Any, key: dict[str, Any]) -> None:
     unchecked = boto3.client("kms", region_name=REGION, config=Config(parameter_validation=False))
     long_key = "k" * 129
-    assert error(unchecked.tag_resource, KeyId=key["KeyId"], Tags=[tag(long_key)]) == {
+    assert raises_error(unchecked.tag_resource, KeyId=key["KeyId"], Tags=[tag(long_key)]) == {
         "Code": "ValidationException",
         "Message": f"1 validation error detected: Value '{long_key}' at 'tags.1.member.tagKey' "
         "failed to satisfy constraint: Member must have length less than or equal to 128",
@@ -153,7 +150,7 @@ def test_list_resource_tags_limit_is_clamped_to_50(kms: Any, key: dict[str, Any]
 
 
 def test_list_resource_tags_invalid_marker(kms: Any, key: dict[str, Any]) -> None:
-    assert error(kms.list_resource_tags, KeyId=key["KeyId"], Marker="nope") == {
+    assert raises_error(kms.list_resource_tags, KeyId=key["KeyId"], Marker="nope") == {
         "Code": "InvalidMarkerException",
         "Message": "Invalid marker",
     }
@@ -165,8 +162,8 @@ def test_tags_of_a_key_pending_deletion_can_be_read_not_changed(
     kms.tag_resource(KeyId=key["KeyId"], Tags=[tag("a")])
     kms.schedule_key_deletion(KeyId=key["KeyId"])
     pending = {"Code": "KMSInvalidStateException", "Message": f"{key['Arn']} is pending deletion."}
-    assert error(kms.tag_resource, KeyId=key["KeyId"], Tags=[tag("b")]) == pending
-    assert error(kms.untag_resource, KeyId=key["KeyId"], TagKeys=["a"]) == pending
+    assert raises_error(kms.tag_resource, KeyId=key["KeyId"], Tags=[tag("b")]) == pending
+    assert raises_error(kms.untag_resource, KeyId=key["KeyId"], TagKeys=["a"]) == pending
     assert tags(kms, key["KeyId"]) == [tag("a")]
 
 
@@ -176,9 +173,9 @@ def test_tags_on_a_missing_key(kms: Any) -> None:
         "Code": "NotFoundException",
         "Message": f"Key '{ARN_PREFIX}:key/{missing}' does not exist",
     }
-    assert error(kms.tag_resource, KeyId=missing, Tags=[tag("a")]) == not_found
-    assert error(kms.untag_resource, KeyId=missing, TagKeys=["a"]) == not_found
-    assert error(kms.list_resource_tags, KeyId=missing) == not_found
+    assert raises_error(kms.tag_resource, KeyId=missing, Tags=[tag("a")]) == not_found
+    assert raises_error(kms.untag_resource, KeyId=missing, TagKeys=["a"]) == not_found
+    assert raises_error(kms.list_resource_tags, KeyId=missing) == not_found
 
 
 def test_tags_are_per_key(kms: Any, key: dict[str, Any]) -> None:
