@@ -11,7 +11,6 @@ import boto3
 import pytest
 import time_machine
 
-from kmsmock import mock_kms
 from tests.helpers import raises_error
 
 REGION, ACCOUNT = "us-east-1", "123456789012"
@@ -21,15 +20,9 @@ MISSING_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
 
 
 @pytest.fixture
-def traveller() -> Iterator[Any]:
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def kms(traveller: Any) -> Iterator[Any]:
-    with mock_kms():
-        yield boto3.client("kms", region_name=REGION)
+def clock() -> Iterator[time_machine.Coordinates]:
+    with time_machine.travel(START, tick=False) as clock:
+        yield clock
 
 
 @pytest.fixture
@@ -175,10 +168,10 @@ def test_aws_managed_key_cannot_be_a_target(kms: Any) -> None:
 
 
 def test_update_alias_retargets_and_dates_the_change(
-    kms: Any, key: dict[str, Any], traveller: Any
+    kms: Any, key: dict[str, Any], clock: time_machine.Coordinates
 ) -> None:
     kms.create_alias(AliasName="alias/current", TargetKeyId=key["KeyId"])
-    traveller.shift(timedelta(hours=2))
+    clock.shift(timedelta(hours=2))
     other = kms.create_key()["KeyMetadata"]
     assert set(kms.update_alias(AliasName="alias/current", TargetKeyId=other["Arn"])) == {
         "ResponseMetadata"
@@ -325,11 +318,13 @@ def test_delete_alias_of_a_key_pending_deletion(kms: Any, key: dict[str, Any]) -
     assert aliases(kms) == []
 
 
-def test_deleting_a_key_deletes_its_aliases(kms: Any, key: dict[str, Any], traveller: Any) -> None:
+def test_deleting_a_key_deletes_its_aliases(
+    kms: Any, key: dict[str, Any], clock: time_machine.Coordinates
+) -> None:
     kms.create_alias(AliasName="alias/doomed", TargetKeyId=key["KeyId"])
     kms.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
     assert [a["AliasName"] for a in aliases(kms)] == ["alias/doomed"]  # still listed while pending
-    traveller.shift(timedelta(days=7))
+    clock.shift(timedelta(days=7))
     assert aliases(kms) == []
     assert raises_error(kms.delete_alias, AliasName="alias/doomed") == not_found("alias/doomed")
     kms.create_alias(AliasName="alias/doomed", TargetKeyId=kms.create_key()["KeyMetadata"]["KeyId"])

@@ -65,11 +65,6 @@ def clock() -> Iterator[Clock]:
 
 
 @pytest.fixture
-def kms(clock: Clock, kms_client: Any) -> Any:
-    return kms_client
-
-
-@pytest.fixture
 def world(kms_mock: KmsMock) -> CustomKeyStores:
     """The custom key stores of the default account in us-east-1, and their backing world."""
     return kms_mock.backend.store("123456789012", "us-east-1").custom_key_stores

@@ -14,7 +14,6 @@ import pytest
 import time_machine
 from botocore.config import Config
 
-from kmsmock import mock_kms
 from kmsmock.backend import specs as backend_specs
 from tests.helpers import raises_error
 
@@ -95,15 +94,9 @@ SYMMETRIC_FIELDS = {
 
 
 @pytest.fixture
-def traveller() -> Iterator[Any]:
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def kms(traveller: Any) -> Iterator[Any]:
-    with mock_kms():
-        yield boto3.client("kms", region_name=REGION)
+def clock() -> Iterator[time_machine.Coordinates]:
+    with time_machine.travel(START, tick=False) as clock:
+        yield clock
 
 
 def new_key(kms: Any, **kwargs: Any) -> dict[str, Any]:
@@ -443,12 +436,14 @@ def test_list_keys_invalid_marker(kms: Any) -> None:
     }
 
 
-def test_list_keys_is_per_region_and_hides_deleted_keys(kms: Any, traveller: Any) -> None:
+def test_list_keys_is_per_region_and_hides_deleted_keys(
+    kms: Any, clock: time_machine.Coordinates
+) -> None:
     boto3.client("kms", region_name="eu-west-1").create_key()
     kept, pending, deleted = (new_key(kms)["KeyId"] for _ in range(3))
     kms.schedule_key_deletion(KeyId=pending, PendingWindowInDays=30)
     kms.schedule_key_deletion(KeyId=deleted, PendingWindowInDays=7)
-    traveller.shift(timedelta(days=8))
+    clock.shift(timedelta(days=8))
     assert [k["KeyId"] for k in kms.list_keys()["Keys"]] == [kept, pending]
 
 
@@ -663,13 +658,13 @@ def test_cancel_key_deletion_of_a_key_awaiting_import(kms: Any) -> None:
     assert state(kms, key_id) == "PendingImport"
 
 
-def test_a_key_past_its_deletion_date_is_gone(kms: Any, traveller: Any) -> None:
+def test_a_key_past_its_deletion_date_is_gone(kms: Any, clock: time_machine.Coordinates) -> None:
     meta = new_key(kms)
     kms.create_alias(AliasName="alias/doomed", TargetKeyId=meta["KeyId"])
     kms.schedule_key_deletion(KeyId=meta["KeyId"], PendingWindowInDays=7)
-    traveller.shift(timedelta(days=7) - timedelta(microseconds=1))
+    clock.shift(timedelta(days=7) - timedelta(microseconds=1))
     assert state(kms, meta["KeyId"]) == "PendingDeletion"
-    traveller.shift(timedelta(microseconds=1))
+    clock.shift(timedelta(microseconds=1))
     gone = {"Code": "NotFoundException", "Message": f"Key '{meta['Arn']}' does not exist"}
     assert raises_error(kms.describe_key, KeyId=meta["KeyId"]) == gone
     assert raises_error(kms.describe_key, KeyId=meta["Arn"]) == gone
@@ -682,11 +677,13 @@ def test_a_key_past_its_deletion_date_is_gone(kms: Any, traveller: Any) -> None:
     assert kms.list_aliases()["Aliases"] == []
 
 
-def test_cancelled_deletion_does_not_delete_later(kms: Any, traveller: Any) -> None:
+def test_cancelled_deletion_does_not_delete_later(
+    kms: Any, clock: time_machine.Coordinates
+) -> None:
     key_id = new_key(kms)["KeyId"]
     kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
     kms.cancel_key_deletion(KeyId=key_id)
-    traveller.shift(timedelta(days=60))
+    clock.shift(timedelta(days=60))
     assert state(kms, key_id) == "Disabled"
 
 

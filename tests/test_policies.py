@@ -4,7 +4,6 @@ policies, and the checks on a new policy (kms-facts §5; research items 3, 7).""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -43,12 +42,6 @@ S3_MANAGED_POLICY = (
     '    "Action" : [ "kms:Describe*", "kms:Get*", "kms:List*" ],\n'
     '    "Resource" : "*"\n  } ]\n}'
 )
-
-
-@pytest.fixture
-def kms() -> Iterator[Any]:
-    with mock_kms():
-        yield boto3.client("kms", region_name=REGION)
 
 
 @pytest.fixture

@@ -6,19 +6,21 @@ import base64
 import json
 import socket
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import boto3
 import botocore.session
 import pytest
 from botocore.exceptions import ClientError
 from pytest_socket import disable_socket
 
-from kmsmock import mock_kms, protocol
+from kmsmock import protocol
 from kmsmock.backend.store import Backend
 from kmsmock.operations import OPERATIONS
 
 from . import model
+
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
 
 MODEL = botocore.session.get_session().get_service_model("kms")
 
@@ -32,12 +34,11 @@ def call(target: str, body: Any, backend: Backend | None = None) -> tuple[int, d
 
 
 @pytest.fixture
-def kms() -> Iterator[Any]:
+def offline_kms(kms: KMSClient) -> Iterator[KMSClient]:
     saved = (socket.socket, socket.getaddrinfo, socket.gethostbyname)
     disable_socket()  # an operation kmsmock does not serve must not reach the network
     try:
-        with mock_kms():
-            yield boto3.client("kms", region_name="us-east-1")
+        yield kms
     finally:
         socket.socket, socket.getaddrinfo, socket.gethostbyname = saved  # type: ignore[misc]
 
@@ -139,11 +140,11 @@ def test_a_json_array_body_is_a_serialization_error() -> None:
 
 
 def test_an_operation_kmsmock_does_not_serve_names_itself(
-    kms: Any, monkeypatch: pytest.MonkeyPatch
+    offline_kms: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delitem(OPERATIONS, "ListKeys")
     with pytest.raises(ClientError) as exc:  # and no network call: sockets are off
-        kms.list_keys()
+        offline_kms.list_keys()
     assert exc.value.response["Error"] == {
         "Code": "NotImplementedByKmsmock",
         "Message": "kmsmock does not implement the KMS operation ListKeys yet.",
@@ -180,14 +181,14 @@ def test_an_operation_the_model_lacks_is_unknown_though_kmsmock_serves_it(name: 
 
 
 def test_a_kmsmock_bug_is_an_aws_shaped_internal_error(
-    kms: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    offline_kms: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     def broken(ctx: Any, req: Any) -> Any:
         raise ZeroDivisionError("oops")
 
     monkeypatch.setitem(OPERATIONS, "ListKeys", broken)
-    with pytest.raises(kms.exceptions.KMSInternalException) as exc:
-        kms.list_keys()
+    with pytest.raises(offline_kms.exceptions.KMSInternalException) as exc:
+        offline_kms.list_keys()
     assert exc.value.response["Error"]["Message"] == (
         "kmsmock internal error (ZeroDivisionError: oops); please report it."
     )
@@ -195,13 +196,15 @@ def test_a_kmsmock_bug_is_an_aws_shaped_internal_error(
     assert "kmsmock failed to serve TrentService.ListKeys" in caplog.text
 
 
-def test_modeled_errors_carry_message_at_the_top_level_validation_errors_do_not(kms: Any) -> None:
+def test_modeled_errors_carry_message_at_the_top_level_validation_errors_do_not(
+    offline_kms: Any,
+) -> None:
     with pytest.raises(ClientError) as modeled:
-        kms.describe_key(KeyId="nope")
+        offline_kms.describe_key(KeyId="nope")
     assert modeled.value.response["message"] == "Invalid keyId 'nope'"
     with pytest.raises(ClientError) as unmodeled:
-        kms.schedule_key_deletion(
-            KeyId=kms.create_key()["KeyMetadata"]["KeyId"], PendingWindowInDays=5
+        offline_kms.schedule_key_deletion(
+            KeyId=offline_kms.create_key()["KeyMetadata"]["KeyId"], PendingWindowInDays=5
         )
     assert unmodeled.value.response["Error"]["Code"] == "ValidationException"
     assert "message" not in unmodeled.value.response

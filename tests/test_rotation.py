@@ -26,12 +26,6 @@ def clock(request: pytest.FixtureRequest) -> Iterator[Clock]:
         yield c
 
 
-@pytest.fixture
-def kms(clock: Clock) -> Iterator[Any]:
-    with mock_kms():
-        yield boto3.client("kms", region_name="us-east-1")
-
-
 def rotations(kms: Any, key_id: str, **kwargs: Any) -> list[dict[str, Any]]:
     return list(kms.list_key_rotations(KeyId=key_id, **kwargs)["Rotations"])
 

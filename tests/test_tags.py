@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
 from botocore.config import Config
 
-from kmsmock import mock_kms
 from tests.helpers import raises_error
 
 REGION, ACCOUNT = "us-east-1", "123456789012"
 ARN_PREFIX = f"arn:aws:kms:{REGION}:{ACCOUNT}"
-
-
-@pytest.fixture
-def kms() -> Iterator[Any]:
-    with mock_kms():
-        yield boto3.client("kms", region_name=REGION)
 
 
 @pytest.fixture
