@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from hypothesis import HealthCheck, settings
 
-from tests.helpers import client
+from tests.helpers import new_client
 
 if TYPE_CHECKING:
     from mypy_boto3_kms import KMSClient
@@ -48,5 +48,11 @@ def kms(clock: object, kms_client: Any) -> KMSClient:
 
 @pytest.fixture
 def unchecked_kms(kms: KMSClient) -> KMSClient:
-    """A client beside ``kms`` with botocore's parameter checks off, so kmsmock's answer."""
-    return client(validate=False)
+    """A client beside ``kms`` with botocore's parameter checks off, so kmsmock's checks answer."""
+    return new_client(validate=False)
+
+
+@pytest.fixture
+def china_kms(kms: KMSClient) -> KMSClient:
+    """A client beside ``kms`` in cn-north-1 (aws-cn), where SM2 keys are offered."""
+    return new_client("cn-north-1")

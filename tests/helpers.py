@@ -40,7 +40,7 @@ def raises_error(call: Callable[..., Any], /, **kwargs: Any) -> dict[str, str]:
     return dict(exc.value.response["Error"])
 
 
-def client(region: str = REGION, *, validate: bool = True) -> KMSClient:
+def new_client(region: str = REGION, *, validate: bool = True) -> KMSClient:
     """A KMS client in ``region`` (served by whichever kmsmock is active); ``validate=False``
     turns botocore's own parameter checks off, so the mock's checks answer."""
     return boto3.client("kms", region_name=region, config=None if validate else UNCHECKED)

@@ -6,9 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 from cryptography import x509
@@ -18,8 +17,11 @@ from cryptography.x509.oid import NameOID
 
 from kmsmock import KmsMock, mock_kms
 from kmsmock.backend.keystore import Cluster, CustomKeyStores, Proxy
-from tests.helpers import error_of
+from tests.helpers import error_of, new_client
 from tests.timetravel import TOOLS, Clock, frozen, utc
+
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
 
 START = utc(2024, 3, 1, 12)
 HSM_DELAY = timedelta(minutes=20)  # what kmsmock documents for CloudHSM key stores
@@ -70,7 +72,7 @@ def world(kms_mock: KmsMock) -> CustomKeyStores:
     return kms_mock.backend.store("123456789012", "us-east-1").custom_key_stores
 
 
-def hsm_store(kms: Any, name: str = "hsm", cluster: str = CLUSTER, **extra: Any) -> str:
+def hsm_store(kms: KMSClient, name: str = "hsm", cluster: str = CLUSTER, **extra: Any) -> str:
     return str(
         kms.create_custom_key_store(
             CustomKeyStoreName=name,
@@ -83,7 +85,7 @@ def hsm_store(kms: Any, name: str = "hsm", cluster: str = CLUSTER, **extra: Any)
 
 
 def xks_store(
-    kms: Any,
+    kms: KMSClient,
     name: str = "xks",
     endpoint: str = ENDPOINT,
     path: str = PATH,
@@ -104,26 +106,26 @@ def xks_store(
     return str(kms.create_custom_key_store(**args)["CustomKeyStoreId"])
 
 
-def describe(kms: Any, store_id: str) -> dict[str, Any]:
+def describe(kms: KMSClient, store_id: str) -> dict[str, Any]:
     return dict(kms.describe_custom_key_stores(CustomKeyStoreId=store_id)["CustomKeyStores"][0])
 
 
-def state(kms: Any, store_id: str) -> str:
+def state(kms: KMSClient, store_id: str) -> str:
     return str(describe(kms, store_id)["ConnectionState"])
 
 
-def connected(kms: Any, clock: Clock, store_id: str) -> str:
+def connected(kms: KMSClient, clock: Clock, store_id: str) -> str:
     kms.connect_custom_key_store(CustomKeyStoreId=store_id)
     clock.advance(HSM_DELAY)
     assert state(kms, store_id) == "CONNECTED"
     return store_id
 
 
-def hsm_key(kms: Any, store_id: str) -> dict[str, Any]:
+def hsm_key(kms: KMSClient, store_id: str) -> dict[str, Any]:
     return dict(kms.create_key(Origin="AWS_CLOUDHSM", CustomKeyStoreId=store_id)["KeyMetadata"])
 
 
-def key_state(kms: Any, key_id: str) -> str:
+def key_state(kms: KMSClient, key_id: str) -> str:
     return str(kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"])
 
 
@@ -131,7 +133,7 @@ def key_state(kms: Any, key_id: str) -> str:
 
 
 class TestCreate:
-    def test_cloudhsm_store(self, kms: Any) -> None:
+    def test_cloudhsm_store(self, kms: KMSClient) -> None:
         store_id = hsm_store(kms)
         assert re.fullmatch(r"cks-[0-9a-f]{17}", store_id)
         out = kms.describe_custom_key_stores()
@@ -151,7 +153,7 @@ class TestCreate:
         other = hsm_store(kms, "hsm2", OTHER_CLUSTER, CustomKeyStoreType="AWS_CLOUDHSM")
         assert describe(kms, other)["CustomKeyStoreType"] == "AWS_CLOUDHSM"
 
-    def test_external_store_public_endpoint(self, kms: Any) -> None:
+    def test_external_store_public_endpoint(self, kms: KMSClient) -> None:
         store_id = xks_store(kms)
         assert describe(kms, store_id) == {
             "CustomKeyStoreId": store_id,
@@ -167,7 +169,7 @@ class TestCreate:
             },
         }
 
-    def test_external_store_vpc_endpoint_service(self, kms: Any) -> None:
+    def test_external_store_vpc_endpoint_service(self, kms: KMSClient) -> None:
         store_id = xks_store(
             kms, endpoint="https://private.xks.example.com", vpc_service=VPC_SERVICE
         )
@@ -189,7 +191,7 @@ class TestCreate:
         config = describe(kms, owned)["XksProxyConfiguration"]
         assert config["VpcEndpointServiceOwner"] == "111122223333"
 
-    def test_a_retry_of_a_cloudhsm_store_returns_the_same_store(self, kms: Any) -> None:
+    def test_a_retry_of_a_cloudhsm_store_returns_the_same_store(self, kms: KMSClient) -> None:
         # AWS: the same properties as an existing disconnected store are "the likely
         # consequence of a retry": no new store, no error.
         store_id = hsm_store(kms)
@@ -207,7 +209,7 @@ class TestCreate:
             "The custom key store name hsm is already in use in this account and Region.",
         )
 
-    def test_names_are_unique_across_kinds(self, kms: Any) -> None:
+    def test_names_are_unique_across_kinds(self, kms: KMSClient) -> None:
         hsm_store(kms, "shared")
         with pytest.raises(ClientError) as exc:
             xks_store(kms, "shared")
@@ -216,7 +218,7 @@ class TestCreate:
             "The custom key store name shared is already in use in this account and Region.",
         )
 
-    def test_ten_stores_per_account_and_region(self, kms: Any) -> None:
+    def test_ten_stores_per_account_and_region(self, kms: KMSClient) -> None:
         for i in range(10):
             xks_store(kms, f"xks{i}", path=f"/p{i}/kms/xks/v1")
         with pytest.raises(ClientError) as exc:
@@ -226,11 +228,11 @@ class TestCreate:
             "Custom key stores quota for this account in this region is 10, current usage is 10.",
         )
         # another Region has its own quota and sees none of these stores
-        west = boto3.client("kms", region_name="us-west-2")
+        west = new_client("us-west-2")
         assert west.describe_custom_key_stores()["CustomKeyStores"] == []
         hsm_store(west)
 
-    def test_model_patterns_are_enforced(self, kms: Any) -> None:
+    def test_model_patterns_are_enforced(self, kms: KMSClient) -> None:
         # The cluster id in AWS's own documentation example does not match the model's pattern
         # (no 0, 1, 8 or 9 in a cluster id); the service rejects it.
         with pytest.raises(ClientError) as exc:
@@ -252,7 +254,7 @@ class TestCreate:
 
 
 class TestCreateParameters:
-    def test_cloudhsm_store_needs_its_three_inputs(self, kms: Any) -> None:
+    def test_cloudhsm_store_needs_its_three_inputs(self, kms: KMSClient) -> None:
         with pytest.raises(ClientError) as exc:
             kms.create_custom_key_store(
                 CustomKeyStoreName="hsm", CloudHsmClusterId=CLUSTER, KeyStorePassword=PASSWORD
@@ -263,7 +265,7 @@ class TestCreateParameters:
             "of AWS_CLOUDHSM.",
         )
 
-    def test_inputs_of_the_other_kind_are_refused(self, kms: Any) -> None:
+    def test_inputs_of_the_other_kind_are_refused(self, kms: KMSClient) -> None:
         with pytest.raises(ClientError) as exc:
             hsm_store(kms, XksProxyUriPath=PATH)
         assert error_of(exc) == (
@@ -279,7 +281,7 @@ class TestCreateParameters:
             "AWS_CLOUDHSM.",
         )
 
-    def test_external_store_needs_its_proxy_settings(self, kms: Any) -> None:
+    def test_external_store_needs_its_proxy_settings(self, kms: KMSClient) -> None:
         with pytest.raises(ClientError) as exc:
             kms.create_custom_key_store(
                 CustomKeyStoreName="xks",
@@ -294,7 +296,7 @@ class TestCreateParameters:
             "CustomKeyStoreType of EXTERNAL_KEY_STORE.",
         )
 
-    def test_vpc_endpoint_service_name_goes_with_vpc_connectivity(self, kms: Any) -> None:
+    def test_vpc_endpoint_service_name_goes_with_vpc_connectivity(self, kms: KMSClient) -> None:
         with pytest.raises(ClientError) as exc:
             xks_store(kms, XksProxyConnectivity="VPC_ENDPOINT_SERVICE")
         assert error_of(exc) == (
@@ -310,7 +312,7 @@ class TestCreateParameters:
             "VPC_ENDPOINT_SERVICE.",
         )
 
-    def test_vpc_endpoint_service_of_another_region_is_not_found(self, kms: Any) -> None:
+    def test_vpc_endpoint_service_of_another_region_is_not_found(self, kms: KMSClient) -> None:
         service = "com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0"
         with pytest.raises(ClientError) as exc:
             xks_store(kms, vpc_service=service)
@@ -321,7 +323,7 @@ class TestCreateParameters:
 
 
 class TestCloudHsmClusters:
-    def test_a_cluster_serves_one_store(self, kms: Any) -> None:
+    def test_a_cluster_serves_one_store(self, kms: KMSClient) -> None:
         first = hsm_store(kms)
         with pytest.raises(ClientError) as exc:
             hsm_store(kms, "second")
@@ -331,7 +333,7 @@ class TestCloudHsmClusters:
         )
 
     def test_clusters_sharing_a_backup_history_count_as_one(
-        self, kms: Any, world: CustomKeyStores
+        self, kms: KMSClient, world: CustomKeyStores
     ) -> None:
         world.clusters[CLUSTER] = Cluster(backup_family="prod")
         world.clusters[OTHER_CLUSTER] = Cluster(backup_family="prod")
@@ -372,7 +374,7 @@ class TestCloudHsmClusters:
         ],
     )
     def test_what_kms_finds_in_the_cluster(
-        self, kms: Any, world: CustomKeyStores, cluster: Cluster, code: str, message: str
+        self, kms: KMSClient, world: CustomKeyStores, cluster: Cluster, code: str, message: str
     ) -> None:
         world.clusters[CLUSTER] = cluster
         with pytest.raises(ClientError) as exc:
@@ -381,12 +383,12 @@ class TestCloudHsmClusters:
         assert kms.describe_custom_key_stores()["CustomKeyStores"] == []
 
     def test_the_cluster_own_certificate_is_accepted(
-        self, kms: Any, world: CustomKeyStores
+        self, kms: KMSClient, world: CustomKeyStores
     ) -> None:
         world.clusters[CLUSTER] = Cluster(trust_anchor=CERT.replace("\n", "\r\n"))
         assert hsm_store(kms)  # the same certificate, whatever its line endings
 
-    def test_trust_anchor_must_be_a_certificate(self, kms: Any) -> None:
+    def test_trust_anchor_must_be_a_certificate(self, kms: KMSClient) -> None:
         with pytest.raises(ClientError) as exc:
             kms.create_custom_key_store(
                 CustomKeyStoreName="hsm",
@@ -401,7 +403,7 @@ class TestCloudHsmClusters:
 
 
 class TestExternalKeyStoreProxies:
-    def test_uri_endpoint_and_path_together_are_unique(self, kms: Any) -> None:
+    def test_uri_endpoint_and_path_together_are_unique(self, kms: KMSClient) -> None:
         first = xks_store(kms)
         with pytest.raises(ClientError) as exc:
             xks_store(kms, "again")
@@ -412,7 +414,7 @@ class TestExternalKeyStoreProxies:
         )
         xks_store(kms, "other-path", path="/kms/xks/v1")  # same public endpoint, other path
 
-    def test_a_vpc_endpoint_is_never_shared(self, kms: Any) -> None:
+    def test_a_vpc_endpoint_is_never_shared(self, kms: KMSClient) -> None:
         public = xks_store(kms)
         with pytest.raises(ClientError) as exc:
             xks_store(kms, "vpc", path="/kms/xks/v1", vpc_service=VPC_SERVICE)
@@ -430,7 +432,9 @@ class TestExternalKeyStoreProxies:
             f"store {vpc}.",
         )
 
-    def test_a_public_proxy_is_checked_on_creation(self, kms: Any, world: CustomKeyStores) -> None:
+    def test_a_public_proxy_is_checked_on_creation(
+        self, kms: KMSClient, world: CustomKeyStores
+    ) -> None:
         world.proxies[ENDPOINT] = Proxy(reachable=False)
         with pytest.raises(ClientError) as exc:
             xks_store(kms)
@@ -456,7 +460,7 @@ class TestExternalKeyStoreProxies:
         )
 
     def test_a_vpc_proxy_is_first_reached_on_connect(
-        self, kms: Any, clock: Clock, world: CustomKeyStores
+        self, kms: KMSClient, clock: Clock, world: CustomKeyStores
     ) -> None:
         endpoint = "https://private.xks.example.com"
         world.proxies[endpoint] = Proxy(reachable=False)
@@ -471,7 +475,7 @@ class TestExternalKeyStoreProxies:
 
 
 class TestDescribe:
-    def test_filters(self, kms: Any) -> None:
+    def test_filters(self, kms: KMSClient) -> None:
         hsm = hsm_store(kms)
         xks = xks_store(kms)
         by_name = kms.describe_custom_key_stores(CustomKeyStoreName="xks")["CustomKeyStores"]
@@ -485,7 +489,7 @@ class TestDescribe:
             "You cannot specify both CustomKeyStoreId and CustomKeyStoreName.",
         )
 
-    def test_unknown_store(self, kms: Any) -> None:
+    def test_unknown_store(self, kms: KMSClient) -> None:
         with pytest.raises(ClientError) as exc:
             kms.describe_custom_key_stores(CustomKeyStoreId="cks-1234567890abcdef0")
         assert error_of(exc) == (
@@ -499,7 +503,7 @@ class TestDescribe:
             "Custom key store with name nope does not exist.",
         )
 
-    def test_paging(self, kms: Any) -> None:
+    def test_paging(self, kms: KMSClient) -> None:
         ids = [xks_store(kms, f"xks{i}", path=f"/p{i}/kms/xks/v1") for i in range(5)]
         first = kms.describe_custom_key_stores(Limit=2)
         assert first["Truncated"] is True
@@ -526,7 +530,7 @@ class TestDescribe:
 @pytest.mark.parametrize("tool", TOOLS)
 def test_connecting_takes_time_on_the_test_clock(tool: str) -> None:
     with frozen(tool, START) as clock, mock_kms():
-        kms = boto3.client("kms", region_name="us-east-1")
+        kms = new_client()
         hsm, xks = hsm_store(kms), xks_store(kms)
         assert (state(kms, hsm), state(kms, xks)) == ("DISCONNECTED", "DISCONNECTED")
         kms.connect_custom_key_store(CustomKeyStoreId=hsm)
@@ -545,7 +549,7 @@ def test_connecting_takes_time_on_the_test_clock(tool: str) -> None:
 
 
 class TestConnection:
-    def test_connecting_again_changes_nothing(self, kms: Any, clock: Clock) -> None:
+    def test_connecting_again_changes_nothing(self, kms: KMSClient, clock: Clock) -> None:
         store_id = hsm_store(kms)
         kms.connect_custom_key_store(CustomKeyStoreId=store_id)
         clock.advance(HSM_DELAY - timedelta(minutes=1))
@@ -555,7 +559,7 @@ class TestConnection:
         assert kms.connect_custom_key_store(CustomKeyStoreId=store_id)["ResponseMetadata"]
         assert state(kms, store_id) == "CONNECTED"
 
-    def test_disconnecting_a_disconnected_store(self, kms: Any) -> None:
+    def test_disconnecting_a_disconnected_store(self, kms: KMSClient) -> None:
         store_id = hsm_store(kms)
         with pytest.raises(ClientError) as exc:
             kms.disconnect_custom_key_store(CustomKeyStoreId=store_id)
@@ -564,14 +568,16 @@ class TestConnection:
             f"Custom key store {store_id} is already disconnected.",
         )
 
-    def test_a_disconnect_cancels_a_connection_attempt(self, kms: Any, clock: Clock) -> None:
+    def test_a_disconnect_cancels_a_connection_attempt(self, kms: KMSClient, clock: Clock) -> None:
         store_id = hsm_store(kms)
         kms.connect_custom_key_store(CustomKeyStoreId=store_id)
         kms.disconnect_custom_key_store(CustomKeyStoreId=store_id)
         clock.advance(HSM_DELAY)
         assert state(kms, store_id) == "DISCONNECTED"
 
-    def test_a_failed_connection(self, kms: Any, clock: Clock, world: CustomKeyStores) -> None:
+    def test_a_failed_connection(
+        self, kms: KMSClient, clock: Clock, world: CustomKeyStores
+    ) -> None:
         world.clusters[CLUSTER] = Cluster(kmsuser_password="rotated-elsewhere")
         store_id = hsm_store(kms)
         kms.connect_custom_key_store(CustomKeyStoreId=store_id)
@@ -604,7 +610,7 @@ class TestConnection:
         ],
     )
     def test_connection_error_codes_of_cloudhsm_stores(
-        self, kms: Any, clock: Clock, world: CustomKeyStores, cluster: Cluster, code: str
+        self, kms: KMSClient, clock: Clock, world: CustomKeyStores, cluster: Cluster, code: str
     ) -> None:
         store_id = hsm_store(kms)
         world.clusters[CLUSTER] = cluster  # the cluster changed after the store was created
@@ -612,7 +618,9 @@ class TestConnection:
         clock.advance(HSM_DELAY)
         assert describe(kms, store_id)["ConnectionErrorCode"] == code
 
-    def test_connecting_needs_an_active_cluster(self, kms: Any, world: CustomKeyStores) -> None:
+    def test_connecting_needs_an_active_cluster(
+        self, kms: KMSClient, world: CustomKeyStores
+    ) -> None:
         store_id = hsm_store(kms)
         world.clusters[CLUSTER] = Cluster(active=False)
         with pytest.raises(ClientError) as exc:
@@ -624,7 +632,7 @@ class TestConnection:
         assert state(kms, store_id) == "DISCONNECTED"
 
     def test_external_store_rejected_credential(
-        self, kms: Any, clock: Clock, world: CustomKeyStores
+        self, kms: KMSClient, clock: Clock, world: CustomKeyStores
     ) -> None:
         store_id = xks_store(kms)
         world.proxies[ENDPOINT] = Proxy(credential=("ZYXWVUTSRQPONMLKJIHG2345", "y" * 43))
@@ -632,13 +640,13 @@ class TestConnection:
         clock.advance(XKS_DELAY)
         assert describe(kms, store_id)["ConnectionErrorCode"] == "INVALID_CREDENTIALS"
 
-    def test_the_delay_is_configurable(self, kms: Any, world: CustomKeyStores) -> None:
+    def test_the_delay_is_configurable(self, kms: KMSClient, world: CustomKeyStores) -> None:
         world.connect_delay["AWS_CLOUDHSM"] = timedelta(0)
         store_id = hsm_store(kms)
         kms.connect_custom_key_store(CustomKeyStoreId=store_id)
         assert state(kms, store_id) == "CONNECTED"
 
-    def test_unknown_store(self, kms: Any) -> None:
+    def test_unknown_store(self, kms: KMSClient) -> None:
         for call in (kms.connect_custom_key_store, kms.disconnect_custom_key_store):
             with pytest.raises(ClientError) as exc:
                 call(CustomKeyStoreId="cks-0000000000000000a")
@@ -652,7 +660,9 @@ class TestConnection:
 
 
 class TestUpdate:
-    def test_cloudhsm_store_name_changes_while_connected(self, kms: Any, clock: Clock) -> None:
+    def test_cloudhsm_store_name_changes_while_connected(
+        self, kms: KMSClient, clock: Clock
+    ) -> None:
         store_id = connected(kms, clock, hsm_store(kms))
         kms.update_custom_key_store(CustomKeyStoreId=store_id, NewCustomKeyStoreName="renamed")
         assert describe(kms, store_id)["CustomKeyStoreName"] == "renamed"
@@ -665,7 +675,7 @@ class TestUpdate:
                 "Its connection state is CONNECTED.",
             )
 
-    def test_no_update_while_connecting(self, kms: Any) -> None:
+    def test_no_update_while_connecting(self, kms: KMSClient) -> None:
         store_id = hsm_store(kms)
         kms.connect_custom_key_store(CustomKeyStoreId=store_id)
         with pytest.raises(ClientError) as exc:
@@ -676,7 +686,7 @@ class TestUpdate:
             "Its connection state is CONNECTING.",
         )
 
-    def test_names_stay_unique(self, kms: Any) -> None:
+    def test_names_stay_unique(self, kms: KMSClient) -> None:
         hsm = hsm_store(kms)
         xks_store(kms)
         kms.update_custom_key_store(CustomKeyStoreId=hsm, NewCustomKeyStoreName="hsm")  # itself
@@ -687,7 +697,7 @@ class TestUpdate:
             "The custom key store name xks is already in use in this account and Region.",
         )
 
-    def test_cloudhsm_cluster_must_be_related(self, kms: Any, world: CustomKeyStores) -> None:
+    def test_cloudhsm_cluster_must_be_related(self, kms: KMSClient, world: CustomKeyStores) -> None:
         world.clusters[CLUSTER] = Cluster(backup_family="prod")
         store_id = hsm_store(kms)
         world.clusters[OTHER_CLUSTER] = Cluster(backup_family="test")
@@ -702,7 +712,7 @@ class TestUpdate:
         kms.update_custom_key_store(CustomKeyStoreId=store_id, CloudHsmClusterId=OTHER_CLUSTER)
         assert describe(kms, store_id)["CloudHsmClusterId"] == OTHER_CLUSTER
 
-    def test_parameters_of_the_other_kind(self, kms: Any) -> None:
+    def test_parameters_of_the_other_kind(self, kms: KMSClient) -> None:
         hsm, xks = hsm_store(kms), xks_store(kms)
         with pytest.raises(ClientError) as exc:
             kms.update_custom_key_store(CustomKeyStoreId=hsm, XksProxyUriPath="/kms/xks/v2")
@@ -720,7 +730,7 @@ class TestUpdate:
         )
 
     def test_external_store_path_and_credential_change_while_connected(
-        self, kms: Any, clock: Clock
+        self, kms: KMSClient, clock: Clock
     ) -> None:
         store_id = connected(kms, clock, xks_store(kms))
         new_credential = {"AccessKeyId": "NEWKEYIDNEWKEYIDNEWKEY", "RawSecretAccessKey": "z" * 43}
@@ -744,7 +754,7 @@ class TestUpdate:
             "Its connection state is CONNECTED.",
         )
 
-    def test_external_store_connectivity_change(self, kms: Any) -> None:
+    def test_external_store_connectivity_change(self, kms: KMSClient) -> None:
         store_id = xks_store(kms)
         with pytest.raises(ClientError) as exc:
             kms.update_custom_key_store(
@@ -790,7 +800,7 @@ class TestUpdate:
         assert "VpcEndpointServiceName" not in describe(kms, store_id)["XksProxyConfiguration"]
 
     def test_external_store_update_keeps_uris_unique_and_checks_the_proxy(
-        self, kms: Any, world: CustomKeyStores
+        self, kms: KMSClient, world: CustomKeyStores
     ) -> None:
         first = xks_store(kms)
         second = xks_store(kms, "second", path="/kms/xks/v1")
@@ -814,7 +824,7 @@ class TestUpdate:
 
 
 class TestDelete:
-    def test_only_a_disconnected_store_without_keys(self, kms: Any, clock: Clock) -> None:
+    def test_only_a_disconnected_store_without_keys(self, kms: KMSClient, clock: Clock) -> None:
         store_id = connected(kms, clock, hsm_store(kms))
         key = hsm_key(kms, store_id)
         with pytest.raises(ClientError) as exc:
@@ -846,7 +856,7 @@ class TestDelete:
 
 
 class TestKeysInStores:
-    def test_cloudhsm_key(self, kms: Any, clock: Clock) -> None:
+    def test_cloudhsm_key(self, kms: KMSClient, clock: Clock) -> None:
         store_id = connected(kms, clock, hsm_store(kms))
         md = hsm_key(kms, store_id)
         assert re.fullmatch(r"[0-9a-f-]{36}", md["KeyId"])
@@ -870,7 +880,7 @@ class TestKeysInStores:
         }  # no CurrentKeyMaterialId: only AWS_KMS and EXTERNAL keys name their material
         assert kms.describe_key(KeyId=md["KeyId"])["KeyMetadata"] == md
 
-    def test_external_key_store_key(self, kms: Any, clock: Clock) -> None:
+    def test_external_key_store_key(self, kms: KMSClient, clock: Clock) -> None:
         store_id = connected(kms, clock, xks_store(kms))
         md = kms.create_key(
             Origin="EXTERNAL_KEY_STORE", CustomKeyStoreId=store_id, XksKeyId="bb8562717f809024"
@@ -883,14 +893,14 @@ class TestKeysInStores:
         assert "CloudHsmClusterId" not in md
         assert "CurrentKeyMaterialId" not in md
 
-    def test_keys_encrypt_and_decrypt(self, kms: Any, clock: Clock) -> None:
+    def test_keys_encrypt_and_decrypt(self, kms: KMSClient, clock: Clock) -> None:
         store_id = connected(kms, clock, hsm_store(kms))
         key_id = hsm_key(kms, store_id)["KeyId"]
         blob = kms.encrypt(KeyId=key_id, Plaintext=b"secret", EncryptionContext={"a": "b"})
         out = kms.decrypt(CiphertextBlob=blob["CiphertextBlob"], EncryptionContext={"a": "b"})
         assert (out["Plaintext"], out["KeyId"]) == (b"secret", blob["KeyId"])
 
-    def test_the_store_must_be_connected(self, kms: Any, clock: Clock) -> None:
+    def test_the_store_must_be_connected(self, kms: KMSClient, clock: Clock) -> None:
         store_id = hsm_store(kms)
         with pytest.raises(ClientError) as exc:
             hsm_key(kms, store_id)
@@ -959,7 +969,7 @@ class TestKeysInStores:
         ],
     )
     def test_create_key_refusals(
-        self, kms: Any, clock: Clock, args: dict[str, Any], code: str, message: str
+        self, kms: KMSClient, clock: Clock, args: dict[str, Any], code: str, message: str
     ) -> None:
         ids = {"hsm": connected(kms, clock, hsm_store(kms)), "xks": xks_store(kms)}
         args = {k: v.format(**ids) if isinstance(v, str) else v for k, v in args.items()}
@@ -968,7 +978,7 @@ class TestKeysInStores:
         assert error_of(exc) == (code, message.format(**ids))
         assert kms.list_keys()["Keys"] == []
 
-    def test_external_keys(self, kms: Any, clock: Clock, world: CustomKeyStores) -> None:
+    def test_external_keys(self, kms: KMSClient, clock: Clock, world: CustomKeyStores) -> None:
         world.proxies[ENDPOINT] = Proxy(external_keys={"good": True, "other": True, "des": False})
         store_id = connected(kms, clock, xks_store(kms))
 
@@ -1005,7 +1015,7 @@ class TestKeysInStores:
         assert create("good")["KeyMetadata"]["XksKeyConfiguration"] == {"Id": "good"}
 
     def test_cloudhsm_key_needs_two_hsms(
-        self, kms: Any, clock: Clock, world: CustomKeyStores
+        self, kms: KMSClient, clock: Clock, world: CustomKeyStores
     ) -> None:
         store_id = connected(kms, clock, hsm_store(kms))
         world.clusters[CLUSTER] = Cluster(hsms=1)
@@ -1015,7 +1025,7 @@ class TestKeysInStores:
 
 
 class TestUnavailable:
-    def test_keys_of_a_disconnected_store(self, kms: Any, clock: Clock) -> None:
+    def test_keys_of_a_disconnected_store(self, kms: KMSClient, clock: Clock) -> None:
         store_id = connected(kms, clock, hsm_store(kms))
         md = hsm_key(kms, store_id)
         key_id, arn = md["KeyId"], md["Arn"]
@@ -1041,7 +1051,9 @@ class TestUnavailable:
         assert key_state(kms, key_id) == "Enabled"
         assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"kept"
 
-    def test_enable_and_disable_take_effect_when_available(self, kms: Any, clock: Clock) -> None:
+    def test_enable_and_disable_take_effect_when_available(
+        self, kms: KMSClient, clock: Clock
+    ) -> None:
         # key-state footnote 12: the operation succeeds, the state changes once available
         store_id = connected(kms, clock, hsm_store(kms))
         key_id = hsm_key(kms, store_id)["KeyId"]
@@ -1058,7 +1070,7 @@ class TestUnavailable:
         connected(kms, clock, store_id)
         assert key_state(kms, key_id) == "Enabled"
 
-    def test_pending_deletion_shows_through(self, kms: Any, clock: Clock) -> None:
+    def test_pending_deletion_shows_through(self, kms: KMSClient, clock: Clock) -> None:
         # key-state footnote 13: a key pending deletion stays PendingDeletion when unavailable
         store_id = connected(kms, clock, hsm_store(kms))
         key_id = hsm_key(kms, store_id)["KeyId"]
@@ -1070,7 +1082,7 @@ class TestUnavailable:
         connected(kms, clock, store_id)
         assert key_state(kms, key_id) == "Disabled"
 
-    def test_external_key_store_keys_too(self, kms: Any, clock: Clock) -> None:
+    def test_external_key_store_keys_too(self, kms: KMSClient, clock: Clock) -> None:
         store_id = connected(kms, clock, xks_store(kms))
         key_id = kms.create_key(
             Origin="EXTERNAL_KEY_STORE", CustomKeyStoreId=store_id, XksKeyId="k1"
@@ -1081,7 +1093,7 @@ class TestUnavailable:
 
 class TestNoRotation:
     @pytest.mark.parametrize("kind", ["AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"])
-    def test_rotation_operations_refuse(self, kms: Any, clock: Clock, kind: str) -> None:
+    def test_rotation_operations_refuse(self, kms: KMSClient, clock: Clock, kind: str) -> None:
         if kind == "AWS_CLOUDHSM":
             md = hsm_key(kms, connected(kms, clock, hsm_store(kms)))
         else:
@@ -1111,7 +1123,7 @@ class TestNoRotation:
 
 
 class TestGenerateRandom:
-    def test_in_a_connected_cloudhsm_key_store(self, kms: Any, clock: Clock) -> None:
+    def test_in_a_connected_cloudhsm_key_store(self, kms: KMSClient, clock: Clock) -> None:
         store_id = hsm_store(kms)
         with pytest.raises(ClientError) as exc:
             kms.generate_random(NumberOfBytes=32, CustomKeyStoreId=store_id)
@@ -1124,7 +1136,7 @@ class TestGenerateRandom:
             len(kms.generate_random(NumberOfBytes=32, CustomKeyStoreId=store_id)["Plaintext"]) == 32
         )
 
-    def test_not_in_an_external_key_store(self, kms: Any, clock: Clock) -> None:
+    def test_not_in_an_external_key_store(self, kms: KMSClient, clock: Clock) -> None:
         store_id = connected(kms, clock, xks_store(kms))
         with pytest.raises(ClientError) as exc:
             kms.generate_random(NumberOfBytes=32, CustomKeyStoreId=store_id)
@@ -1134,7 +1146,7 @@ class TestGenerateRandom:
             "only CloudHSM key stores.",
         )
 
-    def test_unknown_store(self, kms: Any) -> None:
+    def test_unknown_store(self, kms: KMSClient) -> None:
         with pytest.raises(ClientError) as exc:
             kms.generate_random(NumberOfBytes=32, CustomKeyStoreId="cks-1234567890abcdef0")
         assert error_of(exc) == (
@@ -1144,7 +1156,7 @@ class TestGenerateRandom:
 
 
 class TestOtherOperationsOnStoreKeys:
-    def test_grants_can_be_created_while_unavailable(self, kms: Any, clock: Clock) -> None:
+    def test_grants_can_be_created_while_unavailable(self, kms: KMSClient, clock: Clock) -> None:
         # key-state table: CreateGrant succeeds on an Unavailable key
         store_id = connected(kms, clock, hsm_store(kms))
         key_id = hsm_key(kms, store_id)["KeyId"]
@@ -1159,7 +1171,9 @@ class TestOtherOperationsOnStoreKeys:
     @pytest.mark.parametrize(
         "op", ["generate_data_key_pair", "generate_data_key_pair_without_plaintext"]
     )
-    def test_no_data_key_pairs_under_a_store_key(self, kms: Any, clock: Clock, op: str) -> None:
+    def test_no_data_key_pairs_under_a_store_key(
+        self, kms: KMSClient, clock: Clock, op: str
+    ) -> None:
         store_id = connected(kms, clock, hsm_store(kms))
         md = hsm_key(kms, store_id)
         with pytest.raises(ClientError) as exc:

@@ -4,17 +4,20 @@ other side with the KMS key's public key; Encapsulate/Decapsulate interoperate w
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, x25519
 
-from tests.helpers import error_of
+from kmsmock import KmsMock
+from tests.helpers import error_of, new_client
 
 from . import model
+
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
 
 CURVES = {
     "ECC_NIST_P256": (ec.SECP256R1, 32),
@@ -31,12 +34,12 @@ def spki(public: Any) -> bytes:
     )
 
 
-def agreement_key(client: Any, spec: str = "ECC_NIST_P256") -> dict[str, Any]:
+def agreement_key(client: KMSClient, spec: str = "ECC_NIST_P256") -> dict[str, Any]:
     return dict(client.create_key(KeySpec=spec, KeyUsage="KEY_AGREEMENT")["KeyMetadata"])
 
 
 @pytest.mark.parametrize("spec", list(CURVES))
-def test_secret_equals_the_peers_ecdh(kms_client: Any, spec: str) -> None:
+def test_secret_equals_the_peers_ecdh(kms_client: KMSClient, spec: str) -> None:
     curve, length = CURVES[spec]
     key = agreement_key(kms_client, spec)
     assert key["KeyAgreementAlgorithms"] == ["ECDH"]
@@ -61,7 +64,7 @@ def test_secret_equals_the_peers_ecdh(kms_client: Any, spec: str) -> None:
     assert out["SharedSecret"] == peer.exchange(ec.ECDH(), kms_public)
 
 
-def test_two_kms_keys_agree(kms_client: Any) -> None:
+def test_two_kms_keys_agree(kms_client: KMSClient) -> None:
     a, b = agreement_key(kms_client), agreement_key(kms_client)
     pub_a = kms_client.get_public_key(KeyId=a["KeyId"])["PublicKey"]
     pub_b = kms_client.get_public_key(KeyId=b["KeyId"])["PublicKey"]
@@ -83,7 +86,7 @@ def test_two_kms_keys_agree(kms_client: Any) -> None:
         ("HMAC_256", "GENERATE_VERIFY_MAC"),
     ],
 )
-def test_key_usage(kms_client: Any, spec: str, usage: str) -> None:
+def test_key_usage(kms_client: KMSClient, spec: str, usage: str) -> None:
     key = kms_client.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
     peer = spki(ec.generate_private_key(ec.SECP256R1()).public_key())
     with pytest.raises(ClientError) as exc:
@@ -96,7 +99,7 @@ def test_key_usage(kms_client: Any, spec: str, usage: str) -> None:
     )
 
 
-def test_garbage_public_key_is_a_validation_error_without_message(kms_client: Any) -> None:
+def test_garbage_public_key_is_a_validation_error_without_message(kms_client: KMSClient) -> None:
     key = agreement_key(kms_client)
     with pytest.raises(ClientError) as exc:
         kms_client.derive_shared_secret(
@@ -114,7 +117,7 @@ def test_garbage_public_key_is_a_validation_error_without_message(kms_client: An
     ],
     ids=["P384", "secp256k1", "X25519"],
 )
-def test_public_key_on_another_curve(kms_client: Any, peer: Any) -> None:
+def test_public_key_on_another_curve(kms_client: KMSClient, peer: Any) -> None:
     key = agreement_key(kms_client, "ECC_NIST_P256")
     with pytest.raises(ClientError) as exc:
         kms_client.derive_shared_secret(
@@ -126,10 +129,9 @@ def test_public_key_on_another_curve(kms_client: Any, peer: Any) -> None:
     )
 
 
-def test_invalid_algorithm(kms_mock: Any) -> None:
-    from botocore.config import Config
+def test_invalid_algorithm(kms_mock: KmsMock) -> None:
 
-    client = boto3.client("kms", region_name="us-east-1", config=Config(parameter_validation=False))
+    client = new_client(validate=False)
     key = agreement_key(client)
     with pytest.raises(ClientError) as exc:
         client.derive_shared_secret(
@@ -149,7 +151,7 @@ def test_invalid_algorithm(kms_mock: Any) -> None:
         ("schedule", "KMSInvalidStateException", "is pending deletion."),
     ],
 )
-def test_key_state(kms_client: Any, change: str, code: str, text: str) -> None:
+def test_key_state(kms_client: KMSClient, change: str, code: str, text: str) -> None:
     key = agreement_key(kms_client)
     if change == "disable":
         kms_client.disable_key(KeyId=key["KeyId"])
@@ -162,7 +164,7 @@ def test_key_state(kms_client: Any, change: str, code: str, text: str) -> None:
     assert error_of(exc) == (code, f"{key['Arn']} {text}")
 
 
-def test_dry_run(kms_client: Any) -> None:
+def test_dry_run(kms_client: KMSClient) -> None:
     key = agreement_key(kms_client)
     peer = spki(ec.generate_private_key(ec.SECP256R1()).public_key())
     with pytest.raises(ClientError) as exc:
@@ -175,9 +177,9 @@ def test_dry_run(kms_client: Any) -> None:
     )
 
 
-def test_sm2_key_agreement_in_china(kms_mock: Any) -> None:
+def test_sm2_key_agreement_in_china(kms_mock: KmsMock) -> None:
     gmalg = pytest.importorskip("gmalg")
-    client = boto3.client("kms", region_name="cn-north-1")
+    client = new_client("cn-north-1")
     key = client.create_key(KeySpec="SM2", KeyUsage="KEY_AGREEMENT")["KeyMetadata"]
     assert key["KeyAgreementAlgorithms"] == ["ECDH"]
     kms_point = client.get_public_key(KeyId=key["KeyId"])["PublicKey"][-65:]
@@ -202,7 +204,9 @@ def test_sm2_key_agreement_in_china(kms_mock: Any) -> None:
 @model.requires("Encapsulate", "Decapsulate", "KeySpec=ML_KEM_768", "KeySpec=ML_KEM_1024")
 class TestMlKem:
     @pytest.mark.parametrize(("spec", "ct_len"), [("ML_KEM_768", 1088), ("ML_KEM_1024", 1568)])
-    def test_encapsulation_interoperates(self, kms_client: Any, spec: str, ct_len: int) -> None:
+    def test_encapsulation_interoperates(
+        self, kms_client: KMSClient, spec: str, ct_len: int
+    ) -> None:
         key = kms_client.create_key(KeySpec=spec, KeyUsage="ENCAPSULATE_DECAPSULATE")["KeyMetadata"]
         public = serialization.load_der_public_key(
             kms_client.get_public_key(KeyId=key["KeyId"])["PublicKey"]
@@ -246,7 +250,7 @@ class TestMlKem:
         assert len(rejected["SharedSecret"]) == 32
         assert rejected["SharedSecret"] != secret
 
-    def test_wrong_length_ciphertext(self, kms_client: Any) -> None:
+    def test_wrong_length_ciphertext(self, kms_client: KMSClient) -> None:
         key = kms_client.create_key(KeySpec="ML_KEM_768", KeyUsage="ENCAPSULATE_DECAPSULATE")
         with pytest.raises(ClientError) as exc:
             kms_client.decapsulate(
@@ -257,7 +261,7 @@ class TestMlKem:
         assert error_of(exc) == ("InvalidCiphertextException", "")
 
     @pytest.mark.parametrize("operation", ["encapsulate", "decapsulate"])
-    def test_key_usage(self, kms_client: Any, operation: str) -> None:
+    def test_key_usage(self, kms_client: KMSClient, operation: str) -> None:
         key = agreement_key(kms_client)
         kwargs: dict[str, Any] = {"KeyId": key["Arn"], "EncapsulationAlgorithm": "ML_KEM"}
         if operation == "decapsulate":
@@ -270,7 +274,7 @@ class TestMlKem:
             f"{key['Arn']} key usage is KEY_AGREEMENT which is not valid for {name}.",
         )
 
-    def test_disabled_and_dry_run(self, kms_client: Any) -> None:
+    def test_disabled_and_dry_run(self, kms_client: KMSClient) -> None:
         key = kms_client.create_key(KeySpec="ML_KEM_768", KeyUsage="ENCAPSULATE_DECAPSULATE")
         key_id, arn = key["KeyMetadata"]["KeyId"], key["KeyMetadata"]["Arn"]
         with pytest.raises(ClientError) as exc:

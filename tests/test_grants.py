@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from botocore.exceptions import ClientError
 
 from tests.helpers import error_of
 
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
+
 APP = "arn:aws:iam::123456789012:role/app"
 OPS = "arn:aws:iam::123456789012:role/ops"
 
 
 @pytest.fixture
-def key(kms_client: Any) -> dict[str, Any]:
+def key(kms_client: KMSClient) -> dict[str, Any]:
     return dict(kms_client.create_key()["KeyMetadata"])
 
 
-def test_create_and_list(kms_client: Any, key: dict[str, Any]) -> None:
+def test_create_and_list(kms_client: KMSClient, key: dict[str, Any]) -> None:
     out = kms_client.create_grant(
         KeyId=key["KeyId"],
         GranteePrincipal=APP,
@@ -46,7 +49,9 @@ def test_create_and_list(kms_client: Any, key: dict[str, Any]) -> None:
     }
 
 
-def test_same_name_and_parameters_is_the_same_grant(kms_client: Any, key: dict[str, Any]) -> None:
+def test_same_name_and_parameters_is_the_same_grant(
+    kms_client: KMSClient, key: dict[str, Any]
+) -> None:
     args = {
         "KeyId": key["KeyId"],
         "GranteePrincipal": APP,
@@ -65,7 +70,7 @@ def test_same_name_and_parameters_is_the_same_grant(kms_client: Any, key: dict[s
     assert len(kms_client.list_grants(KeyId=key["KeyId"])["Grants"]) == 3
 
 
-def test_list_filters_and_paging(kms_client: Any, key: dict[str, Any]) -> None:
+def test_list_filters_and_paging(kms_client: KMSClient, key: dict[str, Any]) -> None:
     ids = [
         kms_client.create_grant(KeyId=key["KeyId"], GranteePrincipal=p, Operations=["Encrypt"])[
             "GrantId"
@@ -82,7 +87,7 @@ def test_list_filters_and_paging(kms_client: Any, key: dict[str, Any]) -> None:
     assert [len(p["Grants"]) for p in pages] == [2, 1]
 
 
-def test_retire_by_token_and_by_id(kms_client: Any, key: dict[str, Any]) -> None:
+def test_retire_by_token_and_by_id(kms_client: KMSClient, key: dict[str, Any]) -> None:
     a = kms_client.create_grant(KeyId=key["KeyId"], GranteePrincipal=APP, Operations=["Encrypt"])
     b = kms_client.create_grant(KeyId=key["KeyId"], GranteePrincipal=APP, Operations=["Decrypt"])
     kms_client.retire_grant(GrantToken=a["GrantToken"])
@@ -93,7 +98,7 @@ def test_retire_by_token_and_by_id(kms_client: Any, key: dict[str, Any]) -> None
     assert error_of(exc)[0] == "InvalidGrantTokenException"
 
 
-def test_revoke(kms_client: Any, key: dict[str, Any]) -> None:
+def test_revoke(kms_client: KMSClient, key: dict[str, Any]) -> None:
     g = kms_client.create_grant(KeyId=key["KeyId"], GranteePrincipal=APP, Operations=["Encrypt"])
     kms_client.revoke_grant(KeyId=key["KeyId"], GrantId=g["GrantId"])
     assert kms_client.list_grants(KeyId=key["KeyId"])["Grants"] == []
@@ -102,7 +107,7 @@ def test_revoke(kms_client: Any, key: dict[str, Any]) -> None:
     assert error_of(exc) == ("NotFoundException", f"Grant ID {g['GrantId']} not found")
 
 
-def test_list_retirable_grants(kms_client: Any, key: dict[str, Any]) -> None:
+def test_list_retirable_grants(kms_client: KMSClient, key: dict[str, Any]) -> None:
     other = kms_client.create_key()["KeyMetadata"]["KeyId"]
     for key_id in (key["KeyId"], other):
         kms_client.create_grant(
@@ -113,7 +118,7 @@ def test_list_retirable_grants(kms_client: Any, key: dict[str, Any]) -> None:
     assert sorted(g["KeyId"].rsplit("/", 1)[1] for g in grants) == sorted([key["KeyId"], other])
 
 
-def test_grant_tokens_must_name_a_live_grant(kms_client: Any, key: dict[str, Any]) -> None:
+def test_grant_tokens_must_name_a_live_grant(kms_client: KMSClient, key: dict[str, Any]) -> None:
     g = kms_client.create_grant(KeyId=key["KeyId"], GranteePrincipal=APP, Operations=["Encrypt"])
     kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p", GrantTokens=[g["GrantToken"]])
     with pytest.raises(ClientError) as exc:
@@ -130,7 +135,9 @@ def test_grant_tokens_must_name_a_live_grant(kms_client: Any, key: dict[str, Any
         ("ECC_NIST_P256", "KEY_AGREEMENT", "Verify"),
     ],
 )
-def test_operations_must_suit_the_key(kms_client: Any, spec: str, usage: str, bad: str) -> None:
+def test_operations_must_suit_the_key(
+    kms_client: KMSClient, spec: str, usage: str, bad: str
+) -> None:
     md = kms_client.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
     with pytest.raises(ClientError) as exc:
         kms_client.create_grant(KeyId=md["KeyId"], GranteePrincipal=APP, Operations=[bad])
@@ -142,7 +149,7 @@ def test_operations_must_suit_the_key(kms_client: Any, spec: str, usage: str, ba
     kms_client.create_grant(KeyId=md["KeyId"], GranteePrincipal=APP, Operations=["DescribeKey"])
 
 
-def test_constraints_only_on_symmetric_keys(kms_client: Any) -> None:
+def test_constraints_only_on_symmetric_keys(kms_client: KMSClient) -> None:
     md = kms_client.create_key(KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]
     with pytest.raises(ClientError) as exc:
         kms_client.create_grant(
@@ -154,7 +161,7 @@ def test_constraints_only_on_symmetric_keys(kms_client: Any) -> None:
     assert error_of(exc)[0] == "ValidationException"
 
 
-def test_key_state_and_identifiers(kms_client: Any, key: dict[str, Any]) -> None:
+def test_key_state_and_identifiers(kms_client: KMSClient, key: dict[str, Any]) -> None:
     kms_client.disable_key(KeyId=key["KeyId"])
     with pytest.raises(ClientError) as exc:
         kms_client.create_grant(KeyId=key["KeyId"], GranteePrincipal=APP, Operations=["Encrypt"])
@@ -168,7 +175,7 @@ def test_key_state_and_identifiers(kms_client: Any, key: dict[str, Any]) -> None
     )
 
 
-def test_dry_run(kms_client: Any, key: dict[str, Any]) -> None:
+def test_dry_run(kms_client: KMSClient, key: dict[str, Any]) -> None:
     with pytest.raises(ClientError) as exc:
         kms_client.create_grant(
             KeyId=key["KeyId"], GranteePrincipal=APP, Operations=["Encrypt"], DryRun=True
@@ -177,28 +184,22 @@ def test_dry_run(kms_client: Any, key: dict[str, Any]) -> None:
     assert kms_client.list_grants(KeyId=key["KeyId"])["Grants"] == []
 
 
-def test_describe_key_does_not_check_grant_tokens(kms_client: Any, key: dict[str, Any]) -> None:
+def test_describe_key_does_not_check_grant_tokens(
+    kms_client: KMSClient, key: dict[str, Any]
+) -> None:
     """Only operations whose model lists InvalidGrantTokenException check the tokens."""
     md = kms_client.describe_key(KeyId=key["KeyId"], GrantTokens=["anything"])["KeyMetadata"]
     assert md["KeyId"] == key["KeyId"]
 
 
-def test_grantee_is_required(raw_client: Any) -> None:
-    key_id = raw_client.create_key()["KeyMetadata"]["KeyId"]
+def test_grantee_is_required(unchecked_kms: KMSClient) -> None:
+    key_id = unchecked_kms.create_key()["KeyMetadata"]["KeyId"]
     with pytest.raises(ClientError) as exc:
-        raw_client.create_grant(KeyId=key_id, Operations=["Encrypt"])
+        unchecked_kms.create_grant(KeyId=key_id, Operations=["Encrypt"])
     assert exc.value.response["Error"]["Code"] == "ValidationException"
     with pytest.raises(ClientError) as exc:
-        raw_client.list_retirable_grants()
+        unchecked_kms.list_retirable_grants()
     assert exc.value.response["Error"]["Code"] == "ValidationException"
-
-
-@pytest.fixture
-def raw_client(kms_mock: Any) -> Any:
-    import boto3
-    from botocore.config import Config
-
-    return boto3.client("kms", region_name="us-east-1", config=Config(parameter_validation=False))
 
 
 def test_token_checks_follow_the_model() -> None:
@@ -220,7 +221,7 @@ def test_token_checks_follow_the_model() -> None:
 
 
 @pytest.mark.parametrize("spec", ["ML_KEM_768"])
-def test_grants_on_ml_kem_keys(kms_client: Any, spec: str) -> None:
+def test_grants_on_ml_kem_keys(kms_client: KMSClient, spec: str) -> None:
     from tests.model import enum
 
     if spec not in enum("KeySpec"):

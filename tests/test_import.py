@@ -9,7 +9,7 @@ import hmac
 import os
 import re
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from botocore.exceptions import ClientError
@@ -19,6 +19,9 @@ from cryptography.hazmat.primitives.keywrap import aes_key_wrap_with_padding
 
 from tests.helpers import error_of
 from tests.timetravel import frozen, utc
+
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
 
 DAY = timedelta(days=1)
 
@@ -34,7 +37,11 @@ def wrap(params: dict[str, Any], material: bytes, algorithm: str) -> bytes:
 
 
 def import_material(
-    kms: Any, key_id: str, material: bytes, algorithm: str = "RSAES_OAEP_SHA_256", **kwargs: Any
+    kms: KMSClient,
+    key_id: str,
+    material: bytes,
+    algorithm: str = "RSAES_OAEP_SHA_256",
+    **kwargs: Any,
 ) -> dict[str, Any]:
     params = kms.get_parameters_for_import(
         KeyId=key_id, WrappingAlgorithm=algorithm, WrappingKeySpec="RSA_2048"
@@ -50,16 +57,16 @@ def import_material(
     )
 
 
-def metadata(kms: Any, key_id: str) -> dict[str, Any]:
+def metadata(kms: KMSClient, key_id: str) -> dict[str, Any]:
     return dict(kms.describe_key(KeyId=key_id)["KeyMetadata"])
 
 
 @pytest.fixture
-def external(kms_client: Any) -> dict[str, Any]:
+def external(kms_client: KMSClient) -> dict[str, Any]:
     return dict(kms_client.create_key(Origin="EXTERNAL")["KeyMetadata"])
 
 
-def test_a_new_external_key_waits_for_material(kms_client: Any, external: Any) -> None:
+def test_a_new_external_key_waits_for_material(kms_client: KMSClient, external: Any) -> None:
     assert external["KeyState"] == "PendingImport"
     assert external["Enabled"] is False
     assert external["Origin"] == "EXTERNAL"
@@ -70,7 +77,7 @@ def test_a_new_external_key_waits_for_material(kms_client: Any, external: Any) -
     assert error_of(exc) == ("KMSInvalidStateException", f"{external['Arn']} is pending import.")
 
 
-def test_parameters(kms_client: Any, external: Any) -> None:
+def test_parameters(kms_client: KMSClient, external: Any) -> None:
     with frozen("time-machine", utc(2026, 1, 1)):
         params = kms_client.get_parameters_for_import(
             KeyId=external["KeyId"],
@@ -87,7 +94,7 @@ def test_parameters(kms_client: Any, external: Any) -> None:
     assert again["ImportToken"] != params["ImportToken"]
 
 
-def test_only_for_external_keys(kms_client: Any) -> None:
+def test_only_for_external_keys(kms_client: KMSClient) -> None:
     md = kms_client.create_key()["KeyMetadata"]
     with pytest.raises(ClientError) as exc:
         kms_client.get_parameters_for_import(
@@ -108,7 +115,7 @@ def test_only_for_external_keys(kms_client: Any) -> None:
         "RSA_AES_KEY_WRAP_SHA_256",
     ],
 )
-def test_import_then_use(kms_client: Any, external: Any, algorithm: str) -> None:
+def test_import_then_use(kms_client: KMSClient, external: Any, algorithm: str) -> None:
     material = os.urandom(32)
     out = import_material(kms_client, external["KeyId"], material, algorithm)
     assert out["KeyId"] == external["Arn"]
@@ -123,7 +130,7 @@ def test_import_then_use(kms_client: Any, external: Any, algorithm: str) -> None
     assert (back["Plaintext"], back["KeyMaterialId"]) == (b"p", out["KeyMaterialId"])
 
 
-def test_material_id_depends_on_key_and_material(kms_client: Any, external: Any) -> None:
+def test_material_id_depends_on_key_and_material(kms_client: KMSClient, external: Any) -> None:
     material = os.urandom(32)
     first = import_material(kms_client, external["KeyId"], material)["KeyMaterialId"]
     again = import_material(kms_client, external["KeyId"], material)["KeyMaterialId"]
@@ -132,7 +139,7 @@ def test_material_id_depends_on_key_and_material(kms_client: Any, external: Any)
     assert import_material(kms_client, other, material)["KeyMaterialId"] != first
 
 
-def test_expiry_on_the_clock_and_reimport(kms_client: Any) -> None:
+def test_expiry_on_the_clock_and_reimport(kms_client: KMSClient) -> None:
     with frozen("freezegun", utc(2026, 3, 1)) as clock:
         md = kms_client.create_key(Origin="EXTERNAL")["KeyMetadata"]
         material = os.urandom(32)
@@ -159,7 +166,7 @@ def test_expiry_on_the_clock_and_reimport(kms_client: Any) -> None:
         assert kms_client.decrypt(CiphertextBlob=blob)["Plaintext"] == b"p"
 
 
-def test_valid_to_rules(kms_client: Any, external: Any) -> None:
+def test_valid_to_rules(kms_client: KMSClient, external: Any) -> None:
     params = kms_client.get_parameters_for_import(
         KeyId=external["KeyId"], WrappingAlgorithm="RSAES_OAEP_SHA_256", WrappingKeySpec="RSA_2048"
     )
@@ -181,7 +188,7 @@ def test_valid_to_rules(kms_client: Any, external: Any) -> None:
     )
 
 
-def test_token_errors(kms_client: Any, external: Any) -> None:
+def test_token_errors(kms_client: KMSClient, external: Any) -> None:
     with frozen("time-machine", utc(2026, 6, 1)) as clock:
         params = kms_client.get_parameters_for_import(
             KeyId=external["KeyId"],
@@ -217,14 +224,14 @@ def test_token_errors(kms_client: Any, external: Any) -> None:
         assert error_of(exc)[0] == "ExpiredImportTokenException"
 
 
-def test_different_material_is_refused_as_existing(kms_client: Any, external: Any) -> None:
+def test_different_material_is_refused_as_existing(kms_client: KMSClient, external: Any) -> None:
     import_material(kms_client, external["KeyId"], os.urandom(32))
     with pytest.raises(ClientError) as exc:
         import_material(kms_client, external["KeyId"], os.urandom(32))
     assert error_of(exc)[0] == "IncorrectKeyMaterialException"
 
 
-def test_delete_and_reimport(kms_client: Any, external: Any) -> None:
+def test_delete_and_reimport(kms_client: KMSClient, external: Any) -> None:
     material = os.urandom(32)
     material_id = import_material(kms_client, external["KeyId"], material)["KeyMaterialId"]
     blob = kms_client.encrypt(KeyId=external["KeyId"], Plaintext=b"p")["CiphertextBlob"]
@@ -237,7 +244,7 @@ def test_delete_and_reimport(kms_client: Any, external: Any) -> None:
     assert kms_client.decrypt(CiphertextBlob=blob)["Plaintext"] == b"p"
 
 
-def test_new_material_waits_for_on_demand_rotation(kms_client: Any, external: Any) -> None:
+def test_new_material_waits_for_on_demand_rotation(kms_client: KMSClient, external: Any) -> None:
     key_id, arn = external["KeyId"], external["Arn"]
     m1 = import_material(kms_client, key_id, os.urandom(32))["KeyMaterialId"]
     old = kms_client.encrypt(KeyId=key_id, Plaintext=b"old")["CiphertextBlob"]
@@ -279,7 +286,7 @@ def test_new_material_waits_for_on_demand_rotation(kms_client: Any, external: An
     assert [(r["KeyMaterialId"], r["RotationType"]) for r in rotations] == [(m2, "ON_DEMAND")]
 
 
-def test_imported_signing_key_signs_with_the_imported_private_key(kms_client: Any) -> None:
+def test_imported_signing_key_signs_with_the_imported_private_key(kms_client: KMSClient) -> None:
     private = ec.generate_private_key(ec.SECP256R1())
     der = private.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
@@ -300,7 +307,7 @@ def test_imported_signing_key_signs_with_the_imported_private_key(kms_client: An
     assert error_of(exc)[0] == "IncorrectKeyMaterialException"
 
 
-def test_imported_hmac_key_computes_the_expected_mac(kms_client: Any) -> None:
+def test_imported_hmac_key_computes_the_expected_mac(kms_client: KMSClient) -> None:
     secret = os.urandom(32)
     md = kms_client.create_key(
         KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC", Origin="EXTERNAL"
@@ -310,7 +317,7 @@ def test_imported_hmac_key_computes_the_expected_mac(kms_client: Any) -> None:
     assert out["Mac"] == hmac.new(secret, b"m", hashlib.sha256).digest()
 
 
-def test_wrong_kind_of_material(kms_client: Any, external: Any) -> None:
+def test_wrong_kind_of_material(kms_client: KMSClient, external: Any) -> None:
     with pytest.raises(ClientError) as exc:
         import_material(kms_client, external["KeyId"], os.urandom(16))
     assert error_of(exc)[0] == "IncorrectKeyMaterialException"
@@ -328,7 +335,7 @@ def test_wrong_kind_of_material(kms_client: Any, external: Any) -> None:
     )
 
 
-def test_deprecated_wrapping_algorithm(kms_client: Any, external: Any) -> None:
+def test_deprecated_wrapping_algorithm(kms_client: KMSClient, external: Any) -> None:
     with pytest.raises(ClientError) as exc:
         kms_client.get_parameters_for_import(
             KeyId=external["KeyId"],
@@ -338,7 +345,7 @@ def test_deprecated_wrapping_algorithm(kms_client: Any, external: Any) -> None:
     assert error_of(exc)[0] == "ValidationException"
 
 
-def test_pending_deletion(kms_client: Any, external: Any) -> None:
+def test_pending_deletion(kms_client: KMSClient, external: Any) -> None:
     kms_client.schedule_key_deletion(KeyId=external["KeyId"])
     with pytest.raises(ClientError) as exc:
         kms_client.get_parameters_for_import(

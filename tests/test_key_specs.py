@@ -3,16 +3,19 @@ algorithm lists DescribeKey shows, Region availability, and no key generation at
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from kmsmock import KmsMock
 from kmsmock.crypto import asymmetric
-from tests.helpers import error_of
+from tests.helpers import error_of, new_client
 
 from . import model
+
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
 
 # From CreateKey's KeyUsage documentation (botocore 1.44) and the Developer Guide's key specs.
 ALLOWED: dict[str, dict[str, tuple[str, list[str]]]] = {
@@ -86,7 +89,7 @@ def test_the_table_covers_the_model() -> None:
 
 
 @pytest.mark.parametrize("spec", [s for s in MODEL_SPECS if s != "SM2"])
-def test_usages_per_spec(kms_client: Any, spec: str) -> None:
+def test_usages_per_spec(kms_client: KMSClient, spec: str) -> None:
     for usage in MODEL_USAGES:
         if usage in ALLOWED[spec]:
             md = kms_client.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
@@ -105,7 +108,7 @@ def test_usages_per_spec(kms_client: Any, spec: str) -> None:
             )
 
 
-def test_sm2_outside_china(kms_client: Any) -> None:
+def test_sm2_outside_china(kms_client: KMSClient) -> None:
     with pytest.raises(ClientError) as exc:
         kms_client.create_key(KeySpec="SM2", KeyUsage="SIGN_VERIFY")
     assert error_of(exc) == (
@@ -114,8 +117,8 @@ def test_sm2_outside_china(kms_client: Any) -> None:
     )
 
 
-def test_sm2_usages_in_china(kms_mock: Any) -> None:
-    client = boto3.client("kms", region_name="cn-north-1")
+def test_sm2_usages_in_china(kms_mock: KmsMock) -> None:
+    client = new_client("cn-north-1")
     for usage in MODEL_USAGES:
         if usage in ALLOWED["SM2"]:
             md = client.create_key(KeySpec="SM2", KeyUsage=usage)["KeyMetadata"]
@@ -143,14 +146,16 @@ class TestCheapUntilUsed:
         monkeypatch.setattr(asymmetric, "generate", counting)
         return calls
 
-    def test_create_key_generates_nothing(self, kms_client: Any, generated: list[str]) -> None:
+    def test_create_key_generates_nothing(
+        self, kms_client: KMSClient, generated: list[str]
+    ) -> None:
         for spec, usages in ALLOWED.items():
             if spec != "SM2" and spec in MODEL_SPECS:  # an older model has no ML-KEM
                 for usage in usages:
                     kms_client.create_key(KeySpec=spec, KeyUsage=usage)
         assert generated == []
 
-    def test_first_use_generates_once(self, kms_client: Any, generated: list[str]) -> None:
+    def test_first_use_generates_once(self, kms_client: KMSClient, generated: list[str]) -> None:
         key = kms_client.create_key(KeySpec="RSA_4096", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
         kms_client.describe_key(KeyId=key["KeyId"])
         assert generated == []
@@ -166,7 +171,7 @@ class TestCheapUntilUsed:
         assert public == kms_client.get_public_key(KeyId=key["KeyId"])["PublicKey"]
 
     def test_hmac_secret_generated_on_first_mac(
-        self, kms_client: Any, generated: list[str]
+        self, kms_client: KMSClient, generated: list[str]
     ) -> None:
         key = kms_client.create_key(KeySpec="HMAC_512", KeyUsage="GENERATE_VERIFY_MAC")[
             "KeyMetadata"
@@ -181,7 +186,9 @@ class TestCheapUntilUsed:
         assert generated == ["HMAC_512"]
         assert first["Mac"] == second["Mac"]
 
-    def test_refused_request_generates_nothing(self, kms_client: Any, generated: list[str]) -> None:
+    def test_refused_request_generates_nothing(
+        self, kms_client: KMSClient, generated: list[str]
+    ) -> None:
         key = kms_client.create_key(KeySpec="RSA_3072", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
         kms_client.disable_key(KeyId=key["KeyId"])
         with pytest.raises(ClientError):
@@ -195,7 +202,7 @@ class TestCheapUntilUsed:
 
 
 @model.requires("KeySpec=ML_KEM_512", "GetPublicKeyResponse.EncapsulationAlgorithms")
-def test_ml_kem_512_says_what_is_missing(kms_client: Any) -> None:
+def test_ml_kem_512_says_what_is_missing(kms_client: KMSClient) -> None:
     key = kms_client.create_key(KeySpec="ML_KEM_512", KeyUsage="ENCAPSULATE_DECAPSULATE")
     try:
         asymmetric.generate("ML_KEM_512")

@@ -7,17 +7,18 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import boto3
 import pytest
 import time_machine
-from botocore.config import Config
 
 from kmsmock.backend import specs as backend_specs
-from tests.helpers import raises_error
+from tests.helpers import new_client, raises_error
 
 from . import model
+
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
 
 REGION, ACCOUNT = "us-east-1", "123456789012"
 ARN_PREFIX = f"arn:aws:kms:{REGION}:{ACCOUNT}"
@@ -99,18 +100,18 @@ def clock() -> Iterator[time_machine.Coordinates]:
         yield clock
 
 
-def new_key(kms: Any, **kwargs: Any) -> dict[str, Any]:
+def new_key(kms: KMSClient, **kwargs: Any) -> dict[str, Any]:
     return dict(kms.create_key(**kwargs)["KeyMetadata"])
 
 
-def state(kms: Any, key_id: str) -> str:
+def state(kms: KMSClient, key_id: str) -> str:
     return str(kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"])
 
 
 # -- CreateKey ---------------------------------------------------------------------------------
 
 
-def test_create_symmetric_key_metadata(kms: Any) -> None:
+def test_create_symmetric_key_metadata(kms: KMSClient) -> None:
     meta = new_key(kms)
     assert set(meta) == SYMMETRIC_FIELDS
     key_id = meta["KeyId"]
@@ -136,7 +137,7 @@ def test_create_symmetric_key_metadata(kms: Any) -> None:
     ("spec", "usage"),
     [model.param(s, u, needs=(f"KeySpec={s}", f"KeyUsageType={u}")) for s, u in sorted(VALID)],
 )
-def test_every_valid_spec_and_usage(kms: Any, spec: str, usage: str) -> None:
+def test_every_valid_spec_and_usage(kms: KMSClient, spec: str, usage: str) -> None:
     meta = new_key(kms, KeySpec=spec, KeyUsage=usage)
     field, algorithms = VALID[spec, usage]
     assert meta["KeySpec"] == meta["CustomerMasterKeySpec"] == spec
@@ -155,7 +156,7 @@ def test_every_valid_spec_and_usage(kms: Any, spec: str, usage: str) -> None:
 
 
 @pytest.mark.parametrize(("spec", "usage"), INVALID)
-def test_every_invalid_spec_and_usage(kms: Any, spec: str, usage: str) -> None:
+def test_every_invalid_spec_and_usage(kms: KMSClient, spec: str, usage: str) -> None:
     assert raises_error(kms.create_key, KeySpec=spec, KeyUsage=usage) == {
         "Code": "ValidationException",
         "Message": f"KeyUsage {usage} is not compatible with KeySpec {spec}",
@@ -164,7 +165,7 @@ def test_every_invalid_spec_and_usage(kms: Any, spec: str, usage: str) -> None:
 
 
 @pytest.mark.parametrize("spec", [s for s in SPECS if s != "SYMMETRIC_DEFAULT"])
-def test_key_usage_is_required_except_for_symmetric_keys(kms: Any, spec: str) -> None:
+def test_key_usage_is_required_except_for_symmetric_keys(kms: KMSClient, spec: str) -> None:
     assert raises_error(kms.create_key, KeySpec=spec) == {
         "Code": "ValidationException",
         "Message": "You must specify a KeyUsage value for all KMS keys except for symmetric "
@@ -172,12 +173,12 @@ def test_key_usage_is_required_except_for_symmetric_keys(kms: Any, spec: str) ->
     }
 
 
-def test_legacy_customer_master_key_spec(kms: Any) -> None:
+def test_legacy_customer_master_key_spec(kms: KMSClient) -> None:
     meta = new_key(kms, CustomerMasterKeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")
     assert meta["KeySpec"] == meta["CustomerMasterKeySpec"] == "RSA_2048"
 
 
-def test_key_spec_and_customer_master_key_spec_together(kms: Any) -> None:
+def test_key_spec_and_customer_master_key_spec_together(kms: KMSClient) -> None:
     assert raises_error(
         kms.create_key, KeySpec="RSA_2048", CustomerMasterKeySpec="RSA_2048", KeyUsage="SIGN_VERIFY"
     ) == {
@@ -188,7 +189,7 @@ def test_key_spec_and_customer_master_key_spec_together(kms: Any) -> None:
 
 
 @model.lacks("KeySpec=ML_KEM_768", "KeyUsageType=ENCAPSULATE_DECAPSULATE")
-def test_an_older_model_refuses_ml_kem_keys(kms: Any) -> None:
+def test_an_older_model_refuses_ml_kem_keys(kms: KMSClient) -> None:
     """botocore 1.43's model has no ML-KEM: kmsmock refuses it with that model's enum errors."""
     assert raises_error(
         kms.create_key, KeySpec="ML_KEM_768", KeyUsage="ENCAPSULATE_DECAPSULATE"
@@ -203,7 +204,7 @@ def test_an_older_model_refuses_ml_kem_keys(kms: Any) -> None:
     assert kms.list_keys()["Keys"] == []
 
 
-def test_sm2_outside_china(kms: Any) -> None:
+def test_sm2_outside_china(kms: KMSClient) -> None:
     assert raises_error(kms.create_key, KeySpec="SM2", KeyUsage="SIGN_VERIFY") == {
         "Code": "UnsupportedOperationException",
         "Message": "KeySpec SM2 is not supported in this Region",
@@ -211,7 +212,7 @@ def test_sm2_outside_china(kms: Any) -> None:
 
 
 def test_a_key_spec_kmsmock_does_not_know_is_a_clear_error(
-    kms: Any, monkeypatch: pytest.MonkeyPatch
+    kms: KMSClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """botocore's model may name key specs newer than kmsmock's table."""
     monkeypatch.delitem(backend_specs.SPECS, "ML_DSA_44")
@@ -221,7 +222,7 @@ def test_a_key_spec_kmsmock_does_not_know_is_a_clear_error(
     }
 
 
-def test_description_and_tags(kms: Any) -> None:
+def test_description_and_tags(kms: KMSClient) -> None:
     meta = new_key(kms, Description="orders", Tags=[{"TagKey": "team", "TagValue": "x"}])
     assert meta["Description"] == "orders"
     assert kms.list_resource_tags(KeyId=meta["KeyId"])["Tags"] == [
@@ -229,7 +230,7 @@ def test_description_and_tags(kms: Any) -> None:
     ]
 
 
-def test_policy_is_kept(kms: Any) -> None:
+def test_policy_is_kept(kms: KMSClient) -> None:
     policy = (
         '{"Version":"2012-10-17","Statement":[{"Effect":"Allow",'
         f'"Principal":{{"AWS":"arn:aws:iam::{ACCOUNT}:root"}},"Action":"kms:*","Resource":"*"}}]}}'
@@ -238,7 +239,7 @@ def test_policy_is_kept(kms: Any) -> None:
     assert kms.get_key_policy(KeyId=meta["KeyId"])["Policy"] == policy
 
 
-def test_policy_lockout_and_its_bypass(kms: Any) -> None:
+def test_policy_lockout_and_its_bypass(kms: KMSClient) -> None:
     policy = (
         '{"Version":"2012-10-17","Statement":[{"Effect":"Allow",'
         f'"Principal":{{"AWS":"arn:aws:iam::{ACCOUNT}:root"}},"Action":"kms:Encrypt",'
@@ -252,7 +253,7 @@ def test_policy_lockout_and_its_bypass(kms: Any) -> None:
     assert kms.get_key_policy(KeyId=meta["KeyId"])["Policy"] == policy
 
 
-def test_external_origin_key_waits_for_import(kms: Any) -> None:
+def test_external_origin_key_waits_for_import(kms: KMSClient) -> None:
     meta = new_key(kms, Origin="EXTERNAL")
     assert meta["Origin"] == "EXTERNAL"
     assert meta["KeyState"] == "PendingImport"
@@ -265,12 +266,14 @@ def test_external_origin_key_waits_for_import(kms: Any) -> None:
 @pytest.mark.parametrize(
     ("spec", "usage"), [("HMAC_256", "GENERATE_VERIFY_MAC"), ("RSA_2048", "SIGN_VERIFY")]
 )
-def test_external_origin_for_hmac_and_asymmetric_keys(kms: Any, spec: str, usage: str) -> None:
+def test_external_origin_for_hmac_and_asymmetric_keys(
+    kms: KMSClient, spec: str, usage: str
+) -> None:
     meta = new_key(kms, Origin="EXTERNAL", KeySpec=spec, KeyUsage=usage)
     assert (meta["KeyState"], meta["KeySpec"]) == ("PendingImport", spec)
 
 
-def test_multi_region_primary(kms: Any) -> None:
+def test_multi_region_primary(kms: KMSClient) -> None:
     meta = new_key(kms, MultiRegion=True)
     assert meta["KeyId"].startswith("mrk-")
     assert len(meta["KeyId"]) == 36
@@ -282,12 +285,12 @@ def test_multi_region_primary(kms: Any) -> None:
     }
 
 
-def test_single_region_key_has_no_multi_region_configuration(kms: Any) -> None:
+def test_single_region_key_has_no_multi_region_configuration(kms: KMSClient) -> None:
     assert "MultiRegionConfiguration" not in new_key(kms)
 
 
 @pytest.mark.parametrize("origin", ["AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"])
-def test_custom_key_store_origins_need_a_store(kms: Any, origin: str) -> None:
+def test_custom_key_store_origins_need_a_store(kms: KMSClient, origin: str) -> None:
     assert raises_error(kms.create_key, Origin=origin) == {
         "Code": "ValidationException",
         "Message": f"CustomKeyStoreId must be specified when Origin is {origin}.",
@@ -304,7 +307,7 @@ def test_custom_key_store_origins_need_a_store(kms: Any, origin: str) -> None:
 # -- DescribeKey and KeyId forms -----------------------------------------------------------------
 
 
-def test_describe_key_by_every_identifier(kms: Any) -> None:
+def test_describe_key_by_every_identifier(kms: KMSClient) -> None:
     meta = new_key(kms)
     kms.create_alias(AliasName="alias/orders", TargetKeyId=meta["KeyId"])
     for ident in (meta["KeyId"], meta["Arn"], "alias/orders", f"{ARN_PREFIX}:alias/orders"):
@@ -333,15 +336,15 @@ def test_describe_key_by_every_identifier(kms: Any) -> None:
         (f"{ARN_PREFIX}:alias/missing", f"Alias {ARN_PREFIX}:alias/missing is not found."),
     ],
 )
-def test_describe_key_lookup_errors(kms: Any, ident: str, message: str) -> None:
+def test_describe_key_lookup_errors(kms: KMSClient, ident: str, message: str) -> None:
     assert raises_error(kms.describe_key, KeyId=ident) == {
         "Code": "NotFoundException",
         "Message": message,
     }
 
 
-def test_a_key_in_another_region_is_not_found_with_the_callers_region(kms: Any) -> None:
-    other = boto3.client("kms", region_name="eu-west-1")
+def test_a_key_in_another_region_is_not_found_with_the_callers_region(kms: KMSClient) -> None:
+    other = new_client("eu-west-1")
     key_id = other.create_key()["KeyMetadata"]["KeyId"]
     assert raises_error(kms.describe_key, KeyId=key_id) == {
         "Code": "NotFoundException",
@@ -368,7 +371,7 @@ KEY_ONLY_OPERATIONS = {
 @pytest.mark.parametrize("operation", sorted(KEY_ONLY_OPERATIONS))
 @pytest.mark.parametrize("alias", ["alias/missing", f"{ARN_PREFIX}:alias/missing"])
 def test_key_only_operations_reject_aliases_before_lookup(
-    kms: Any, operation: str, alias: str
+    kms: KMSClient, operation: str, alias: str
 ) -> None:
     assert raises_error(getattr(kms, operation), KeyId=alias, **KEY_ONLY_OPERATIONS[operation]) == {
         "Code": "InvalidArnException",
@@ -377,7 +380,7 @@ def test_key_only_operations_reject_aliases_before_lookup(
 
 
 @pytest.mark.parametrize("operation", sorted(KEY_ONLY_OPERATIONS))
-def test_key_only_operations_accept_a_key_arn(kms: Any, operation: str) -> None:
+def test_key_only_operations_accept_a_key_arn(kms: KMSClient, operation: str) -> None:
     arn = new_key(kms)["Arn"]
     kwargs = dict(KEY_ONLY_OPERATIONS[operation])
     if operation == "put_key_policy":
@@ -391,7 +394,7 @@ def test_key_only_operations_accept_a_key_arn(kms: Any, operation: str) -> None:
 # -- ListKeys ----------------------------------------------------------------------------------
 
 
-def test_list_keys_entries(kms: Any) -> None:
+def test_list_keys_entries(kms: KMSClient) -> None:
     meta = new_key(kms)
     assert kms.list_keys() | {"ResponseMetadata": None} == {
         "Keys": [{"KeyId": meta["KeyId"], "KeyArn": meta["Arn"]}],
@@ -400,7 +403,7 @@ def test_list_keys_entries(kms: Any) -> None:
     }
 
 
-def test_list_keys_paging(kms: Any) -> None:
+def test_list_keys_paging(kms: KMSClient) -> None:
     ids = [new_key(kms)["KeyId"] for _ in range(5)]
     first = kms.list_keys(Limit=2)
     assert [k["KeyId"] for k in first["Keys"]] == ids[:2]
@@ -412,7 +415,7 @@ def test_list_keys_paging(kms: Any) -> None:
     assert "NextMarker" not in third
 
 
-def test_list_keys_default_limit_is_100(kms: Any) -> None:
+def test_list_keys_default_limit_is_100(kms: KMSClient) -> None:
     for _ in range(101):
         new_key(kms)
     page = kms.list_keys()
@@ -422,14 +425,14 @@ def test_list_keys_default_limit_is_100(kms: Any) -> None:
     assert len(kms.list_keys(Limit=1000)["Keys"]) == 101
 
 
-def test_list_keys_exact_page_has_no_marker(kms: Any) -> None:
+def test_list_keys_exact_page_has_no_marker(kms: KMSClient) -> None:
     for _ in range(2):
         new_key(kms)
     page = kms.list_keys(Limit=2)
     assert (len(page["Keys"]), page["Truncated"], "NextMarker" in page) == (2, False, False)
 
 
-def test_list_keys_invalid_marker(kms: Any) -> None:
+def test_list_keys_invalid_marker(kms: KMSClient) -> None:
     assert raises_error(kms.list_keys, Marker="not-a-marker") == {
         "Code": "InvalidMarkerException",
         "Message": "Invalid marker",
@@ -437,9 +440,9 @@ def test_list_keys_invalid_marker(kms: Any) -> None:
 
 
 def test_list_keys_is_per_region_and_hides_deleted_keys(
-    kms: Any, clock: time_machine.Coordinates
+    kms: KMSClient, clock: time_machine.Coordinates
 ) -> None:
-    boto3.client("kms", region_name="eu-west-1").create_key()
+    new_client("eu-west-1").create_key()
     kept, pending, deleted = (new_key(kms)["KeyId"] for _ in range(3))
     kms.schedule_key_deletion(KeyId=pending, PendingWindowInDays=30)
     kms.schedule_key_deletion(KeyId=deleted, PendingWindowInDays=7)
@@ -450,7 +453,7 @@ def test_list_keys_is_per_region_and_hides_deleted_keys(
 # -- UpdateKeyDescription, EnableKey, DisableKey -----------------------------------------------
 
 
-def test_update_key_description(kms: Any) -> None:
+def test_update_key_description(kms: KMSClient) -> None:
     key_id = new_key(kms, Description="old")["KeyId"]
     assert kms.update_key_description(KeyId=key_id, Description="new")["ResponseMetadata"]
     assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["Description"] == "new"
@@ -458,7 +461,7 @@ def test_update_key_description(kms: Any) -> None:
     assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["Description"] == ""
 
 
-def test_disable_and_enable(kms: Any) -> None:
+def test_disable_and_enable(kms: KMSClient) -> None:
     key_id = new_key(kms)["KeyId"]
     response = kms.disable_key(KeyId=key_id)
     assert set(response) == {"ResponseMetadata"}
@@ -472,7 +475,7 @@ def test_disable_and_enable(kms: Any) -> None:
     assert state(kms, key_id) == "Enabled"
 
 
-def test_missing_key_for_management_operations(kms: Any) -> None:
+def test_missing_key_for_management_operations(kms: KMSClient) -> None:
     for call in (kms.enable_key, kms.disable_key, kms.cancel_key_deletion):
         assert raises_error(call, KeyId=MISSING_ID) == {
             "Code": "NotFoundException",
@@ -483,7 +486,7 @@ def test_missing_key_for_management_operations(kms: Any) -> None:
 # -- the key-state table for these operations (kms-facts §2.1) ---------------------------------
 
 
-def _in_state(kms: Any, wanted: str) -> dict[str, Any]:
+def _in_state(kms: KMSClient, wanted: str) -> dict[str, Any]:
     if wanted == "PendingImport":
         return new_key(kms, Origin="EXTERNAL")
     meta = new_key(kms)
@@ -559,7 +562,7 @@ TABLE: dict[str, dict[str, str]] = {
 }
 
 
-def _arguments(kms: Any, operation: str, meta: dict[str, Any]) -> dict[str, Any]:
+def _arguments(kms: KMSClient, operation: str, meta: dict[str, Any]) -> dict[str, Any]:
     key_id = meta["KeyId"]
     return {
         "update_key_description": {"KeyId": key_id, "Description": "d"},
@@ -577,7 +580,7 @@ def _arguments(kms: Any, operation: str, meta: dict[str, Any]) -> dict[str, Any]
     ("operation", "key_state"),
     [(op, st) for op, row in sorted(TABLE.items()) for st in row],
 )
-def test_key_state_table(kms: Any, operation: str, key_state: str) -> None:
+def test_key_state_table(kms: KMSClient, operation: str, key_state: str) -> None:
     meta = _in_state(kms, key_state)
     expected = TABLE[operation][key_state]
     kwargs = _arguments(kms, operation, meta)
@@ -594,7 +597,7 @@ def test_key_state_table(kms: Any, operation: str, key_state: str) -> None:
 # -- ScheduleKeyDeletion / CancelKeyDeletion ----------------------------------------------------
 
 
-def test_schedule_key_deletion_defaults_to_30_days(kms: Any) -> None:
+def test_schedule_key_deletion_defaults_to_30_days(kms: KMSClient) -> None:
     meta = new_key(kms)
     response = kms.schedule_key_deletion(KeyId=meta["KeyId"])
     del response["ResponseMetadata"]
@@ -612,7 +615,7 @@ def test_schedule_key_deletion_defaults_to_30_days(kms: Any) -> None:
 
 
 @pytest.mark.parametrize("days", [7, 8, 29, 30])
-def test_schedule_key_deletion_window_bounds(kms: Any, days: int) -> None:
+def test_schedule_key_deletion_window_bounds(kms: KMSClient, days: int) -> None:
     meta = new_key(kms)
     response = kms.schedule_key_deletion(KeyId=meta["KeyId"], PendingWindowInDays=days)
     assert response["DeletionDate"] == START + timedelta(days=days)
@@ -620,7 +623,7 @@ def test_schedule_key_deletion_window_bounds(kms: Any, days: int) -> None:
 
 
 @pytest.mark.parametrize("days", [1, 6, 31, 365])
-def test_schedule_key_deletion_window_out_of_bounds(kms: Any, days: int) -> None:
+def test_schedule_key_deletion_window_out_of_bounds(kms: KMSClient, days: int) -> None:
     key_id = new_key(kms)["KeyId"]
     assert raises_error(kms.schedule_key_deletion, KeyId=key_id, PendingWindowInDays=days) == {
         "Code": "ValidationException",
@@ -629,8 +632,8 @@ def test_schedule_key_deletion_window_out_of_bounds(kms: Any, days: int) -> None
     assert state(kms, key_id) == "Enabled"
 
 
-def test_schedule_key_deletion_window_beyond_the_model(kms: Any) -> None:
-    unchecked = boto3.client("kms", region_name=REGION, config=Config(parameter_validation=False))
+def test_schedule_key_deletion_window_beyond_the_model(kms: KMSClient) -> None:
+    unchecked = new_client(validate=False)
     key_id = new_key(kms)["KeyId"]
     assert raises_error(unchecked.schedule_key_deletion, KeyId=key_id, PendingWindowInDays=0) == {
         "Code": "ValidationException",
@@ -639,7 +642,7 @@ def test_schedule_key_deletion_window_beyond_the_model(kms: Any) -> None:
     }
 
 
-def test_cancel_key_deletion_leaves_the_key_disabled(kms: Any) -> None:
+def test_cancel_key_deletion_leaves_the_key_disabled(kms: KMSClient) -> None:
     meta = new_key(kms)
     kms.schedule_key_deletion(KeyId=meta["KeyId"])
     response = kms.cancel_key_deletion(KeyId=meta["KeyId"])
@@ -651,14 +654,16 @@ def test_cancel_key_deletion_leaves_the_key_disabled(kms: Any) -> None:
     assert state(kms, meta["KeyId"]) == "Enabled"
 
 
-def test_cancel_key_deletion_of_a_key_awaiting_import(kms: Any) -> None:
+def test_cancel_key_deletion_of_a_key_awaiting_import(kms: KMSClient) -> None:
     key_id = new_key(kms, Origin="EXTERNAL")["KeyId"]
     kms.schedule_key_deletion(KeyId=key_id)
     kms.cancel_key_deletion(KeyId=key_id)
     assert state(kms, key_id) == "PendingImport"
 
 
-def test_a_key_past_its_deletion_date_is_gone(kms: Any, clock: time_machine.Coordinates) -> None:
+def test_a_key_past_its_deletion_date_is_gone(
+    kms: KMSClient, clock: time_machine.Coordinates
+) -> None:
     meta = new_key(kms)
     kms.create_alias(AliasName="alias/doomed", TargetKeyId=meta["KeyId"])
     kms.schedule_key_deletion(KeyId=meta["KeyId"], PendingWindowInDays=7)
@@ -678,7 +683,7 @@ def test_a_key_past_its_deletion_date_is_gone(kms: Any, clock: time_machine.Coor
 
 
 def test_cancelled_deletion_does_not_delete_later(
-    kms: Any, clock: time_machine.Coordinates
+    kms: KMSClient, clock: time_machine.Coordinates
 ) -> None:
     key_id = new_key(kms)["KeyId"]
     kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
@@ -699,7 +704,7 @@ def denied(operation: str, arn: str) -> dict[str, str]:
     }
 
 
-def test_aws_managed_key_is_created_on_first_use_of_its_alias(kms: Any) -> None:
+def test_aws_managed_key_is_created_on_first_use_of_its_alias(kms: KMSClient) -> None:
     assert kms.list_keys()["Keys"] == []
     meta = kms.describe_key(KeyId="alias/aws/s3")["KeyMetadata"]
     assert meta["KeyManager"] == "AWS"
@@ -718,7 +723,7 @@ def test_aws_managed_key_is_created_on_first_use_of_its_alias(kms: Any) -> None:
     assert (alias["AliasName"], alias["TargetKeyId"]) == ("alias/aws/s3", meta["KeyId"])
 
 
-def test_an_unknown_aws_alias_is_not_found(kms: Any) -> None:
+def test_an_unknown_aws_alias_is_not_found(kms: KMSClient) -> None:
     assert raises_error(kms.describe_key, KeyId="alias/aws/not-a-service") == {
         "Code": "NotFoundException",
         "Message": f"Alias {ARN_PREFIX}:alias/aws/not-a-service is not found.",
@@ -737,7 +742,7 @@ MANAGED_CHANGES: dict[str, tuple[str, dict[str, Any]]] = {
 
 
 @pytest.mark.parametrize("operation", sorted(MANAGED_CHANGES))
-def test_aws_managed_keys_refuse_changes(kms: Any, operation: str) -> None:
+def test_aws_managed_keys_refuse_changes(kms: KMSClient, operation: str) -> None:
     meta = kms.describe_key(KeyId="alias/aws/ebs")["KeyMetadata"]
     name, kwargs = MANAGED_CHANGES[operation]
     assert raises_error(getattr(kms, operation), KeyId=meta["KeyId"], **kwargs) == denied(
@@ -746,7 +751,7 @@ def test_aws_managed_keys_refuse_changes(kms: Any, operation: str) -> None:
     assert state(kms, meta["KeyId"]) == "Enabled"
 
 
-def test_aws_managed_keys_can_be_read(kms: Any) -> None:
+def test_aws_managed_keys_can_be_read(kms: KMSClient) -> None:
     key_id = kms.describe_key(KeyId="alias/aws/ssm")["KeyMetadata"]["KeyId"]
     assert kms.list_resource_tags(KeyId=key_id)["Tags"] == []
     assert kms.list_key_policies(KeyId=key_id)["PolicyNames"] == ["default"]
@@ -754,7 +759,7 @@ def test_aws_managed_keys_can_be_read(kms: Any) -> None:
 
 
 @model.requires("ListKeysRequest.ResourceOwners")
-def test_list_keys_resource_owners(kms_client: Any) -> None:
+def test_list_keys_resource_owners(kms_client: KMSClient) -> None:
     key_id = kms_client.create_key()["KeyMetadata"]["KeyId"]
     mine = kms_client.list_keys(ResourceOwners=["SELF"])["Keys"]
     assert [k["KeyId"] for k in mine] == [key_id]

@@ -140,7 +140,7 @@ def test_a_json_array_body_is_a_serialization_error() -> None:
 
 
 def test_an_operation_kmsmock_does_not_serve_names_itself(
-    offline_kms: Any, monkeypatch: pytest.MonkeyPatch
+    offline_kms: KMSClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delitem(OPERATIONS, "ListKeys")
     with pytest.raises(ClientError) as exc:  # and no network call: sockets are off
@@ -181,7 +181,7 @@ def test_an_operation_the_model_lacks_is_unknown_though_kmsmock_serves_it(name: 
 
 
 def test_a_kmsmock_bug_is_an_aws_shaped_internal_error(
-    offline_kms: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    offline_kms: KMSClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     def broken(ctx: Any, req: Any) -> Any:
         raise ZeroDivisionError("oops")
@@ -197,7 +197,7 @@ def test_a_kmsmock_bug_is_an_aws_shaped_internal_error(
 
 
 def test_modeled_errors_carry_message_at_the_top_level_validation_errors_do_not(
-    offline_kms: Any,
+    offline_kms: KMSClient,
 ) -> None:
     with pytest.raises(ClientError) as modeled:
         offline_kms.describe_key(KeyId="nope")

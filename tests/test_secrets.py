@@ -7,7 +7,7 @@ import base64
 import logging
 import os
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
@@ -18,6 +18,9 @@ import kmsmock
 from kmsmock import KmsMock, mock_kms
 from kmsmock.backend.key import Key, Material
 from kmsmock.operations import OPERATIONS
+
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
 
 REGION = "us-east-1"
 PLAINTEXT = b"attack at dawn: the plaintext nobody may print"
@@ -84,7 +87,7 @@ def _material_secrets(mock: KmsMock) -> dict[str, bytes]:
     return found
 
 
-def _build_state(kms: Any) -> dict[str, bytes | str]:
+def _build_state(kms: KMSClient) -> dict[str, bytes | str]:
     """Keys of every kind, used, so that every secret-holding object exists; returns the
     secrets the caller saw (plaintexts, data keys, imported material)."""
     seen: dict[str, bytes | str] = {"plaintext": PLAINTEXT}

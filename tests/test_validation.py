@@ -7,7 +7,7 @@ enums, patterns, blob lengths) are the ones the service answers with these texts
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import botocore.session
@@ -15,8 +15,11 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from kmsmock import errors
+from kmsmock import KmsMock, errors
 from kmsmock.validation import decode_request
+
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
 
 MODEL = botocore.session.get_session().get_service_model("kms")
 KEY_SPECS = (
@@ -27,7 +30,7 @@ KEY_SPECS = (
 
 
 @pytest.fixture
-def key_id(unchecked_kms: Any) -> str:
+def key_id(unchecked_kms: KMSClient) -> str:
     return str(unchecked_kms.create_key()["KeyMetadata"]["KeyId"])
 
 
@@ -44,14 +47,14 @@ def one(rule: str) -> str:
     return f"1 validation error detected: {rule}"
 
 
-def test_empty_plaintext_hides_the_blob(unchecked_kms: Any, key_id: str) -> None:
+def test_empty_plaintext_hides_the_blob(unchecked_kms: KMSClient, key_id: str) -> None:
     assert validation_error(unchecked_kms.encrypt, KeyId=key_id, Plaintext=b"") == one(
         "Value at 'plaintext' failed to satisfy constraint: "
         "Member must have length greater than or equal to 1"
     )
 
 
-def test_plaintext_over_4096_bytes(unchecked_kms: Any, key_id: str) -> None:
+def test_plaintext_over_4096_bytes(unchecked_kms: KMSClient, key_id: str) -> None:
     assert validation_error(unchecked_kms.encrypt, KeyId=key_id, Plaintext=b"x" * 4097) == one(
         "Value at 'plaintext' failed to satisfy constraint: "
         "Member must have length less than or equal to 4096"
@@ -65,13 +68,13 @@ def test_plaintext_over_4096_bytes(unchecked_kms: Any, key_id: str) -> None:
         (1025, "Member must have value less than or equal to 1024"),
     ],
 )
-def test_number_of_bytes_range(unchecked_kms: Any, count: int, rule: str) -> None:
+def test_number_of_bytes_range(unchecked_kms: KMSClient, count: int, rule: str) -> None:
     assert validation_error(unchecked_kms.generate_random, NumberOfBytes=count) == one(
         f"Value '{count}' at 'numberOfBytes' failed to satisfy constraint: {rule}"
     )
 
 
-def test_key_spec_enum_in_aws_order(unchecked_kms: Any) -> None:
+def test_key_spec_enum_in_aws_order(unchecked_kms: KMSClient) -> None:
     message = validation_error(unchecked_kms.create_key, KeySpec="HMAC_random")
     prefix = one(
         "Value 'HMAC_random' at 'keySpec' failed to satisfy constraint: "
@@ -83,7 +86,7 @@ def test_key_spec_enum_in_aws_order(unchecked_kms: Any) -> None:
     assert message == prefix + "".join(f", {s}" for s in newer) + "]"
 
 
-def test_key_usage_enum(unchecked_kms: Any) -> None:
+def test_key_usage_enum(unchecked_kms: KMSClient) -> None:
     usages = ["ENCRYPT_DECRYPT", "SIGN_VERIFY", "GENERATE_VERIFY_MAC"] + [
         u
         for u in MODEL.shape_for("KeyUsageType").enum
@@ -96,7 +99,7 @@ def test_key_usage_enum(unchecked_kms: Any) -> None:
     assert usages[3] == "KEY_AGREEMENT"
 
 
-def test_mac_algorithm_enum_in_aws_order(unchecked_kms: Any, key_id: str) -> None:
+def test_mac_algorithm_enum_in_aws_order(unchecked_kms: KMSClient, key_id: str) -> None:
     assert validation_error(
         unchecked_kms.generate_mac, KeyId=key_id, Message=b"m", MacAlgorithm="HMAC_SHA_1"
     ) == one(
@@ -106,7 +109,7 @@ def test_mac_algorithm_enum_in_aws_order(unchecked_kms: Any, key_id: str) -> Non
     )
 
 
-def test_include_key_material_enum(unchecked_kms: Any, key_id: str) -> None:
+def test_include_key_material_enum(unchecked_kms: KMSClient, key_id: str) -> None:
     assert validation_error(
         unchecked_kms.list_key_rotations, KeyId=key_id, IncludeKeyMaterial="INVALID_VALUE"
     ) == one(
@@ -115,7 +118,7 @@ def test_include_key_material_enum(unchecked_kms: Any, key_id: str) -> None:
     )
 
 
-def test_key_agreement_algorithm_enum(unchecked_kms: Any, key_id: str) -> None:
+def test_key_agreement_algorithm_enum(unchecked_kms: KMSClient, key_id: str) -> None:
     assert validation_error(
         unchecked_kms.derive_shared_secret,
         KeyId=key_id,
@@ -127,7 +130,7 @@ def test_key_agreement_algorithm_enum(unchecked_kms: Any, key_id: str) -> None:
     )
 
 
-def test_encryption_algorithm_enum_in_aws_order(unchecked_kms: Any, key_id: str) -> None:
+def test_encryption_algorithm_enum_in_aws_order(unchecked_kms: KMSClient, key_id: str) -> None:
     assert validation_error(
         unchecked_kms.encrypt, KeyId=key_id, Plaintext=b"x", EncryptionAlgorithm="AES"
     ) == one(
@@ -137,7 +140,7 @@ def test_encryption_algorithm_enum_in_aws_order(unchecked_kms: Any, key_id: str)
     )
 
 
-def test_tag_lengths_use_the_nested_member_path(unchecked_kms: Any) -> None:
+def test_tag_lengths_use_the_nested_member_path(unchecked_kms: KMSClient) -> None:
     long_key, long_value = "k" * 129, "v" * 257
     assert validation_error(
         unchecked_kms.create_key, Tags=[{"TagKey": long_key, "TagValue": "v"}]
@@ -154,7 +157,7 @@ def test_tag_lengths_use_the_nested_member_path(unchecked_kms: Any) -> None:
     )
 
 
-def test_several_errors_are_counted_and_joined_in_member_order(unchecked_kms: Any) -> None:
+def test_several_errors_are_counted_and_joined_in_member_order(unchecked_kms: KMSClient) -> None:
     newer = "".join(f", {s}" for s in MODEL.shape_for("KeySpec").enum if s not in KEY_SPECS)
     assert validation_error(
         unchecked_kms.create_key, KeySpec="NOPE", Tags=[{"TagKey": "", "TagValue": "v" * 257}]
@@ -169,7 +172,7 @@ def test_several_errors_are_counted_and_joined_in_member_order(unchecked_kms: An
     )
 
 
-def test_errors_follow_the_models_member_order(unchecked_kms: Any) -> None:
+def test_errors_follow_the_models_member_order(unchecked_kms: KMSClient) -> None:
     message = validation_error(unchecked_kms.list_keys, Limit=0, Marker="")
     assert message == (
         "2 validation errors detected: "
@@ -180,13 +183,13 @@ def test_errors_follow_the_models_member_order(unchecked_kms: Any) -> None:
     )
 
 
-def test_missing_required_member(unchecked_kms: Any) -> None:
+def test_missing_required_member(unchecked_kms: KMSClient) -> None:
     assert validation_error(unchecked_kms.describe_key) == one(
         "Value null at 'keyId' failed to satisfy constraint: Member must not be null"
     )
 
 
-def test_missing_required_members_of_a_key_only_operation(unchecked_kms: Any) -> None:
+def test_missing_required_members_of_a_key_only_operation(unchecked_kms: KMSClient) -> None:
     assert validation_error(unchecked_kms.create_alias) == (
         "2 validation errors detected: "
         "Value null at 'aliasName' failed to satisfy constraint: Member must not be null; "
@@ -194,14 +197,14 @@ def test_missing_required_members_of_a_key_only_operation(unchecked_kms: Any) ->
     )
 
 
-def test_empty_key_id(unchecked_kms: Any) -> None:
+def test_empty_key_id(unchecked_kms: KMSClient) -> None:
     assert validation_error(unchecked_kms.describe_key, KeyId="") == one(
         "Value '' at 'keyId' failed to satisfy constraint: "
         "Member must have length greater than or equal to 1"
     )
 
 
-def test_validation_comes_before_key_lookup(unchecked_kms: Any) -> None:
+def test_validation_comes_before_key_lookup(unchecked_kms: KMSClient) -> None:
     assert validation_error(
         unchecked_kms.enable_key_rotation,
         KeyId="1234abcd-12ab-34cd-56ef-1234567890ab",
@@ -220,7 +223,7 @@ def test_validation_comes_before_key_lookup(unchecked_kms: Any) -> None:
     )
 
 
-def test_alias_pattern(unchecked_kms: Any, key_id: str) -> None:
+def test_alias_pattern(unchecked_kms: KMSClient, key_id: str) -> None:
     assert validation_error(
         unchecked_kms.create_alias, AliasName="alias/my alias!", TargetKeyId=key_id
     ) == (
@@ -231,7 +234,7 @@ def test_alias_pattern(unchecked_kms: Any, key_id: str) -> None:
     )
 
 
-def test_list_of_values_is_shown_in_brackets(unchecked_kms: Any, key_id: str) -> None:
+def test_list_of_values_is_shown_in_brackets(unchecked_kms: KMSClient, key_id: str) -> None:
     tokens = [f"t{i}" for i in range(11)]
     assert validation_error(unchecked_kms.describe_key, KeyId=key_id, GrantTokens=tokens) == one(
         f"Value '[{', '.join(tokens)}]' at 'grantTokens' failed to satisfy constraint: "
@@ -239,7 +242,7 @@ def test_list_of_values_is_shown_in_brackets(unchecked_kms: Any, key_id: str) ->
     )
 
 
-def test_limit_above_the_model_maximum(unchecked_kms: Any) -> None:
+def test_limit_above_the_model_maximum(unchecked_kms: KMSClient) -> None:
     assert validation_error(unchecked_kms.list_keys, Limit=1001) == one(
         "Value '1001' at 'limit' failed to satisfy constraint: "
         "Member must have value less than or equal to 1000"
@@ -289,7 +292,7 @@ def test_every_operation_input_compiles() -> None:
                 decode_request(op, {})
 
 
-def test_lengths_count_utf16_units_as_aws_does(kms_mock: Any) -> None:
+def test_lengths_count_utf16_units_as_aws_does(kms_mock: KmsMock) -> None:
     """AWS's limits count Java String.length(): an emoji is two units, so 4,096 of them in a
     description (max 8,192) fit and 4,097 do not."""
 
