@@ -4,6 +4,8 @@ Two ways to read a refusal, by how the test makes the call:
 
 - ``error_of(exc)`` after ``with pytest.raises(ClientError) as exc:`` (a block that does more
   than one call, or a call that needs a statement) gives ``(code, message)``;
+- ``refusal(kms.describe_key, KeyId=...)`` makes one call that must be refused and gives the same
+  ``(code, message)``;
 - ``raises_error(kms.describe_key, KeyId=...)`` makes one call and gives the whole ``Error``
   member, so comparing it with ``{"Code": ..., "Message": ...}`` also says nothing else came back.
 """
@@ -27,10 +29,40 @@ REGION, ACCOUNT = "us-east-1", "123456789012"
 UNCHECKED = Config(parameter_validation=False)
 
 
+# How a key leaves the Enabled state, and the refusal that follows: (change, code, message end).
+STATE_REFUSALS = [
+    ("disable", "DisabledException", "is disabled."),
+    ("schedule", "KMSInvalidStateException", "is pending deletion."),
+]
+
+
+def change_state(kms: KMSClient, key_id: str, change: str) -> None:
+    """Take a key out of the Enabled state the way ``change`` in ``STATE_REFUSALS`` names."""
+    if change == "disable":
+        kms.disable_key(KeyId=key_id)
+    else:
+        kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
+
+
+def wrong_usage(arn: str, usage: str, operation: str) -> tuple[str, str]:
+    """The refusal of an operation that the key's KeyUsage does not allow."""
+    return (
+        "InvalidKeyUsageException",
+        f"{arn} key usage is {usage} which is not valid for {operation}.",
+    )
+
+
 def error_of(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
     """The code and message of a refusal caught with ``pytest.raises(ClientError)``."""
     err = exc.value.response["Error"]
     return err["Code"], err["Message"]
+
+
+def refusal(call: Callable[..., Any], /, *args: Any, **kwargs: Any) -> tuple[str, str]:
+    """Make one call that must be refused, and give the code and message of the refusal."""
+    with pytest.raises(ClientError) as exc:
+        call(*args, **kwargs)
+    return error_of(exc)
 
 
 def raises_error(call: Callable[..., Any], /, **kwargs: Any) -> dict[str, str]:

@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from tests.helpers import error_of
+from tests.helpers import error_of, wrong_usage
 
 if TYPE_CHECKING:
     from mypy_boto3_kms import KMSClient
@@ -115,10 +115,7 @@ def test_signing_key_cannot_encrypt(kms_client: KMSClient) -> None:
         kms_client.encrypt(
             KeyId=key["KeyId"], Plaintext=b"x", EncryptionAlgorithm="RSAES_OAEP_SHA_1"
         )
-    assert error_of(exc) == (
-        "InvalidKeyUsageException",
-        f"{key['Arn']} key usage is SIGN_VERIFY which is not valid for Encrypt.",
-    )
+    assert error_of(exc) == wrong_usage(key["Arn"], "SIGN_VERIFY", "Encrypt")
 
 
 class TestSm2pke:

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 
 from kmsmock import KmsMock
-from tests.helpers import error_of, new_client
+from tests.helpers import STATE_REFUSALS, change_state, error_of, new_client, wrong_usage
 
 from . import model
 
@@ -173,18 +173,9 @@ class TestRefusals:
         key = kms_client.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
         with pytest.raises(ClientError) as exc:
             call(kms_client, operation, key["Arn"])
-        assert error_of(exc) == (
-            "InvalidKeyUsageException",
-            f"{key['Arn']} key usage is {usage} which is not valid for {operation}.",
-        )
+        assert error_of(exc) == wrong_usage(key["Arn"], usage, operation)
 
-    @pytest.mark.parametrize(
-        ("change", "code", "text"),
-        [
-            ("disable", "DisabledException", "is disabled."),
-            ("schedule", "KMSInvalidStateException", "is pending deletion."),
-        ],
-    )
+    @pytest.mark.parametrize(("change", "code", "text"), STATE_REFUSALS)
     def test_key_state(
         self,
         kms_client: KMSClient,
@@ -194,10 +185,7 @@ class TestRefusals:
         code: str,
         text: str,
     ) -> None:
-        if change == "disable":
-            kms_client.disable_key(KeyId=wrapping["KeyId"])
-        else:
-            kms_client.schedule_key_deletion(KeyId=wrapping["KeyId"], PendingWindowInDays=7)
+        change_state(kms_client, wrapping["KeyId"], change)
         with pytest.raises(ClientError) as exc:
             call(kms_client, operation, wrapping["KeyId"])
         assert error_of(exc) == (code, f"{wrapping['Arn']} {text}")

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, x25519
 
 from kmsmock import KmsMock
-from tests.helpers import error_of, new_client
+from tests.helpers import STATE_REFUSALS, change_state, error_of, new_client, wrong_usage
 
 from . import model
 
@@ -93,10 +93,7 @@ def test_key_usage(kms_client: KMSClient, spec: str, usage: str) -> None:
         kms_client.derive_shared_secret(
             KeyId=key["Arn"], KeyAgreementAlgorithm="ECDH", PublicKey=peer
         )
-    assert error_of(exc) == (
-        "InvalidKeyUsageException",
-        f"{key['Arn']} key usage is {usage} which is not valid for DeriveSharedSecret.",
-    )
+    assert error_of(exc) == wrong_usage(key["Arn"], usage, "DeriveSharedSecret")
 
 
 def test_garbage_public_key_is_a_validation_error_without_message(kms_client: KMSClient) -> None:
@@ -144,19 +141,10 @@ def test_invalid_algorithm(kms_mock: KmsMock) -> None:
     )
 
 
-@pytest.mark.parametrize(
-    ("change", "code", "text"),
-    [
-        ("disable", "DisabledException", "is disabled."),
-        ("schedule", "KMSInvalidStateException", "is pending deletion."),
-    ],
-)
+@pytest.mark.parametrize(("change", "code", "text"), STATE_REFUSALS)
 def test_key_state(kms_client: KMSClient, change: str, code: str, text: str) -> None:
     key = agreement_key(kms_client)
-    if change == "disable":
-        kms_client.disable_key(KeyId=key["KeyId"])
-    else:
-        kms_client.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
+    change_state(kms_client, key["KeyId"], change)
     with pytest.raises(ClientError) as exc:
         kms_client.derive_shared_secret(
             KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=b"x"
@@ -269,10 +257,7 @@ class TestMlKem:
         with pytest.raises(ClientError) as exc:
             getattr(kms_client, operation)(**kwargs)
         name = operation.capitalize()
-        assert error_of(exc) == (
-            "InvalidKeyUsageException",
-            f"{key['Arn']} key usage is KEY_AGREEMENT which is not valid for {name}.",
-        )
+        assert error_of(exc) == wrong_usage(key["Arn"], "KEY_AGREEMENT", name)
 
     def test_disabled_and_dry_run(self, kms_client: KMSClient) -> None:
         key = kms_client.create_key(KeySpec="ML_KEM_768", KeyUsage="ENCAPSULATE_DECAPSULATE")

@@ -9,7 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from kmsmock import mock_kms
-from tests.helpers import error_of, new_client
+from tests.helpers import error_of, new_client, wrong_usage
 
 if TYPE_CHECKING:
     from mypy_boto3_kms import KMSClient
@@ -196,10 +196,7 @@ class TestEncryptDecrypt:
         arn = hmac["KeyMetadata"]["Arn"]
         with pytest.raises(ClientError) as exc:
             kms_client.encrypt(KeyId=arn, Plaintext=b"p")
-        assert error_of(exc) == (
-            "InvalidKeyUsageException",
-            f"{arn} key usage is GENERATE_VERIFY_MAC which is not valid for Encrypt.",
-        )
+        assert error_of(exc) == wrong_usage(arn, "GENERATE_VERIFY_MAC", "Encrypt")
 
     def test_ciphertext_of_deleted_key(self, kms_client: KMSClient) -> None:
         from datetime import timedelta
@@ -383,7 +380,4 @@ def test_usage_is_checked_before_state(kms_client: KMSClient) -> None:
         kms_client.encrypt(
             KeyId=md["KeyId"], Plaintext=b"x", EncryptionAlgorithm="RSAES_OAEP_SHA_256"
         )
-    assert error_of(exc) == (
-        "InvalidKeyUsageException",
-        f"{md['Arn']} key usage is SIGN_VERIFY which is not valid for Encrypt.",
-    )
+    assert error_of(exc) == wrong_usage(md["Arn"], "SIGN_VERIFY", "Encrypt")

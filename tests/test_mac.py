@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import hashes, hmac
 
 from kmsmock import KmsMock
-from tests.helpers import error_of
+from tests.helpers import STATE_REFUSALS, change_state, error_of, wrong_usage
 
 if TYPE_CHECKING:
     from mypy_boto3_kms import KMSClient
@@ -130,28 +130,16 @@ def test_key_usage(kms_client: KMSClient, operation: str, spec: str, usage: str)
     key = kms_client.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
     with pytest.raises(ClientError) as exc:
         call(kms_client, operation, key["Arn"], "HMAC_SHA_256")
-    assert error_of(exc) == (
-        "InvalidKeyUsageException",
-        f"{key['Arn']} key usage is {usage} which is not valid for {operation}.",
-    )
+    assert error_of(exc) == wrong_usage(key["Arn"], usage, operation)
 
 
 @pytest.mark.parametrize("operation", ["GenerateMac", "VerifyMac"])
-@pytest.mark.parametrize(
-    ("change", "code", "text"),
-    [
-        ("disable", "DisabledException", "is disabled."),
-        ("schedule", "KMSInvalidStateException", "is pending deletion."),
-    ],
-)
+@pytest.mark.parametrize(("change", "code", "text"), STATE_REFUSALS)
 def test_key_state_before_algorithm(
     kms_client: KMSClient, operation: str, change: str, code: str, text: str
 ) -> None:
     key = create(kms_client, "HMAC_256")
-    if change == "disable":
-        kms_client.disable_key(KeyId=key["KeyId"])
-    else:
-        kms_client.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
+    change_state(kms_client, key["KeyId"], change)
     with pytest.raises(ClientError) as exc:
         call(kms_client, operation, key["Arn"], "HMAC_SHA_512")
     assert error_of(exc) == (code, f"{key['Arn']} {text}")

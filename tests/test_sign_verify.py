@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa, utils
 
 from kmsmock import KmsMock
-from tests.helpers import error_of, new_client
+from tests.helpers import STATE_REFUSALS, change_state, error_of, new_client, wrong_usage
 
 if TYPE_CHECKING:
     from mypy_boto3_kms import KMSClient
@@ -340,10 +340,7 @@ class TestRefusals:
         key = create(kms_client, spec, usage)
         with pytest.raises(ClientError) as exc:
             call(kms_client, operation, key["Arn"], "ECDSA_SHA_256")
-        assert error_of(exc) == (
-            "InvalidKeyUsageException",
-            f"{key['Arn']} key usage is {usage} which is not valid for {operation}.",
-        )
+        assert error_of(exc) == wrong_usage(key["Arn"], usage, operation)
 
     @pytest.mark.parametrize("change", ["disable", "schedule"])
     def test_key_usage_is_checked_before_key_state(
@@ -353,19 +350,10 @@ class TestRefusals:
         change_state(kms_client, key["KeyId"], change)
         with pytest.raises(ClientError) as exc:
             call(kms_client, "Sign", key["Arn"], "RSASSA_PSS_SHA_256")
-        assert error_of(exc) == (
-            "InvalidKeyUsageException",
-            f"{key['Arn']} key usage is GENERATE_VERIFY_MAC which is not valid for Sign.",
-        )
+        assert error_of(exc) == wrong_usage(key["Arn"], "GENERATE_VERIFY_MAC", "Sign")
 
     @pytest.mark.parametrize("operation", ["Sign", "Verify"])
-    @pytest.mark.parametrize(
-        ("change", "code", "text"),
-        [
-            ("disable", "DisabledException", "is disabled."),
-            ("schedule", "KMSInvalidStateException", "is pending deletion."),
-        ],
-    )
+    @pytest.mark.parametrize(("change", "code", "text"), STATE_REFUSALS)
     def test_key_state_is_checked_before_the_algorithm(
         self, kms_client: KMSClient, operation: str, change: str, code: str, text: str
     ) -> None:
@@ -564,10 +552,3 @@ def call(
     if operation == "Sign":
         return client.sign(**kwargs)
     return client.verify(Signature=bytes(64), **kwargs)
-
-
-def change_state(client: KMSClient, key_id: str, change: str) -> None:
-    if change == "disable":
-        client.disable_key(KeyId=key_id)
-    else:
-        client.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
