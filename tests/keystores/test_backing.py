@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from botocore.exceptions import ClientError
 
 from kmsmock.backend.keystore import Cluster, CustomKeyStores, Proxy
-from tests.helpers import error_of
+from tests.helpers import refusal
 from tests.keystores.stores import (
     CERT,
     CLUSTER,
@@ -32,9 +31,7 @@ if TYPE_CHECKING:
 class TestCloudHsmClusters:
     def test_a_cluster_serves_one_store(self, kms: KMSClient) -> None:
         first = hsm_store(kms)
-        with pytest.raises(ClientError) as exc:
-            hsm_store(kms, "second")
-        assert error_of(exc) == (
+        assert refusal(hsm_store, kms, "second") == (
             "CloudHsmClusterInUseException",
             f"The CloudHSM cluster {CLUSTER} is already associated with custom key store {first}.",
         )
@@ -45,9 +42,7 @@ class TestCloudHsmClusters:
         world.clusters[CLUSTER] = Cluster(backup_family="prod")
         world.clusters[OTHER_CLUSTER] = Cluster(backup_family="prod")
         first = hsm_store(kms)
-        with pytest.raises(ClientError) as exc:
-            hsm_store(kms, "second", OTHER_CLUSTER)
-        assert error_of(exc) == (
+        assert refusal(hsm_store, kms, "second", OTHER_CLUSTER) == (
             "CloudHsmClusterInUseException",
             f"The CloudHSM cluster {OTHER_CLUSTER} is already associated with custom key store "
             f"{first}.",
@@ -84,9 +79,7 @@ class TestCloudHsmClusters:
         self, kms: KMSClient, world: CustomKeyStores, cluster: Cluster, code: str, message: str
     ) -> None:
         world.clusters[CLUSTER] = cluster
-        with pytest.raises(ClientError) as exc:
-            hsm_store(kms)
-        assert error_of(exc) == (code, message)
+        assert refusal(hsm_store, kms) == (code, message)
         assert kms.describe_custom_key_stores()["CustomKeyStores"] == []
 
     def test_the_cluster_own_certificate_is_accepted(
@@ -96,14 +89,13 @@ class TestCloudHsmClusters:
         assert hsm_store(kms)  # the same certificate, whatever its line endings
 
     def test_trust_anchor_must_be_a_certificate(self, kms: KMSClient) -> None:
-        with pytest.raises(ClientError) as exc:
-            kms.create_custom_key_store(
-                CustomKeyStoreName="hsm",
-                CloudHsmClusterId=CLUSTER,
-                TrustAnchorCertificate="not a certificate",
-                KeyStorePassword=PASSWORD,
-            )
-        assert error_of(exc) == (
+        assert refusal(
+            kms.create_custom_key_store,
+            CustomKeyStoreName="hsm",
+            CloudHsmClusterId=CLUSTER,
+            TrustAnchorCertificate="not a certificate",
+            KeyStorePassword=PASSWORD,
+        ) == (
             "IncorrectTrustAnchorException",
             "The trust anchor certificate is not a PEM-encoded X.509 certificate.",
         )
@@ -112,9 +104,7 @@ class TestCloudHsmClusters:
 class TestExternalKeyStoreProxies:
     def test_uri_endpoint_and_path_together_are_unique(self, kms: KMSClient) -> None:
         first = xks_store(kms)
-        with pytest.raises(ClientError) as exc:
-            xks_store(kms, "again")
-        assert error_of(exc) == (
+        assert refusal(xks_store, kms, "again") == (
             "XksProxyUriInUseException",
             f"The external key store proxy URI {ENDPOINT}{PATH} is already associated with "
             f"custom key store {first}.",
@@ -123,17 +113,15 @@ class TestExternalKeyStoreProxies:
 
     def test_a_vpc_endpoint_is_never_shared(self, kms: KMSClient) -> None:
         public = xks_store(kms)
-        with pytest.raises(ClientError) as exc:
-            xks_store(kms, "vpc", path="/kms/xks/v1", vpc_service=VPC_SERVICE)
-        assert error_of(exc) == (
+        assert refusal(xks_store, kms, "vpc", path="/kms/xks/v1", vpc_service=VPC_SERVICE) == (
             "XksProxyUriEndpointInUseException",
             f"The XksProxyUriEndpoint {ENDPOINT} is already associated with custom key store "
             f"{public}.",
         )
         vpc = xks_store(kms, "vpc", endpoint="https://private.example.com", vpc_service=VPC_SERVICE)
-        with pytest.raises(ClientError) as exc:
-            xks_store(kms, "vpc2", endpoint="https://private2.example.com", vpc_service=VPC_SERVICE)
-        assert error_of(exc) == (
+        assert refusal(
+            xks_store, kms, "vpc2", endpoint="https://private2.example.com", vpc_service=VPC_SERVICE
+        ) == (
             "XksProxyVpcEndpointServiceInUseException",
             f"The VPC endpoint service {VPC_SERVICE} is already associated with custom key "
             f"store {vpc}.",
@@ -143,24 +131,18 @@ class TestExternalKeyStoreProxies:
         self, kms: KMSClient, world: CustomKeyStores
     ) -> None:
         world.proxies[ENDPOINT] = Proxy(reachable=False)
-        with pytest.raises(ClientError) as exc:
-            xks_store(kms)
-        assert error_of(exc) == (
+        assert refusal(xks_store, kms) == (
             "XksProxyUriUnreachableException",
             f"KMS cannot reach the external key store proxy at {ENDPOINT}{PATH}.",
         )
         world.proxies[ENDPOINT] = Proxy(credential=("ZYXWVUTSRQPONMLKJIHG2345", "x" * 43))
-        with pytest.raises(ClientError) as exc:
-            xks_store(kms)
-        assert error_of(exc) == (
+        assert refusal(xks_store, kms) == (
             "XksProxyIncorrectAuthenticationCredentialException",
             f"The external key store proxy at {ENDPOINT}{PATH} rejected the proxy "
             "authentication credential.",
         )
         world.proxies[ENDPOINT] = Proxy(connect_error="XKS_PROXY_INVALID_RESPONSE")
-        with pytest.raises(ClientError) as exc:
-            xks_store(kms)
-        assert error_of(exc) == (
+        assert refusal(xks_store, kms) == (
             "XksProxyInvalidResponseException",
             f"The external key store proxy at {ENDPOINT}{PATH} answered with "
             "XKS_PROXY_INVALID_RESPONSE.",

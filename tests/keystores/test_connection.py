@@ -6,11 +6,10 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import pytest
-from botocore.exceptions import ClientError
 
 from kmsmock import mock_kms
 from kmsmock.backend.keystore import Cluster, CustomKeyStores, Proxy
-from tests.helpers import error_of, new_client
+from tests.helpers import new_client, refusal
 from tests.keystores.stores import (
     CLUSTER,
     ENDPOINT,
@@ -65,9 +64,7 @@ class TestConnection:
 
     def test_disconnecting_a_disconnected_store(self, kms: KMSClient) -> None:
         store_id = hsm_store(kms)
-        with pytest.raises(ClientError) as exc:
-            kms.disconnect_custom_key_store(CustomKeyStoreId=store_id)
-        assert error_of(exc) == (
+        assert refusal(kms.disconnect_custom_key_store, CustomKeyStoreId=store_id) == (
             "CustomKeyStoreInvalidStateException",
             f"Custom key store {store_id} is already disconnected.",
         )
@@ -92,9 +89,8 @@ class TestConnection:
             "FAILED",
             "INVALID_CREDENTIALS",
         )
-        with pytest.raises(ClientError) as exc:  # a FAILED store is disconnected first
-            kms.connect_custom_key_store(CustomKeyStoreId=store_id)
-        assert error_of(exc) == (
+        # a FAILED store is disconnected first
+        assert refusal(kms.connect_custom_key_store, CustomKeyStoreId=store_id) == (
             "CustomKeyStoreInvalidStateException",
             f"Custom key store {store_id} cannot be connected while its connection state is "
             "FAILED. Disconnect it first.",
@@ -127,9 +123,7 @@ class TestConnection:
     ) -> None:
         store_id = hsm_store(kms)
         world.clusters[CLUSTER] = Cluster(active=False)
-        with pytest.raises(ClientError) as exc:
-            kms.connect_custom_key_store(CustomKeyStoreId=store_id)
-        assert error_of(exc) == (
+        assert refusal(kms.connect_custom_key_store, CustomKeyStoreId=store_id) == (
             "CloudHsmClusterNotActiveException",
             f"The CloudHSM cluster {CLUSTER} is not active.",
         )
@@ -152,9 +146,7 @@ class TestConnection:
 
     def test_unknown_store(self, kms: KMSClient) -> None:
         for call in (kms.connect_custom_key_store, kms.disconnect_custom_key_store):
-            with pytest.raises(ClientError) as exc:
-                call(CustomKeyStoreId="cks-0000000000000000a")
-            assert error_of(exc) == (
+            assert refusal(call, CustomKeyStoreId="cks-0000000000000000a") == (
                 "CustomKeyStoreNotFoundException",
                 "Custom key store cks-0000000000000000a does not exist.",
             )

@@ -5,10 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-import pytest
-from botocore.exceptions import ClientError
-
-from tests.helpers import error_of, new_client
+from tests.helpers import new_client, refusal
 from tests.keystores.stores import (
     CERT,
     CLUSTER,
@@ -95,23 +92,21 @@ class TestCreate:
         store_id = hsm_store(kms)
         assert hsm_store(kms) == store_id
         assert len(kms.describe_custom_key_stores()["CustomKeyStores"]) == 1
-        with pytest.raises(ClientError) as exc:  # another password is another store: name taken
-            kms.create_custom_key_store(
-                CustomKeyStoreName="hsm",
-                CloudHsmClusterId=CLUSTER,
-                TrustAnchorCertificate=CERT,
-                KeyStorePassword="another-password",
-            )
-        assert error_of(exc) == (
+        # another password is another store: name taken
+        assert refusal(
+            kms.create_custom_key_store,
+            CustomKeyStoreName="hsm",
+            CloudHsmClusterId=CLUSTER,
+            TrustAnchorCertificate=CERT,
+            KeyStorePassword="another-password",
+        ) == (
             "CustomKeyStoreNameInUseException",
             "The custom key store name hsm is already in use in this account and Region.",
         )
 
     def test_names_are_unique_across_kinds(self, kms: KMSClient) -> None:
         hsm_store(kms, "shared")
-        with pytest.raises(ClientError) as exc:
-            xks_store(kms, "shared")
-        assert error_of(exc) == (
+        assert refusal(xks_store, kms, "shared") == (
             "CustomKeyStoreNameInUseException",
             "The custom key store name shared is already in use in this account and Region.",
         )
@@ -119,9 +114,7 @@ class TestCreate:
     def test_ten_stores_per_account_and_region(self, kms: KMSClient) -> None:
         for i in range(10):
             xks_store(kms, f"xks{i}", path=f"/p{i}/kms/xks/v1")
-        with pytest.raises(ClientError) as exc:
-            hsm_store(kms)
-        assert error_of(exc) == (
+        assert refusal(hsm_store, kms) == (
             "LimitExceededException",
             "Custom key stores quota for this account in this region is 10, current usage is 10.",
         )
@@ -133,17 +126,13 @@ class TestCreate:
     def test_model_patterns_are_enforced(self, kms: KMSClient) -> None:
         # The cluster id in AWS's own documentation example does not match the model's pattern
         # (no 0, 1, 8 or 9 in a cluster id); the service rejects it.
-        with pytest.raises(ClientError) as exc:
-            hsm_store(kms, cluster="cluster-1a23b4cdefg")
-        assert error_of(exc) == (
+        assert refusal(hsm_store, kms, cluster="cluster-1a23b4cdefg") == (
             "ValidationException",
             "1 validation error detected: Value 'cluster-1a23b4cdefg' at 'cloudHsmClusterId' "
             "failed to satisfy constraint: Member must satisfy regular expression pattern: "
             "cluster-[2-7a-zA-Z]{11,16}",
         )
-        with pytest.raises(ClientError) as exc:
-            xks_store(kms, path="/kms/xks/v1/extra")
-        assert error_of(exc) == (
+        assert refusal(xks_store, kms, path="/kms/xks/v1/extra") == (
             "ValidationException",
             "1 validation error detected: Value '/kms/xks/v1/extra' at 'xksProxyUriPath' failed "
             "to satisfy constraint: Member must satisfy regular expression pattern: "
@@ -153,58 +142,50 @@ class TestCreate:
 
 class TestCreateParameters:
     def test_cloudhsm_store_needs_its_three_inputs(self, kms: KMSClient) -> None:
-        with pytest.raises(ClientError) as exc:
-            kms.create_custom_key_store(
-                CustomKeyStoreName="hsm", CloudHsmClusterId=CLUSTER, KeyStorePassword=PASSWORD
-            )
-        assert error_of(exc) == (
+        assert refusal(
+            kms.create_custom_key_store,
+            CustomKeyStoreName="hsm",
+            CloudHsmClusterId=CLUSTER,
+            KeyStorePassword=PASSWORD,
+        ) == (
             "ValidationException",
             "TrustAnchorCertificate is required for custom key stores with a CustomKeyStoreType "
             "of AWS_CLOUDHSM.",
         )
 
     def test_inputs_of_the_other_kind_are_refused(self, kms: KMSClient) -> None:
-        with pytest.raises(ClientError) as exc:
-            hsm_store(kms, XksProxyUriPath=PATH)
-        assert error_of(exc) == (
+        assert refusal(hsm_store, kms, XksProxyUriPath=PATH) == (
             "ValidationException",
             "XksProxyUriPath is valid only for custom key stores with a CustomKeyStoreType of "
             "EXTERNAL_KEY_STORE.",
         )
-        with pytest.raises(ClientError) as exc:
-            xks_store(kms, KeyStorePassword=PASSWORD)
-        assert error_of(exc) == (
+        assert refusal(xks_store, kms, KeyStorePassword=PASSWORD) == (
             "ValidationException",
             "KeyStorePassword is valid only for custom key stores with a CustomKeyStoreType of "
             "AWS_CLOUDHSM.",
         )
 
     def test_external_store_needs_its_proxy_settings(self, kms: KMSClient) -> None:
-        with pytest.raises(ClientError) as exc:
-            kms.create_custom_key_store(
-                CustomKeyStoreName="xks",
-                CustomKeyStoreType="EXTERNAL_KEY_STORE",
-                XksProxyConnectivity="PUBLIC_ENDPOINT",
-                XksProxyUriEndpoint=ENDPOINT,
-                XksProxyUriPath=PATH,
-            )
-        assert error_of(exc) == (
+        assert refusal(
+            kms.create_custom_key_store,
+            CustomKeyStoreName="xks",
+            CustomKeyStoreType="EXTERNAL_KEY_STORE",
+            XksProxyConnectivity="PUBLIC_ENDPOINT",
+            XksProxyUriEndpoint=ENDPOINT,
+            XksProxyUriPath=PATH,
+        ) == (
             "ValidationException",
             "XksProxyAuthenticationCredential is required for custom key stores with a "
             "CustomKeyStoreType of EXTERNAL_KEY_STORE.",
         )
 
     def test_vpc_endpoint_service_name_goes_with_vpc_connectivity(self, kms: KMSClient) -> None:
-        with pytest.raises(ClientError) as exc:
-            xks_store(kms, XksProxyConnectivity="VPC_ENDPOINT_SERVICE")
-        assert error_of(exc) == (
+        assert refusal(xks_store, kms, XksProxyConnectivity="VPC_ENDPOINT_SERVICE") == (
             "ValidationException",
             "XksProxyVpcEndpointServiceName is required when XksProxyConnectivity is "
             "VPC_ENDPOINT_SERVICE.",
         )
-        with pytest.raises(ClientError) as exc:
-            xks_store(kms, XksProxyVpcEndpointServiceName=VPC_SERVICE)
-        assert error_of(exc) == (
+        assert refusal(xks_store, kms, XksProxyVpcEndpointServiceName=VPC_SERVICE) == (
             "ValidationException",
             "XksProxyVpcEndpointServiceName is valid only when XksProxyConnectivity is "
             "VPC_ENDPOINT_SERVICE.",
@@ -212,9 +193,7 @@ class TestCreateParameters:
 
     def test_vpc_endpoint_service_of_another_region_is_not_found(self, kms: KMSClient) -> None:
         service = "com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0"
-        with pytest.raises(ClientError) as exc:
-            xks_store(kms, vpc_service=service)
-        assert error_of(exc) == (
+        assert refusal(xks_store, kms, vpc_service=service) == (
             "XksProxyVpcEndpointServiceNotFoundException",
             f"KMS cannot find the VPC endpoint service {service} in us-east-1.",
         )
@@ -228,23 +207,21 @@ class TestDescribe:
         assert [s["CustomKeyStoreId"] for s in by_name] == [xks]
         by_id = kms.describe_custom_key_stores(CustomKeyStoreId=hsm)["CustomKeyStores"]
         assert [s["CustomKeyStoreName"] for s in by_id] == ["hsm"]
-        with pytest.raises(ClientError) as exc:
-            kms.describe_custom_key_stores(CustomKeyStoreId=hsm, CustomKeyStoreName="hsm")
-        assert error_of(exc) == (
+        assert refusal(
+            kms.describe_custom_key_stores, CustomKeyStoreId=hsm, CustomKeyStoreName="hsm"
+        ) == (
             "ValidationException",
             "You cannot specify both CustomKeyStoreId and CustomKeyStoreName.",
         )
 
     def test_unknown_store(self, kms: KMSClient) -> None:
-        with pytest.raises(ClientError) as exc:
-            kms.describe_custom_key_stores(CustomKeyStoreId="cks-1234567890abcdef0")
-        assert error_of(exc) == (
+        assert refusal(
+            kms.describe_custom_key_stores, CustomKeyStoreId="cks-1234567890abcdef0"
+        ) == (
             "CustomKeyStoreNotFoundException",
             "Custom key store cks-1234567890abcdef0 does not exist.",
         )
-        with pytest.raises(ClientError) as exc:
-            kms.describe_custom_key_stores(CustomKeyStoreName="nope")
-        assert error_of(exc) == (
+        assert refusal(kms.describe_custom_key_stores, CustomKeyStoreName="nope") == (
             "CustomKeyStoreNotFoundException",
             "Custom key store with name nope does not exist.",
         )
@@ -265,6 +242,6 @@ class TestDescribe:
             ids[2:4],
             ids[4:],
         ]
-        with pytest.raises(ClientError) as exc:
-            kms.describe_custom_key_stores(Marker="garbage")
-        assert error_of(exc)[0] == "InvalidMarkerException"
+        assert (
+            refusal(kms.describe_custom_key_stores, Marker="garbage")[0] == "InvalidMarkerException"
+        )

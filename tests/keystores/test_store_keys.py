@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from kmsmock.backend.keystore import Cluster, CustomKeyStores, Proxy
-from tests.helpers import error_of
+from tests.helpers import error_of, refusal
 from tests.keystores.stores import (
     CLUSTER,
     ENDPOINT,
@@ -77,16 +77,12 @@ class TestKeysInStores:
 
     def test_the_store_must_be_connected(self, kms: KMSClient, clock: Clock) -> None:
         store_id = hsm_store(kms)
-        with pytest.raises(ClientError) as exc:
-            hsm_key(kms, store_id)
-        assert error_of(exc) == (
+        assert refusal(hsm_key, kms, store_id) == (
             "CustomKeyStoreInvalidStateException",
             f"Custom key store {store_id} is not connected. Its connection state is DISCONNECTED.",
         )
         kms.connect_custom_key_store(CustomKeyStoreId=store_id)
-        with pytest.raises(ClientError) as exc:
-            hsm_key(kms, store_id)
-        assert error_of(exc)[1].endswith("Its connection state is CONNECTING.")
+        assert refusal(hsm_key, kms, store_id)[1].endswith("Its connection state is CONNECTING.")
         clock.advance(HSM_DELAY)
         assert hsm_key(kms, store_id)["KeyState"] == "Enabled"
 
@@ -148,9 +144,7 @@ class TestKeysInStores:
     ) -> None:
         ids = {"hsm": connected(kms, clock, hsm_store(kms)), "xks": xks_store(kms)}
         args = {k: v.format(**ids) if isinstance(v, str) else v for k, v in args.items()}
-        with pytest.raises(ClientError) as exc:
-            kms.create_key(**args)
-        assert error_of(exc) == (code, message.format(**ids))
+        assert refusal(kms.create_key, **args) == (code, message.format(**ids))
         assert kms.list_keys()["Keys"] == []
 
     def test_external_keys(self, kms: KMSClient, clock: Clock, world: CustomKeyStores) -> None:
@@ -162,23 +156,17 @@ class TestKeysInStores:
                 Origin="EXTERNAL_KEY_STORE", CustomKeyStoreId=store_id, XksKeyId=xks_key_id
             )
 
-        with pytest.raises(ClientError) as exc:
-            create("missing")
-        assert error_of(exc) == (
+        assert refusal(create, "missing") == (
             "XksKeyNotFoundException",
             "The external key store proxy cannot find the external key missing.",
         )
-        with pytest.raises(ClientError) as exc:
-            create("des")
-        assert error_of(exc) == (
+        assert refusal(create, "des") == (
             "XksKeyInvalidConfigurationException",
             "The external key des is not an enabled AES-256 symmetric key that encrypts and "
             "decrypts.",
         )
         first = create("good")["KeyMetadata"]
-        with pytest.raises(ClientError) as exc:
-            create("good")
-        assert error_of(exc) == (
+        assert refusal(create, "good") == (
             "XksKeyAlreadyInUseException",
             f"The external key good is already associated with KMS key {first['Arn']} in "
             f"custom key store {store_id}.",
@@ -194,9 +182,7 @@ class TestKeysInStores:
     ) -> None:
         store_id = connected(kms, clock, hsm_store(kms))
         world.clusters[CLUSTER] = Cluster(hsms=1)
-        with pytest.raises(ClientError) as exc:
-            hsm_key(kms, store_id)
-        assert error_of(exc)[0] == "CloudHsmClusterInvalidConfigurationException"
+        assert refusal(hsm_key, kms, store_id)[0] == "CloudHsmClusterInvalidConfigurationException"
 
 
 class TestUnavailable:
@@ -216,9 +202,7 @@ class TestUnavailable:
             lambda: kms.re_encrypt(CiphertextBlob=blob, DestinationKeyId=key_id),
         ]
         for call in calls:
-            with pytest.raises(ClientError) as exc:
-                call()
-            assert error_of(exc) == ("KMSInvalidStateException", f"{arn} is unavailable.")
+            assert refusal(call) == ("KMSInvalidStateException", f"{arn} is unavailable.")
         # connecting is not enough: only a CONNECTED store's keys are available
         kms.connect_custom_key_store(CustomKeyStoreId=store_id)
         assert key_state(kms, key_id) == "Unavailable"
@@ -237,9 +221,7 @@ class TestUnavailable:
         assert key_state(kms, key_id) == "Unavailable"
         connected(kms, clock, store_id)
         assert key_state(kms, key_id) == "Disabled"
-        with pytest.raises(ClientError) as exc:
-            kms.encrypt(KeyId=key_id, Plaintext=b"x")
-        assert error_of(exc)[0] == "DisabledException"
+        assert refusal(kms.encrypt, KeyId=key_id, Plaintext=b"x")[0] == "DisabledException"
         kms.disconnect_custom_key_store(CustomKeyStoreId=store_id)
         kms.enable_key(KeyId=key_id)
         connected(kms, clock, store_id)
@@ -288,21 +270,15 @@ class TestNoRotation:
             lambda: kms.list_key_rotations(KeyId=md["KeyId"]),
         ]
         for call in calls:
-            with pytest.raises(ClientError) as exc:
-                call()
-            assert error_of(exc) == refused
+            assert refusal(call) == refused
         kms.disable_key(KeyId=md["KeyId"])  # whatever the key's state
-        with pytest.raises(ClientError) as exc:
-            kms.rotate_key_on_demand(KeyId=md["KeyId"])
-        assert error_of(exc) == refused
+        assert refusal(kms.rotate_key_on_demand, KeyId=md["KeyId"]) == refused
 
 
 class TestGenerateRandom:
     def test_in_a_connected_cloudhsm_key_store(self, kms: KMSClient, clock: Clock) -> None:
         store_id = hsm_store(kms)
-        with pytest.raises(ClientError) as exc:
-            kms.generate_random(NumberOfBytes=32, CustomKeyStoreId=store_id)
-        assert error_of(exc) == (
+        assert refusal(kms.generate_random, NumberOfBytes=32, CustomKeyStoreId=store_id) == (
             "CustomKeyStoreInvalidStateException",
             f"Custom key store {store_id} is not connected. Its connection state is DISCONNECTED.",
         )
@@ -313,18 +289,16 @@ class TestGenerateRandom:
 
     def test_not_in_an_external_key_store(self, kms: KMSClient, clock: Clock) -> None:
         store_id = connected(kms, clock, xks_store(kms))
-        with pytest.raises(ClientError) as exc:
-            kms.generate_random(NumberOfBytes=32, CustomKeyStoreId=store_id)
-        assert error_of(exc) == (
+        assert refusal(kms.generate_random, NumberOfBytes=32, CustomKeyStoreId=store_id) == (
             "UnsupportedOperationException",
             f"Custom key store {store_id} is an external key store. GenerateRandom supports "
             "only CloudHSM key stores.",
         )
 
     def test_unknown_store(self, kms: KMSClient) -> None:
-        with pytest.raises(ClientError) as exc:
-            kms.generate_random(NumberOfBytes=32, CustomKeyStoreId="cks-1234567890abcdef0")
-        assert error_of(exc) == (
+        assert refusal(
+            kms.generate_random, NumberOfBytes=32, CustomKeyStoreId="cks-1234567890abcdef0"
+        ) == (
             "CustomKeyStoreNotFoundException",
             "Custom key store cks-1234567890abcdef0 does not exist.",
         )

@@ -5,11 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-import pytest
-from botocore.exceptions import ClientError
-
 from kmsmock.backend.keystore import Cluster, CustomKeyStores, Proxy
-from tests.helpers import error_of
+from tests.helpers import refusal
 from tests.keystores.stores import (
     CLUSTER,
     CREDENTIAL,
@@ -40,9 +37,7 @@ class TestUpdate:
         kms.update_custom_key_store(CustomKeyStoreId=store_id, NewCustomKeyStoreName="renamed")
         assert describe(kms, store_id)["CustomKeyStoreName"] == "renamed"
         for change in ({"KeyStorePassword": "new-password"}, {"CloudHsmClusterId": OTHER_CLUSTER}):
-            with pytest.raises(ClientError) as exc:
-                kms.update_custom_key_store(CustomKeyStoreId=store_id, **change)
-            assert error_of(exc) == (
+            assert refusal(kms.update_custom_key_store, CustomKeyStoreId=store_id, **change) == (
                 "CustomKeyStoreInvalidStateException",
                 f"Custom key store {store_id} must be DISCONNECTED to update {next(iter(change))}. "
                 "Its connection state is CONNECTED.",
@@ -51,9 +46,9 @@ class TestUpdate:
     def test_no_update_while_connecting(self, kms: KMSClient) -> None:
         store_id = hsm_store(kms)
         kms.connect_custom_key_store(CustomKeyStoreId=store_id)
-        with pytest.raises(ClientError) as exc:
-            kms.update_custom_key_store(CustomKeyStoreId=store_id, NewCustomKeyStoreName="x")
-        assert error_of(exc) == (
+        assert refusal(
+            kms.update_custom_key_store, CustomKeyStoreId=store_id, NewCustomKeyStoreName="x"
+        ) == (
             "CustomKeyStoreInvalidStateException",
             f"Custom key store {store_id} must be CONNECTED or DISCONNECTED to be updated. "
             "Its connection state is CONNECTING.",
@@ -63,9 +58,9 @@ class TestUpdate:
         hsm = hsm_store(kms)
         xks_store(kms)
         kms.update_custom_key_store(CustomKeyStoreId=hsm, NewCustomKeyStoreName="hsm")  # itself
-        with pytest.raises(ClientError) as exc:
-            kms.update_custom_key_store(CustomKeyStoreId=hsm, NewCustomKeyStoreName="xks")
-        assert error_of(exc) == (
+        assert refusal(
+            kms.update_custom_key_store, CustomKeyStoreId=hsm, NewCustomKeyStoreName="xks"
+        ) == (
             "CustomKeyStoreNameInUseException",
             "The custom key store name xks is already in use in this account and Region.",
         )
@@ -74,9 +69,9 @@ class TestUpdate:
         world.clusters[CLUSTER] = Cluster(backup_family="prod")
         store_id = hsm_store(kms)
         world.clusters[OTHER_CLUSTER] = Cluster(backup_family="test")
-        with pytest.raises(ClientError) as exc:
-            kms.update_custom_key_store(CustomKeyStoreId=store_id, CloudHsmClusterId=OTHER_CLUSTER)
-        assert error_of(exc) == (
+        assert refusal(
+            kms.update_custom_key_store, CustomKeyStoreId=store_id, CloudHsmClusterId=OTHER_CLUSTER
+        ) == (
             "CloudHsmClusterNotRelatedException",
             f"The CloudHSM cluster {OTHER_CLUSTER} does not share a backup history with the "
             f"CloudHSM cluster {CLUSTER}.",
@@ -87,16 +82,16 @@ class TestUpdate:
 
     def test_parameters_of_the_other_kind(self, kms: KMSClient) -> None:
         hsm, xks = hsm_store(kms), xks_store(kms)
-        with pytest.raises(ClientError) as exc:
-            kms.update_custom_key_store(CustomKeyStoreId=hsm, XksProxyUriPath="/kms/xks/v2")
-        assert error_of(exc) == (
+        assert refusal(
+            kms.update_custom_key_store, CustomKeyStoreId=hsm, XksProxyUriPath="/kms/xks/v2"
+        ) == (
             "ValidationException",
             "XksProxyUriPath is valid only for custom key stores with a CustomKeyStoreType of "
             "EXTERNAL_KEY_STORE.",
         )
-        with pytest.raises(ClientError) as exc:
-            kms.update_custom_key_store(CustomKeyStoreId=xks, KeyStorePassword=PASSWORD)
-        assert error_of(exc) == (
+        assert refusal(
+            kms.update_custom_key_store, CustomKeyStoreId=xks, KeyStorePassword=PASSWORD
+        ) == (
             "ValidationException",
             "KeyStorePassword is valid only for custom key stores with a CustomKeyStoreType of "
             "AWS_CLOUDHSM.",
@@ -117,11 +112,11 @@ class TestUpdate:
             "/kms/xks/v2",
             "NEWKEYIDNEWKEYIDNEWKEY",
         )
-        with pytest.raises(ClientError) as exc:
-            kms.update_custom_key_store(
-                CustomKeyStoreId=store_id, XksProxyUriEndpoint="https://elsewhere.example.com"
-            )
-        assert error_of(exc) == (
+        assert refusal(
+            kms.update_custom_key_store,
+            CustomKeyStoreId=store_id,
+            XksProxyUriEndpoint="https://elsewhere.example.com",
+        ) == (
             "CustomKeyStoreInvalidStateException",
             f"Custom key store {store_id} must be DISCONNECTED to update XksProxyUriEndpoint. "
             "Its connection state is CONNECTED.",
@@ -129,24 +124,22 @@ class TestUpdate:
 
     def test_external_store_connectivity_change(self, kms: KMSClient) -> None:
         store_id = xks_store(kms)
-        with pytest.raises(ClientError) as exc:
-            kms.update_custom_key_store(
-                CustomKeyStoreId=store_id,
-                XksProxyConnectivity="VPC_ENDPOINT_SERVICE",
-                XksProxyVpcEndpointServiceName=VPC_SERVICE,
-            )
-        assert error_of(exc) == (
+        assert refusal(
+            kms.update_custom_key_store,
+            CustomKeyStoreId=store_id,
+            XksProxyConnectivity="VPC_ENDPOINT_SERVICE",
+            XksProxyVpcEndpointServiceName=VPC_SERVICE,
+        ) == (
             "ValidationException",
             "XksProxyUriEndpoint must be changed when XksProxyConnectivity changes to "
             "VPC_ENDPOINT_SERVICE.",
         )
-        with pytest.raises(ClientError) as exc:
-            kms.update_custom_key_store(
-                CustomKeyStoreId=store_id,
-                XksProxyConnectivity="VPC_ENDPOINT_SERVICE",
-                XksProxyUriEndpoint="https://private.example.com",
-            )
-        assert error_of(exc) == (
+        assert refusal(
+            kms.update_custom_key_store,
+            CustomKeyStoreId=store_id,
+            XksProxyConnectivity="VPC_ENDPOINT_SERVICE",
+            XksProxyUriEndpoint="https://private.example.com",
+        ) == (
             "ValidationException",
             "XksProxyVpcEndpointServiceName is required when XksProxyConnectivity is "
             "VPC_ENDPOINT_SERVICE.",
@@ -177,19 +170,19 @@ class TestUpdate:
     ) -> None:
         first = xks_store(kms)
         second = xks_store(kms, "second", path="/kms/xks/v1")
-        with pytest.raises(ClientError) as exc:
-            kms.update_custom_key_store(CustomKeyStoreId=second, XksProxyUriPath=PATH)
-        assert error_of(exc) == (
+        assert refusal(
+            kms.update_custom_key_store, CustomKeyStoreId=second, XksProxyUriPath=PATH
+        ) == (
             "XksProxyUriInUseException",
             f"The external key store proxy URI {ENDPOINT}{PATH} is already associated with "
             f"custom key store {first}.",
         )
         world.proxies["https://down.example.com"] = Proxy(reachable=False)
-        with pytest.raises(ClientError) as exc:
-            kms.update_custom_key_store(
-                CustomKeyStoreId=second, XksProxyUriEndpoint="https://down.example.com"
-            )
-        assert error_of(exc) == (
+        assert refusal(
+            kms.update_custom_key_store,
+            CustomKeyStoreId=second,
+            XksProxyUriEndpoint="https://down.example.com",
+        ) == (
             "XksProxyUriUnreachableException",
             "KMS cannot reach the external key store proxy at https://down.example.com/kms/xks/v1.",
         )
@@ -200,18 +193,15 @@ class TestDelete:
     def test_only_a_disconnected_store_without_keys(self, kms: KMSClient, clock: Clock) -> None:
         store_id = connected(kms, clock, hsm_store(kms))
         key = hsm_key(kms, store_id)
-        with pytest.raises(ClientError) as exc:
-            kms.delete_custom_key_store(CustomKeyStoreId=store_id)
-        assert error_of(exc) == (
+        assert refusal(kms.delete_custom_key_store, CustomKeyStoreId=store_id) == (
             "CustomKeyStoreInvalidStateException",
             f"Custom key store {store_id} must be DISCONNECTED to be deleted. "
             "Its connection state is CONNECTED.",
         )
         kms.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
         kms.disconnect_custom_key_store(CustomKeyStoreId=store_id)
-        with pytest.raises(ClientError) as exc:  # a key pending deletion is still a key
-            kms.delete_custom_key_store(CustomKeyStoreId=store_id)
-        assert error_of(exc) == (
+        # a key pending deletion is still a key
+        assert refusal(kms.delete_custom_key_store, CustomKeyStoreId=store_id) == (
             "CustomKeyStoreHasCMKsException",
             f"Custom key store {store_id} contains KMS keys. Delete them (ScheduleKeyDeletion) "
             "before deleting the custom key store.",
@@ -219,7 +209,8 @@ class TestDelete:
         clock.advance(timedelta(days=7))
         kms.delete_custom_key_store(CustomKeyStoreId=store_id)
         assert kms.describe_custom_key_stores()["CustomKeyStores"] == []
-        with pytest.raises(ClientError) as exc:
-            kms.delete_custom_key_store(CustomKeyStoreId=store_id)
-        assert error_of(exc)[0] == "CustomKeyStoreNotFoundException"
+        assert (
+            refusal(kms.delete_custom_key_store, CustomKeyStoreId=store_id)[0]
+            == "CustomKeyStoreNotFoundException"
+        )
         hsm_store(kms)  # the cluster and the name are free again
