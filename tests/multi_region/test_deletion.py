@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-from botocore.exceptions import ClientError
-
-from tests.helpers import error_of
+from tests.helpers import refusal
 from tests.multi_region.regions import AP, DAY, EU, HOME, START, Env, arn
 
 # -- deletion ------------------------------------------------------------------------------------
@@ -45,9 +42,10 @@ def test_a_primary_with_replicas_waits_for_them_to_be_deleted(any_env: Env) -> N
     assert "PendingDeletionWindowInDays" not in md
     assert md["MultiRegionConfiguration"]["ReplicaKeys"] == []
     env.travel(7 * DAY)
-    with pytest.raises(ClientError) as exc:
-        env.describe(HOME, key_id)
-    assert error_of(exc) == ("NotFoundException", f"Key '{arn(HOME, key_id)}' does not exist")
+    assert refusal(env.describe, HOME, key_id) == (
+        "NotFoundException",
+        f"Key '{arn(HOME, key_id)}' does not exist",
+    )
 
 
 def test_the_primarys_window_starts_when_the_last_replica_was_deleted(env: Env) -> None:
@@ -72,9 +70,7 @@ def test_a_listing_settles_the_replicas_of_a_primary(env: Env) -> None:
     env.kms[EU].schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
     env.travel(14 * DAY)
     assert env.kms[HOME].list_keys()["Keys"] == []
-    with pytest.raises(ClientError) as exc:
-        env.describe(EU, key_id)
-    assert error_of(exc)[0] == "NotFoundException"
+    assert refusal(env.describe, EU, key_id)[0] == "NotFoundException"
 
 
 def test_a_primary_pending_replica_deletion_is_pending_deletion_to_every_operation(
@@ -95,26 +91,20 @@ def test_a_primary_pending_replica_deletion_is_pending_deletion_to_every_operati
         lambda: env.kms[HOME].create_alias(AliasName="alias/x", TargetKeyId=key_id),
     ]
     for call in calls:
-        with pytest.raises(ClientError) as exc:
-            call()
-        assert error_of(exc) == ("KMSInvalidStateException", text)
+        assert refusal(call) == ("KMSInvalidStateException", text)
     # While pending deletion the rotation status is false and nothing rotates, replicas included.
     assert env.kms[HOME].get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"] is False
     assert env.kms[EU].get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"] is False
     env.travel(200 * DAY)
     assert len(env.rotations(EU, key_id)) == 1
     blob = env.kms[EU].encrypt(KeyId=key_id, Plaintext=b"x")["CiphertextBlob"]  # replica works
-    with pytest.raises(ClientError) as exc:
-        env.kms[HOME].decrypt(CiphertextBlob=blob)
-    assert error_of(exc) == ("KMSInvalidStateException", text)
+    assert refusal(env.kms[HOME].decrypt, CiphertextBlob=blob) == ("KMSInvalidStateException", text)
 
 
 def test_cancelling_a_pending_replica_deletion(env: Env) -> None:
     key_id = env.primary()
     env.replicate(key_id, EU)
-    with pytest.raises(ClientError) as exc:
-        env.kms[HOME].cancel_key_deletion(KeyId=key_id)
-    assert error_of(exc) == (
+    assert refusal(env.kms[HOME].cancel_key_deletion, KeyId=key_id) == (
         "KMSInvalidStateException",
         f"{arn(HOME, key_id)} is not pending deletion (or pending replica deletion).",
     )
@@ -141,13 +131,15 @@ def test_a_deleted_replica_loses_nothing_elsewhere_and_can_be_replicated_again(e
     env.replicate(key_id, EU)
     blob = env.kms[EU].encrypt(KeyId=key_id, Plaintext=b"kept")["CiphertextBlob"]
     env.kms[EU].schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
-    with pytest.raises(ClientError) as exc:
-        env.replicate(key_id, EU)
-    assert error_of(exc) == ("AlreadyExistsException", f"Key '{arn(EU, key_id)}' already exists")
+    assert refusal(env.replicate, key_id, EU) == (
+        "AlreadyExistsException",
+        f"Key '{arn(EU, key_id)}' already exists",
+    )
     env.travel(7 * DAY)
-    with pytest.raises(ClientError) as exc:
-        env.kms[EU].decrypt(CiphertextBlob=blob)
-    assert error_of(exc) == ("NotFoundException", f"Key '{arn(EU, key_id)}' does not exist")
+    assert refusal(env.kms[EU].decrypt, CiphertextBlob=blob) == (
+        "NotFoundException",
+        f"Key '{arn(EU, key_id)}' does not exist",
+    )
     assert env.kms[HOME].decrypt(CiphertextBlob=blob)["Plaintext"] == b"kept"
     env.replicate(key_id, EU)
     assert env.kms[EU].decrypt(CiphertextBlob=blob)["Plaintext"] == b"kept"
@@ -156,16 +148,12 @@ def test_a_deleted_replica_loses_nothing_elsewhere_and_can_be_replicated_again(e
 
 def test_single_region_texts_are_unchanged(env: Env) -> None:
     key_id = env.kms[HOME].create_key()["KeyMetadata"]["KeyId"]
-    with pytest.raises(ClientError) as exc:
-        env.kms[HOME].cancel_key_deletion(KeyId=key_id)
-    assert error_of(exc) == (
+    assert refusal(env.kms[HOME].cancel_key_deletion, KeyId=key_id) == (
         "KMSInvalidStateException",
         f"{arn(HOME, key_id)} is not pending deletion.",
     )
     env.kms[HOME].schedule_key_deletion(KeyId=key_id)
-    with pytest.raises(ClientError) as exc:
-        env.kms[HOME].encrypt(KeyId=key_id, Plaintext=b"x")
-    assert error_of(exc) == (
+    assert refusal(env.kms[HOME].encrypt, KeyId=key_id, Plaintext=b"x") == (
         "KMSInvalidStateException",
         f"{arn(HOME, key_id)} is pending deletion.",
     )

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-from botocore.exceptions import ClientError
-
-from tests.helpers import error_of
+from tests.helpers import refusal
 from tests.multi_region.regions import AP, DAY, EU, HOME, START, Env, arn
 
 # -- UpdatePrimaryRegion -------------------------------------------------------------------------
@@ -29,9 +26,8 @@ def test_update_primary_region_swaps_the_roles(env: Env) -> None:
         md = env.describe(region, key_id)
         assert md["MultiRegionConfiguration"] == {"MultiRegionKeyType": kind, **expected}
         assert md["KeyState"] == "Enabled"  # Updating is over before the call returns
-    with pytest.raises(ClientError) as exc:
-        env.replicate(key_id, "us-west-2")  # the old primary is a replica now
-    assert error_of(exc) == (
+    # the old primary is a replica now
+    assert refusal(env.replicate, key_id, "us-west-2") == (
         "UnsupportedOperationException",
         f"{arn(HOME, key_id)} is not a multi-region primary key.",
     )
@@ -53,12 +49,12 @@ def test_the_rotation_schedule_moves_with_the_primary_role(env: Env) -> None:
             100,
             START + 100 * DAY,
         )
-    with pytest.raises(ClientError) as exc:
-        env.kms[HOME].enable_key_rotation(KeyId=key_id)
-    assert error_of(exc)[0] == "UnsupportedOperationException"
-    with pytest.raises(ClientError) as exc:  # the on-demand count went with the role
-        env.kms[EU].rotate_key_on_demand(KeyId=key_id)
-    assert error_of(exc) == (
+    assert (
+        refusal(env.kms[HOME].enable_key_rotation, KeyId=key_id)[0]
+        == "UnsupportedOperationException"
+    )
+    # the on-demand count went with the role
+    assert refusal(env.kms[EU].rotate_key_on_demand, KeyId=key_id) == (
         "LimitExceededException",
         "The on-demand rotations limit has been reached for the given keyId. "
         f"No more on-demand rotations can be performed for this key: {arn(EU, key_id)}",
@@ -72,33 +68,29 @@ def test_the_rotation_schedule_moves_with_the_primary_role(env: Env) -> None:
 class TestUpdatePrimaryRegionErrors:
     def test_only_from_a_multi_region_primary(self, env: Env) -> None:
         single = env.kms[HOME].create_key()["KeyMetadata"]["KeyId"]
-        with pytest.raises(ClientError) as exc:
-            env.kms[HOME].update_primary_region(KeyId=single, PrimaryRegion=EU)
-        assert error_of(exc) == (
+        assert refusal(env.kms[HOME].update_primary_region, KeyId=single, PrimaryRegion=EU) == (
             "UnsupportedOperationException",
             f"{arn(HOME, single)} is not a multi-region primary key.",
         )
         key_id = env.primary()
         env.replicate(key_id, EU)
-        with pytest.raises(ClientError) as exc:
-            env.kms[EU].update_primary_region(KeyId=key_id, PrimaryRegion=HOME)
-        assert error_of(exc) == (
+        assert refusal(env.kms[EU].update_primary_region, KeyId=key_id, PrimaryRegion=HOME) == (
             "UnsupportedOperationException",
             f"{arn(EU, key_id)} is not a multi-region primary key.",
         )
 
     def test_the_region_must_hold_a_replica(self, env: Env) -> None:
         key_id = env.primary()
-        with pytest.raises(ClientError) as exc:
-            env.kms[HOME].update_primary_region(KeyId=key_id, PrimaryRegion=AP)
-        assert error_of(exc) == ("NotFoundException", f"Key '{arn(AP, key_id)}' does not exist")
+        assert refusal(env.kms[HOME].update_primary_region, KeyId=key_id, PrimaryRegion=AP) == (
+            "NotFoundException",
+            f"Key '{arn(AP, key_id)}' does not exist",
+        )
         env.replicate(key_id, EU)
-        with pytest.raises(ClientError) as exc:
-            env.kms[HOME].update_primary_region(KeyId=key_id, PrimaryRegion=AP)
-        assert error_of(exc) == ("NotFoundException", f"Key '{arn(AP, key_id)}' does not exist")
-        with pytest.raises(ClientError) as exc:
-            env.kms[HOME].update_primary_region(KeyId=key_id, PrimaryRegion=HOME)
-        assert error_of(exc) == (
+        assert refusal(env.kms[HOME].update_primary_region, KeyId=key_id, PrimaryRegion=AP) == (
+            "NotFoundException",
+            f"Key '{arn(AP, key_id)}' does not exist",
+        )
+        assert refusal(env.kms[HOME].update_primary_region, KeyId=key_id, PrimaryRegion=HOME) == (
             "ValidationException",
             f"PrimaryRegion {HOME} is already the Region of the primary key {arn(HOME, key_id)}.",
         )
@@ -107,13 +99,12 @@ class TestUpdatePrimaryRegionErrors:
         key_id = env.primary()
         env.replicate(key_id, EU)
         env.kms[EU].schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
-        with pytest.raises(ClientError) as exc:
-            env.kms[HOME].update_primary_region(KeyId=key_id, PrimaryRegion=EU)
-        assert error_of(exc) == (
+        assert refusal(env.kms[HOME].update_primary_region, KeyId=key_id, PrimaryRegion=EU) == (
             "KMSInvalidStateException",
             f"{arn(EU, key_id)} is pending deletion (or pending replica deletion).",
         )
         env.kms[HOME].disable_key(KeyId=key_id)
-        with pytest.raises(ClientError) as exc:
-            env.kms[HOME].update_primary_region(KeyId=key_id, PrimaryRegion=EU)
-        assert error_of(exc) == ("DisabledException", f"{arn(HOME, key_id)} is disabled.")
+        assert refusal(env.kms[HOME].update_primary_region, KeyId=key_id, PrimaryRegion=EU) == (
+            "DisabledException",
+            f"{arn(HOME, key_id)} is disabled.",
+        )

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
-from tests.helpers import error_of
+from tests.helpers import refusal
 from tests.multi_region.regions import AP, DAY, EU, HOME, START, Env, arn
 from tests.test_import import import_material
 
@@ -115,9 +113,10 @@ def test_ciphertext_from_either_region_decrypts_in_the_other(env: Env) -> None:
     assert back["Plaintext"] == eu["Plaintext"]
     assert back["KeyId"] == arn(HOME, key_id)
     # A Region without a replica cannot open it.
-    with pytest.raises(ClientError) as exc:
-        env.kms[AP].decrypt(CiphertextBlob=eu["CiphertextBlob"])
-    assert error_of(exc) == ("InvalidCiphertextException", "")
+    assert refusal(env.kms[AP].decrypt, CiphertextBlob=eu["CiphertextBlob"]) == (
+        "InvalidCiphertextException",
+        "",
+    )
 
 
 def test_asymmetric_replicas_share_the_private_key(env: Env) -> None:
@@ -175,9 +174,7 @@ def test_replica_of_imported_material_waits_for_its_own_import(env: Env) -> None
 class TestReplicateKeyErrors:
     def test_single_region_key(self, env: Env) -> None:
         key_id = env.kms[HOME].create_key()["KeyMetadata"]["KeyId"]
-        with pytest.raises(ClientError) as exc:
-            env.kms[HOME].replicate_key(KeyId=key_id, ReplicaRegion=EU)
-        assert error_of(exc) == (
+        assert refusal(env.kms[HOME].replicate_key, KeyId=key_id, ReplicaRegion=EU) == (
             "UnsupportedOperationException",
             f"{arn(HOME, key_id)} is not a multi-region primary key.",
         )
@@ -185,9 +182,9 @@ class TestReplicateKeyErrors:
     def test_a_replica_cannot_be_replicated(self, env: Env) -> None:
         key_id = env.primary()
         env.replicate(key_id, EU)
-        with pytest.raises(ClientError) as exc:
-            env.kms[EU].replicate_key(KeyId=key_id, ReplicaRegion=AP)
-        assert error_of(exc) == (  # recorded (kms-facts §3.3)
+        assert refusal(
+            env.kms[EU].replicate_key, KeyId=key_id, ReplicaRegion=AP
+        ) == (  # recorded (kms-facts §3.3)
             "UnsupportedOperationException",
             f"{arn(EU, key_id)} is not a multi-region primary key.",
         )
@@ -195,18 +192,14 @@ class TestReplicateKeyErrors:
     def test_a_region_holds_one_replica(self, env: Env) -> None:
         key_id = env.primary()
         env.replicate(key_id, EU)
-        with pytest.raises(ClientError) as exc:
-            env.replicate(key_id, EU)
-        assert error_of(exc) == (
+        assert refusal(env.replicate, key_id, EU) == (
             "AlreadyExistsException",
             f"Key '{arn(EU, key_id)}' already exists",
         )
 
     def test_not_into_its_own_region(self, env: Env) -> None:
         key_id = env.primary()
-        with pytest.raises(ClientError) as exc:
-            env.replicate(key_id, HOME)
-        assert error_of(exc) == (
+        assert refusal(env.replicate, key_id, HOME) == (
             "ValidationException",
             f"ReplicaRegion {HOME} is the Region of the primary key {arn(HOME, key_id)}: "
             "a replica must be in a different Region.",
@@ -214,9 +207,7 @@ class TestReplicateKeyErrors:
 
     def test_not_into_another_partition(self, env: Env) -> None:
         key_id = env.primary()
-        with pytest.raises(ClientError) as exc:
-            env.replicate(key_id, "cn-north-1")
-        assert error_of(exc) == (
+        assert refusal(env.replicate, key_id, "cn-north-1") == (
             "ValidationException",
             f"ReplicaRegion cn-north-1 is not in the aws partition of the primary key "
             f"{arn(HOME, key_id)}.",
@@ -225,20 +216,17 @@ class TestReplicateKeyErrors:
     def test_only_an_enabled_primary(self, env: Env) -> None:
         key_id = env.primary()
         env.kms[HOME].disable_key(KeyId=key_id)
-        with pytest.raises(ClientError) as exc:
-            env.replicate(key_id, EU)
-        assert error_of(exc) == ("DisabledException", f"{arn(HOME, key_id)} is disabled.")
+        assert refusal(env.replicate, key_id, EU) == (
+            "DisabledException",
+            f"{arn(HOME, key_id)} is disabled.",
+        )
         env.kms[HOME].schedule_key_deletion(KeyId=key_id)
-        with pytest.raises(ClientError) as exc:
-            env.replicate(key_id, EU)
-        assert error_of(exc) == (
+        assert refusal(env.replicate, key_id, EU) == (
             "KMSInvalidStateException",
             f"{arn(HOME, key_id)} is pending deletion (or pending replica deletion).",
         )
         external = env.primary(Origin="EXTERNAL")
-        with pytest.raises(ClientError) as exc:
-            env.replicate(external, EU)
-        assert error_of(exc) == (
+        assert refusal(env.replicate, external, EU) == (
             "KMSInvalidStateException",
             f"{arn(HOME, external)} is pending import.",
         )
@@ -246,9 +234,7 @@ class TestReplicateKeyErrors:
     def test_key_id_or_arn_only(self, env: Env) -> None:
         key_id = env.primary()
         env.kms[HOME].create_alias(AliasName="alias/mrk", TargetKeyId=key_id)
-        with pytest.raises(ClientError) as exc:
-            env.replicate("alias/mrk", EU)
-        assert error_of(exc) == (
+        assert refusal(env.replicate, "alias/mrk", EU) == (
             "InvalidArnException",
             "Key Aliases are not supported for this operation.",
         )
@@ -256,22 +242,22 @@ class TestReplicateKeyErrors:
 
     def test_bad_tags_or_policy_create_nothing(self, env: Env) -> None:
         key_id = env.primary()
-        with pytest.raises(ClientError) as exc:
-            env.replicate(key_id, EU, Tags=[{"TagKey": "aws:x", "TagValue": "y"}])
-        assert error_of(exc) == ("TagException", "Tags beginning with aws: are reserved")
+        assert refusal(env.replicate, key_id, EU, Tags=[{"TagKey": "aws:x", "TagValue": "y"}]) == (
+            "TagException",
+            "Tags beginning with aws: are reserved",
+        )
         locked_out = (
             '{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, '
             '"Action": "kms:Encrypt", "Resource": "*"}]}'
         )
-        with pytest.raises(ClientError) as exc:
-            env.replicate(key_id, EU, Policy=locked_out)
-        assert error_of(exc) == (
+        assert refusal(env.replicate, key_id, EU, Policy=locked_out) == (
             "MalformedPolicyDocumentException",
             "The new key policy will not allow you to update the key policy in the future.",
         )
-        with pytest.raises(ClientError) as exc:
-            env.describe(EU, key_id)
-        assert error_of(exc) == ("NotFoundException", f"Key '{arn(EU, key_id)}' does not exist")
+        assert refusal(env.describe, EU, key_id) == (
+            "NotFoundException",
+            f"Key '{arn(EU, key_id)}' does not exist",
+        )
         assert env.describe(HOME, key_id)["MultiRegionConfiguration"]["ReplicaKeys"] == []
         out = env.replicate(key_id, EU, Policy=locked_out, BypassPolicyLockoutSafetyCheck=True)
         assert out["ReplicaPolicy"] == locked_out
