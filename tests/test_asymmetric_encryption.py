@@ -7,11 +7,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from tests.helpers import error_of, wrong_usage
+from tests.helpers import refusal, wrong_usage
 
 if TYPE_CHECKING:
     from mypy_boto3_kms import KMSClient
@@ -61,22 +60,24 @@ def test_rsa_oaep_interoperates_both_ways_at_the_size_limit(
         )
         assert out["EncryptionAlgorithm"] == algorithm
         assert len(out["CiphertextBlob"]) == public.key_size // 8
-        with pytest.raises(ClientError) as exc:
-            kms_client.encrypt(
-                KeyId=key["KeyId"], Plaintext=plaintext + b"!", EncryptionAlgorithm=algorithm
-            )
-        assert error_of(exc) == (
+        assert refusal(
+            kms_client.encrypt,
+            KeyId=key["KeyId"],
+            Plaintext=plaintext + b"!",
+            EncryptionAlgorithm=algorithm,
+        ) == (
             "ValidationException",
             f"Algorithm {algorithm} and key spec {spec} cannot encrypt data larger than "
             f"{limit} bytes.",
         )
         # The other OAEP hash does not open it.
         other = next(a for a in OAEP if a != algorithm)
-        with pytest.raises(ClientError) as exc:
-            kms_client.decrypt(
-                CiphertextBlob=out["CiphertextBlob"], KeyId=key["KeyId"], EncryptionAlgorithm=other
-            )
-        assert error_of(exc) == ("InvalidCiphertextException", "")
+        assert refusal(
+            kms_client.decrypt,
+            CiphertextBlob=out["CiphertextBlob"],
+            KeyId=key["KeyId"],
+            EncryptionAlgorithm=other,
+        ) == ("InvalidCiphertextException", "")
         # Decrypting outside needs the private key, which never leaves KMS; so check the
         # ciphertext round-trips through Decrypt and is not deterministic.
         again = kms_client.encrypt(
@@ -94,16 +95,12 @@ def test_asymmetric_ciphertext_without_key_id_is_invalid(kms_client: KMSClient) 
     blob = kms_client.encrypt(
         KeyId=key["KeyId"], Plaintext=b"x", EncryptionAlgorithm="RSAES_OAEP_SHA_256"
     )["CiphertextBlob"]
-    with pytest.raises(ClientError) as exc:
-        kms_client.decrypt(CiphertextBlob=blob)
-    assert error_of(exc) == ("InvalidCiphertextException", "")
+    assert refusal(kms_client.decrypt, CiphertextBlob=blob) == ("InvalidCiphertextException", "")
 
 
 def test_default_algorithm_on_rsa_key(kms_client: KMSClient) -> None:
     key = kms_client.create_key(KeySpec="RSA_3072", KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]
-    with pytest.raises(ClientError) as exc:
-        kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"x")
-    assert error_of(exc) == (
+    assert refusal(kms_client.encrypt, KeyId=key["KeyId"], Plaintext=b"x") == (
         "InvalidKeyUsageException",
         "Algorithm SYMMETRIC_DEFAULT is incompatible with key spec RSA_3072.",
     )
@@ -111,11 +108,12 @@ def test_default_algorithm_on_rsa_key(kms_client: KMSClient) -> None:
 
 def test_signing_key_cannot_encrypt(kms_client: KMSClient) -> None:
     key = kms_client.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
-    with pytest.raises(ClientError) as exc:
-        kms_client.encrypt(
-            KeyId=key["KeyId"], Plaintext=b"x", EncryptionAlgorithm="RSAES_OAEP_SHA_1"
-        )
-    assert error_of(exc) == wrong_usage(key["Arn"], "SIGN_VERIFY", "Encrypt")
+    assert refusal(
+        kms_client.encrypt,
+        KeyId=key["KeyId"],
+        Plaintext=b"x",
+        EncryptionAlgorithm="RSAES_OAEP_SHA_1",
+    ) == wrong_usage(key["Arn"], "SIGN_VERIFY", "Encrypt")
 
 
 class TestSm2pke:
@@ -142,11 +140,12 @@ class TestSm2pke:
             CiphertextBlob=out["CiphertextBlob"], KeyId=key["KeyId"], EncryptionAlgorithm="SM2PKE"
         )
         assert back["Plaintext"] == b"m" * 1024
-        with pytest.raises(ClientError) as exc:
-            china_kms.encrypt(
-                KeyId=key["KeyId"], Plaintext=b"m" * 1025, EncryptionAlgorithm="SM2PKE"
-            )
-        assert error_of(exc) == (
+        assert refusal(
+            china_kms.encrypt,
+            KeyId=key["KeyId"],
+            Plaintext=b"m" * 1025,
+            EncryptionAlgorithm="SM2PKE",
+        ) == (
             "ValidationException",
             "Algorithm SM2PKE and key spec SM2 cannot encrypt data larger than 1024 bytes.",
         )
@@ -159,11 +158,12 @@ class TestSm2pke:
             ]
         )
         blob[-1] ^= 1
-        with pytest.raises(ClientError) as exc:
-            china_kms.decrypt(
-                CiphertextBlob=bytes(blob), KeyId=key["KeyId"], EncryptionAlgorithm="SM2PKE"
-            )
-        assert error_of(exc) == ("InvalidCiphertextException", "")
+        assert refusal(
+            china_kms.decrypt,
+            CiphertextBlob=bytes(blob),
+            KeyId=key["KeyId"],
+            EncryptionAlgorithm="SM2PKE",
+        ) == ("InvalidCiphertextException", "")
 
 
 def sm2_cipher_der(raw: bytes) -> bytes:
