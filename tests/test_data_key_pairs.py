@@ -7,12 +7,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 
 from kmsmock import KmsMock
-from tests.helpers import STATE_REFUSALS, change_state, error_of, new_client, wrong_usage
+from tests.helpers import STATE_REFUSALS, change_state, new_client, refusal, wrong_usage
 
 from . import model
 
@@ -131,9 +130,10 @@ def test_encryption_context_binds_the_blob(
     out = getattr(kms_client, operation)(
         KeyId=wrapping["KeyId"], KeyPairSpec="ECC_NIST_P256", EncryptionContext={"k": "v"}
     )
-    with pytest.raises(ClientError) as exc:
-        kms_client.decrypt(CiphertextBlob=out["PrivateKeyCiphertextBlob"])
-    assert error_of(exc) == ("InvalidCiphertextException", "")
+    assert refusal(kms_client.decrypt, CiphertextBlob=out["PrivateKeyCiphertextBlob"]) == (
+        "InvalidCiphertextException",
+        "",
+    )
     opened = kms_client.decrypt(
         CiphertextBlob=out["PrivateKeyCiphertextBlob"], EncryptionContext={"k": "v"}
     )
@@ -159,9 +159,7 @@ def test_blob_follows_rotation(kms_client: KMSClient, wrapping: Any) -> None:
 class TestRefusals:
     def test_asymmetric_wrapping_key(self, kms_client: KMSClient, operation: str) -> None:
         key = kms_client.create_key(KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, operation, key["Arn"])
-        assert error_of(exc) == (
+        assert refusal(call, kms_client, operation, key["Arn"]) == (
             "InvalidKeyUsageException",
             "You cannot generate a data key with an asymmetric CMK",
         )
@@ -171,9 +169,9 @@ class TestRefusals:
     )
     def test_key_usage(self, kms_client: KMSClient, operation: str, spec: str, usage: str) -> None:
         key = kms_client.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, operation, key["Arn"])
-        assert error_of(exc) == wrong_usage(key["Arn"], usage, operation)
+        assert refusal(call, kms_client, operation, key["Arn"]) == wrong_usage(
+            key["Arn"], usage, operation
+        )
 
     @pytest.mark.parametrize(("change", "code", "text"), STATE_REFUSALS)
     def test_key_state(
@@ -186,20 +184,20 @@ class TestRefusals:
         text: str,
     ) -> None:
         change_state(kms_client, wrapping["KeyId"], change)
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, operation, wrapping["KeyId"])
-        assert error_of(exc) == (code, f"{wrapping['Arn']} {text}")
+        assert refusal(call, kms_client, operation, wrapping["KeyId"]) == (
+            code,
+            f"{wrapping['Arn']} {text}",
+        )
 
     def test_pending_import(self, kms_client: KMSClient, operation: str) -> None:
         key = kms_client.create_key(Origin="EXTERNAL")["KeyMetadata"]
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, operation, key["KeyId"])
-        assert error_of(exc) == ("KMSInvalidStateException", f"{key['Arn']} is pending import.")
+        assert refusal(call, kms_client, operation, key["KeyId"]) == (
+            "KMSInvalidStateException",
+            f"{key['Arn']} is pending import.",
+        )
 
     def test_sm2_outside_china(self, kms_client: KMSClient, wrapping: Any, operation: str) -> None:
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, operation, wrapping["KeyId"], "SM2")
-        assert error_of(exc) == (
+        assert refusal(call, kms_client, operation, wrapping["KeyId"], "SM2") == (
             "UnsupportedOperationException",
             "KeyPairSpec SM2 is not supported in this Region",
         )
@@ -208,9 +206,7 @@ class TestRefusals:
     def test_ml_kem_in_china(self, kms_mock: KmsMock, operation: str) -> None:
         client = new_client("cn-north-1")
         key = client.create_key()["KeyMetadata"]
-        with pytest.raises(ClientError) as exc:
-            call(client, operation, key["KeyId"], "ML_KEM_768")
-        assert error_of(exc) == (
+        assert refusal(call, client, operation, key["KeyId"], "ML_KEM_768") == (
             "UnsupportedOperationException",
             "KeyPairSpec ML_KEM_768 is not supported in this Region",
         )
@@ -219,18 +215,14 @@ class TestRefusals:
     def test_an_older_model_refuses_ml_kem(
         self, kms_client: KMSClient, wrapping: Any, operation: str
     ) -> None:
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, operation, wrapping["KeyId"], "ML_KEM_768")
-        assert error_of(exc) == (
+        assert refusal(call, kms_client, operation, wrapping["KeyId"], "ML_KEM_768") == (
             "ValidationException",
             "1 validation error detected: Value 'ML_KEM_768' at 'keyPairSpec' failed to satisfy "
             f"constraint: Member must satisfy enum value set: {model.enum_list('DataKeyPairSpec')}",
         )
 
     def test_dry_run(self, kms_client: KMSClient, wrapping: Any, operation: str) -> None:
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, operation, wrapping["KeyId"], DryRun=True)
-        assert error_of(exc) == (
+        assert refusal(call, kms_client, operation, wrapping["KeyId"], DryRun=True) == (
             "DryRunOperationException",
             "The request would have succeeded, but the DryRun option is set.",
         )
@@ -252,13 +244,15 @@ def test_sm2_pair_in_china(kms_mock: KmsMock) -> None:
 
 
 def test_recipient_is_not_emulated(kms_client: KMSClient, wrapping: Any) -> None:
-    with pytest.raises(ClientError) as exc:
-        kms_client.generate_data_key_pair(
+    assert (
+        refusal(
+            kms_client.generate_data_key_pair,
             KeyId=wrapping["KeyId"],
             KeyPairSpec="ECC_NIST_P256",
             Recipient={"KeyEncryptionAlgorithm": "RSAES_OAEP_SHA_256", "AttestationDocument": b"x"},
-        )
-    assert error_of(exc)[0] == "NotImplementedByKmsmock"
+        )[0]
+        == "NotImplementedByKmsmock"
+    )
 
 
 def call(
