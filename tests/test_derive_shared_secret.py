@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, x25519
 
 from kmsmock import KmsMock
-from tests.helpers import STATE_REFUSALS, change_state, error_of, new_client, wrong_usage
+from tests.helpers import STATE_REFUSALS, change_state, error_of, new_client, refusal, wrong_usage
 
 from . import model
 
@@ -89,20 +89,22 @@ def test_two_kms_keys_agree(kms_client: KMSClient) -> None:
 def test_key_usage(kms_client: KMSClient, spec: str, usage: str) -> None:
     key = kms_client.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
     peer = spki(ec.generate_private_key(ec.SECP256R1()).public_key())
-    with pytest.raises(ClientError) as exc:
-        kms_client.derive_shared_secret(
-            KeyId=key["Arn"], KeyAgreementAlgorithm="ECDH", PublicKey=peer
-        )
-    assert error_of(exc) == wrong_usage(key["Arn"], usage, "DeriveSharedSecret")
+    assert refusal(
+        kms_client.derive_shared_secret,
+        KeyId=key["Arn"],
+        KeyAgreementAlgorithm="ECDH",
+        PublicKey=peer,
+    ) == wrong_usage(key["Arn"], usage, "DeriveSharedSecret")
 
 
 def test_garbage_public_key_is_a_validation_error_without_message(kms_client: KMSClient) -> None:
     key = agreement_key(kms_client)
-    with pytest.raises(ClientError) as exc:
-        kms_client.derive_shared_secret(
-            KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=b"InvalidPublicKey"
-        )
-    assert error_of(exc) == ("ValidationException", "")
+    assert refusal(
+        kms_client.derive_shared_secret,
+        KeyId=key["KeyId"],
+        KeyAgreementAlgorithm="ECDH",
+        PublicKey=b"InvalidPublicKey",
+    ) == ("ValidationException", "")
 
 
 @pytest.mark.parametrize(
@@ -116,11 +118,12 @@ def test_garbage_public_key_is_a_validation_error_without_message(kms_client: KM
 )
 def test_public_key_on_another_curve(kms_client: KMSClient, peer: Any) -> None:
     key = agreement_key(kms_client, "ECC_NIST_P256")
-    with pytest.raises(ClientError) as exc:
-        kms_client.derive_shared_secret(
-            KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=spki(peer())
-        )
-    assert error_of(exc) == (
+    assert refusal(
+        kms_client.derive_shared_secret,
+        KeyId=key["KeyId"],
+        KeyAgreementAlgorithm="ECDH",
+        PublicKey=spki(peer()),
+    ) == (
         "ValidationException",
         "The public key is not on the same elliptic curve as the KMS key's ECC_NIST_P256 key pair.",
     )
@@ -130,11 +133,12 @@ def test_invalid_algorithm(kms_mock: KmsMock) -> None:
 
     client = new_client(validate=False)
     key = agreement_key(client)
-    with pytest.raises(ClientError) as exc:
-        client.derive_shared_secret(
-            KeyId=key["KeyId"], KeyAgreementAlgorithm="INVALID", PublicKey=b"x"
-        )
-    assert error_of(exc) == (
+    assert refusal(
+        client.derive_shared_secret,
+        KeyId=key["KeyId"],
+        KeyAgreementAlgorithm="INVALID",
+        PublicKey=b"x",
+    ) == (
         "ValidationException",
         "1 validation error detected: Value 'INVALID' at 'keyAgreementAlgorithm' failed to satisfy "
         "constraint: Member must satisfy enum value set: [ECDH]",
@@ -145,21 +149,24 @@ def test_invalid_algorithm(kms_mock: KmsMock) -> None:
 def test_key_state(kms_client: KMSClient, change: str, code: str, text: str) -> None:
     key = agreement_key(kms_client)
     change_state(kms_client, key["KeyId"], change)
-    with pytest.raises(ClientError) as exc:
-        kms_client.derive_shared_secret(
-            KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=b"x"
-        )
-    assert error_of(exc) == (code, f"{key['Arn']} {text}")
+    assert refusal(
+        kms_client.derive_shared_secret,
+        KeyId=key["KeyId"],
+        KeyAgreementAlgorithm="ECDH",
+        PublicKey=b"x",
+    ) == (code, f"{key['Arn']} {text}")
 
 
 def test_dry_run(kms_client: KMSClient) -> None:
     key = agreement_key(kms_client)
     peer = spki(ec.generate_private_key(ec.SECP256R1()).public_key())
-    with pytest.raises(ClientError) as exc:
-        kms_client.derive_shared_secret(
-            KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=peer, DryRun=True
-        )
-    assert error_of(exc) == (
+    assert refusal(
+        kms_client.derive_shared_secret,
+        KeyId=key["KeyId"],
+        KeyAgreementAlgorithm="ECDH",
+        PublicKey=peer,
+        DryRun=True,
+    ) == (
         "DryRunOperationException",
         "The request would have succeeded, but the DryRun option is set.",
     )
@@ -182,11 +189,12 @@ def test_sm2_key_agreement_in_china(kms_mock: KmsMock) -> None:
 
     shared = gm._ecdlp.ec.mul(int.from_bytes(peer_sk, "big"), gm.bytes_to_point(kms_point))
     assert out["SharedSecret"] == shared[0].to_bytes(32, "big")
-    with pytest.raises(ClientError) as exc:
-        client.derive_shared_secret(
-            KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=b"junk"
-        )
-    assert error_of(exc) == ("ValidationException", "")
+    assert refusal(
+        client.derive_shared_secret,
+        KeyId=key["KeyId"],
+        KeyAgreementAlgorithm="ECDH",
+        PublicKey=b"junk",
+    ) == ("ValidationException", "")
 
 
 @model.requires("Encapsulate", "Decapsulate", "KeySpec=ML_KEM_768", "KeySpec=ML_KEM_1024")
@@ -240,13 +248,12 @@ class TestMlKem:
 
     def test_wrong_length_ciphertext(self, kms_client: KMSClient) -> None:
         key = kms_client.create_key(KeySpec="ML_KEM_768", KeyUsage="ENCAPSULATE_DECAPSULATE")
-        with pytest.raises(ClientError) as exc:
-            kms_client.decapsulate(
-                KeyId=key["KeyMetadata"]["KeyId"],
-                SharedSecretCiphertextBlob=bytes(1568),
-                EncapsulationAlgorithm="ML_KEM",
-            )
-        assert error_of(exc) == ("InvalidCiphertextException", "")
+        assert refusal(
+            kms_client.decapsulate,
+            KeyId=key["KeyMetadata"]["KeyId"],
+            SharedSecretCiphertextBlob=bytes(1568),
+            EncapsulationAlgorithm="ML_KEM",
+        ) == ("InvalidCiphertextException", "")
 
     @pytest.mark.parametrize("operation", ["encapsulate", "decapsulate"])
     def test_key_usage(self, kms_client: KMSClient, operation: str) -> None:
@@ -262,10 +269,14 @@ class TestMlKem:
     def test_disabled_and_dry_run(self, kms_client: KMSClient) -> None:
         key = kms_client.create_key(KeySpec="ML_KEM_768", KeyUsage="ENCAPSULATE_DECAPSULATE")
         key_id, arn = key["KeyMetadata"]["KeyId"], key["KeyMetadata"]["Arn"]
-        with pytest.raises(ClientError) as exc:
-            kms_client.encapsulate(KeyId=key_id, EncapsulationAlgorithm="ML_KEM", DryRun=True)
-        assert error_of(exc)[0] == "DryRunOperationException"
+        assert (
+            refusal(
+                kms_client.encapsulate, KeyId=key_id, EncapsulationAlgorithm="ML_KEM", DryRun=True
+            )[0]
+            == "DryRunOperationException"
+        )
         kms_client.disable_key(KeyId=key_id)
-        with pytest.raises(ClientError) as exc:
-            kms_client.encapsulate(KeyId=key_id, EncapsulationAlgorithm="ML_KEM")
-        assert error_of(exc) == ("DisabledException", f"{arn} is disabled.")
+        assert refusal(kms_client.encapsulate, KeyId=key_id, EncapsulationAlgorithm="ML_KEM") == (
+            "DisabledException",
+            f"{arn} is disabled.",
+        )
