@@ -9,7 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from kmsmock import mock_kms
-from tests.helpers import error_of, new_client, wrong_usage
+from tests.helpers import error_of, new_client, refusal, wrong_usage
 
 if TYPE_CHECKING:
     from mypy_boto3_kms import KMSClient
@@ -67,15 +67,17 @@ class TestEncryptDecrypt:
         blob = kms_client.encrypt(
             KeyId=key["KeyId"], Plaintext=b"p", EncryptionContext={"a": "bc"}
         )["CiphertextBlob"]
-        with pytest.raises(ClientError) as exc:
-            kms_client.decrypt(CiphertextBlob=blob, EncryptionContext={"ab": "c"})
-        assert error_of(exc)[0] == "InvalidCiphertextException"
+        assert (
+            refusal(kms_client.decrypt, CiphertextBlob=blob, EncryptionContext={"ab": "c"})[0]
+            == "InvalidCiphertextException"
+        )
 
     def test_context_given_at_decrypt_only_fails(self, kms_client: KMSClient, key: Any) -> None:
         blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p")["CiphertextBlob"]
-        with pytest.raises(ClientError) as exc:
-            kms_client.decrypt(CiphertextBlob=blob, EncryptionContext={"k": "v"})
-        assert error_of(exc)[0] == "InvalidCiphertextException"
+        assert (
+            refusal(kms_client.decrypt, CiphertextBlob=blob, EncryptionContext={"k": "v"})[0]
+            == "InvalidCiphertextException"
+        )
 
     @pytest.mark.parametrize(
         "mangle",
@@ -91,16 +93,15 @@ class TestEncryptDecrypt:
     )
     def test_tampering_is_detected(self, kms_client: KMSClient, key: Any, mangle: Any) -> None:
         blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"payload")["CiphertextBlob"]
-        with pytest.raises(ClientError) as exc:
-            kms_client.decrypt(CiphertextBlob=mangle(blob))
-        assert error_of(exc) == ("InvalidCiphertextException", "")
+        assert refusal(kms_client.decrypt, CiphertextBlob=mangle(blob)) == (
+            "InvalidCiphertextException",
+            "",
+        )
 
     def test_decrypt_with_another_key_id(self, kms_client: KMSClient, key: Any) -> None:
         other = kms_client.create_key()["KeyMetadata"]["KeyId"]
         blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p")["CiphertextBlob"]
-        with pytest.raises(ClientError) as exc:
-            kms_client.decrypt(CiphertextBlob=blob, KeyId=other)
-        assert error_of(exc) == (
+        assert refusal(kms_client.decrypt, CiphertextBlob=blob, KeyId=other) == (
             "IncorrectKeyException",
             "The key ID in the request does not identify a CMK that can perform this operation.",
         )
@@ -108,23 +109,20 @@ class TestEncryptDecrypt:
     def test_decrypt_with_hmac_key_id(self, kms_client: KMSClient, key: Any) -> None:
         hmac = kms_client.create_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")
         blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p")["CiphertextBlob"]
-        with pytest.raises(ClientError) as exc:
-            kms_client.decrypt(CiphertextBlob=blob, KeyId=hmac["KeyMetadata"]["KeyId"])
-        assert error_of(exc)[0] == "IncorrectKeyException"
+        assert (
+            refusal(kms_client.decrypt, CiphertextBlob=blob, KeyId=hmac["KeyMetadata"]["KeyId"])[0]
+            == "IncorrectKeyException"
+        )
 
     def test_plaintext_limits(self, unchecked_kms: KMSClient) -> None:
         key_id = unchecked_kms.create_key()["KeyMetadata"]["KeyId"]
         assert unchecked_kms.encrypt(KeyId=key_id, Plaintext=b"x" * 4096)["CiphertextBlob"]
-        with pytest.raises(ClientError) as exc:
-            unchecked_kms.encrypt(KeyId=key_id, Plaintext=b"x" * 4097)
-        assert error_of(exc) == (
+        assert refusal(unchecked_kms.encrypt, KeyId=key_id, Plaintext=b"x" * 4097) == (
             "ValidationException",
             "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: "
             "Member must have length less than or equal to 4096",
         )
-        with pytest.raises(ClientError) as exc:
-            unchecked_kms.encrypt(KeyId=key_id, Plaintext=b"")
-        assert error_of(exc) == (
+        assert refusal(unchecked_kms.encrypt, KeyId=key_id, Plaintext=b"") == (
             "ValidationException",
             "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: "
             "Member must have length greater than or equal to 1",
@@ -140,53 +138,54 @@ class TestEncryptDecrypt:
             lambda: kms_client.decrypt(CiphertextBlob=blob),
             lambda: kms_client.generate_data_key(KeyId=key["KeyId"], KeySpec="AES_256"),
         ):
-            with pytest.raises(ClientError) as exc:
-                call()
-            assert error_of(exc) == ("DisabledException", f"{key['Arn']} is disabled.")
+            assert refusal(call) == ("DisabledException", f"{key['Arn']} is disabled.")
         kms_client.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
-        with pytest.raises(ClientError) as exc:
-            kms_client.decrypt(CiphertextBlob=blob)
-        assert error_of(exc) == ("KMSInvalidStateException", f"{key['Arn']} is pending deletion.")
+        assert refusal(kms_client.decrypt, CiphertextBlob=blob) == (
+            "KMSInvalidStateException",
+            f"{key['Arn']} is pending deletion.",
+        )
         kms_client.cancel_key_deletion(KeyId=key["KeyId"])
         kms_client.enable_key(KeyId=key["KeyId"])
         assert kms_client.decrypt(CiphertextBlob=blob)["Plaintext"] == b"p"
 
     def test_dry_run(self, kms_client: KMSClient, key: Any) -> None:
-        with pytest.raises(ClientError) as exc:
-            kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p", DryRun=True)
-        assert error_of(exc) == (
+        assert refusal(kms_client.encrypt, KeyId=key["KeyId"], Plaintext=b"p", DryRun=True) == (
             "DryRunOperationException",
             "The request would have succeeded, but the DryRun option is set.",
         )
 
     def test_dry_run_still_reports_real_errors(self, kms_client: KMSClient, key: Any) -> None:
         kms_client.disable_key(KeyId=key["KeyId"])
-        with pytest.raises(ClientError) as exc:
-            kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p", DryRun=True)
-        assert error_of(exc)[0] == "DisabledException"
+        assert (
+            refusal(kms_client.encrypt, KeyId=key["KeyId"], Plaintext=b"p", DryRun=True)[0]
+            == "DisabledException"
+        )
 
     def test_decrypt_dry_run_ignoring_ciphertext(self, kms_client: KMSClient, key: Any) -> None:
-        with pytest.raises(ClientError) as exc:
-            kms_client.decrypt(
-                KeyId=key["KeyId"], DryRun=True, DryRunModifiers=["IGNORE_CIPHERTEXT"]
-            )
-        assert error_of(exc)[0] == "DryRunOperationException"
+        assert (
+            refusal(
+                kms_client.decrypt,
+                KeyId=key["KeyId"],
+                DryRun=True,
+                DryRunModifiers=["IGNORE_CIPHERTEXT"],
+            )[0]
+            == "DryRunOperationException"
+        )
 
     def test_unknown_key(self, kms_client: KMSClient) -> None:
         missing = "11111111-2222-3333-4444-555555555555"
-        with pytest.raises(ClientError) as exc:
-            kms_client.encrypt(KeyId=missing, Plaintext=b"p")
-        assert error_of(exc) == (
+        assert refusal(kms_client.encrypt, KeyId=missing, Plaintext=b"p") == (
             "NotFoundException",
             f"Key 'arn:aws:kms:us-east-1:123456789012:key/{missing}' does not exist",
         )
 
     def test_symmetric_key_refuses_rsa_algorithm(self, kms_client: KMSClient, key: Any) -> None:
-        with pytest.raises(ClientError) as exc:
-            kms_client.encrypt(
-                KeyId=key["KeyId"], Plaintext=b"p", EncryptionAlgorithm="RSAES_OAEP_SHA_256"
-            )
-        assert error_of(exc) == (
+        assert refusal(
+            kms_client.encrypt,
+            KeyId=key["KeyId"],
+            Plaintext=b"p",
+            EncryptionAlgorithm="RSAES_OAEP_SHA_256",
+        ) == (
             "InvalidKeyUsageException",
             "Algorithm RSAES_OAEP_SHA_256 is incompatible with key spec SYMMETRIC_DEFAULT.",
         )
@@ -194,9 +193,9 @@ class TestEncryptDecrypt:
     def test_hmac_key_cannot_encrypt(self, kms_client: KMSClient) -> None:
         hmac = kms_client.create_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")
         arn = hmac["KeyMetadata"]["Arn"]
-        with pytest.raises(ClientError) as exc:
-            kms_client.encrypt(KeyId=arn, Plaintext=b"p")
-        assert error_of(exc) == wrong_usage(arn, "GENERATE_VERIFY_MAC", "Encrypt")
+        assert refusal(kms_client.encrypt, KeyId=arn, Plaintext=b"p") == wrong_usage(
+            arn, "GENERATE_VERIFY_MAC", "Encrypt"
+        )
 
     def test_ciphertext_of_deleted_key(self, kms_client: KMSClient) -> None:
         from datetime import timedelta
@@ -241,28 +240,30 @@ class TestReEncrypt:
         blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p", EncryptionContext={"k": "v"})[
             "CiphertextBlob"
         ]
-        with pytest.raises(ClientError) as exc:
-            kms_client.re_encrypt(CiphertextBlob=blob, DestinationKeyId=key["KeyId"])
-        assert error_of(exc) == ("InvalidCiphertextException", "")
+        assert refusal(
+            kms_client.re_encrypt, CiphertextBlob=blob, DestinationKeyId=key["KeyId"]
+        ) == ("InvalidCiphertextException", "")
 
     def test_hmac_source_key(self, kms_client: KMSClient, key: Any) -> None:
         hmac = kms_client.create_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")
         blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p")["CiphertextBlob"]
-        with pytest.raises(ClientError) as exc:
-            kms_client.re_encrypt(
+        assert (
+            refusal(
+                kms_client.re_encrypt,
                 CiphertextBlob=blob,
                 SourceKeyId=hmac["KeyMetadata"]["KeyId"],
                 DestinationKeyId=key["KeyId"],
-            )
-        assert error_of(exc)[0] == "IncorrectKeyException"
+            )[0]
+            == "IncorrectKeyException"
+        )
 
     def test_disabled_destination(self, kms_client: KMSClient, key: Any) -> None:
         dest = kms_client.create_key()["KeyMetadata"]
         kms_client.disable_key(KeyId=dest["KeyId"])
         blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p")["CiphertextBlob"]
-        with pytest.raises(ClientError) as exc:
-            kms_client.re_encrypt(CiphertextBlob=blob, DestinationKeyId=dest["KeyId"])
-        assert error_of(exc) == ("DisabledException", f"{dest['Arn']} is disabled.")
+        assert refusal(
+            kms_client.re_encrypt, CiphertextBlob=blob, DestinationKeyId=dest["KeyId"]
+        ) == ("DisabledException", f"{dest['Arn']} is disabled.")
 
 
 class TestGenerateDataKey:
@@ -300,18 +301,14 @@ class TestGenerateDataKey:
         self, kms_client: KMSClient, key: Any, kwargs: Any
     ) -> None:
         for op in (kms_client.generate_data_key, kms_client.generate_data_key_without_plaintext):
-            with pytest.raises(ClientError) as exc:
-                op(KeyId=key["KeyId"], **kwargs)
-            assert error_of(exc) == (
+            assert refusal(op, KeyId=key["KeyId"], **kwargs) == (
                 "ValidationException",
                 "Please specify either number of bytes or key spec.",
             )
 
     def test_number_of_bytes_range(self, unchecked_kms: KMSClient) -> None:
         key_id = unchecked_kms.create_key()["KeyMetadata"]["KeyId"]
-        with pytest.raises(ClientError) as exc:
-            unchecked_kms.generate_data_key(KeyId=key_id, NumberOfBytes=1025)
-        assert error_of(exc) == (
+        assert refusal(unchecked_kms.generate_data_key, KeyId=key_id, NumberOfBytes=1025) == (
             "ValidationException",
             "1 validation error detected: Value '1025' at 'numberOfBytes' failed to satisfy "
             "constraint: Member must have value less than or equal to 1024",
@@ -319,9 +316,9 @@ class TestGenerateDataKey:
 
     def test_asymmetric_key_refused(self, kms_client: KMSClient) -> None:
         rsa = kms_client.create_key(KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")
-        with pytest.raises(ClientError) as exc:
-            kms_client.generate_data_key(KeyId=rsa["KeyMetadata"]["KeyId"], KeySpec="AES_256")
-        assert error_of(exc) == (
+        assert refusal(
+            kms_client.generate_data_key, KeyId=rsa["KeyMetadata"]["KeyId"], KeySpec="AES_256"
+        ) == (
             "InvalidKeyUsageException",
             "You cannot generate a data key with an asymmetric CMK",
         )
@@ -341,9 +338,7 @@ class TestGenerateRandom:
             unchecked_kms.generate_random()
         assert error_of(exc) == ("ValidationException", "NumberOfBytes is required.")
         for n, rule in [(0, "greater than or equal to 1"), (1025, "less than or equal to 1024")]:
-            with pytest.raises(ClientError) as exc:
-                unchecked_kms.generate_random(NumberOfBytes=n)
-            assert error_of(exc) == (
+            assert refusal(unchecked_kms.generate_random, NumberOfBytes=n) == (
                 "ValidationException",
                 f"1 validation error detected: Value '{n}' at 'numberOfBytes' failed to satisfy "
                 f"constraint: Member must have value {rule}",
@@ -376,8 +371,9 @@ def test_context_with_lone_surrogates_round_trips(kms_client: KMSClient, key: An
 def test_usage_is_checked_before_state(kms_client: KMSClient) -> None:
     md = kms_client.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
     kms_client.disable_key(KeyId=md["KeyId"])
-    with pytest.raises(ClientError) as exc:
-        kms_client.encrypt(
-            KeyId=md["KeyId"], Plaintext=b"x", EncryptionAlgorithm="RSAES_OAEP_SHA_256"
-        )
-    assert error_of(exc) == wrong_usage(md["Arn"], "SIGN_VERIFY", "Encrypt")
+    assert refusal(
+        kms_client.encrypt,
+        KeyId=md["KeyId"],
+        Plaintext=b"x",
+        EncryptionAlgorithm="RSAES_OAEP_SHA_256",
+    ) == wrong_usage(md["Arn"], "SIGN_VERIFY", "Encrypt")
