@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from kmsmock import KmsMock
-from tests.helpers import error_of, new_client
+from tests.helpers import error_of, new_client, refusal
 
 from . import model
 
@@ -115,9 +115,10 @@ def test_pending_deletion_is_checked_before_the_key_spec(
 ) -> None:
     key = kms_client.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
     kms_client.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
-    with pytest.raises(ClientError) as exc:
-        kms_client.get_public_key(KeyId=key["KeyId"])
-    assert error_of(exc) == ("KMSInvalidStateException", f"{key['Arn']} is pending deletion.")
+    assert refusal(kms_client.get_public_key, KeyId=key["KeyId"]) == (
+        "KMSInvalidStateException",
+        f"{key['Arn']} is pending deletion.",
+    )
 
 
 @pytest.mark.parametrize(
@@ -125,9 +126,10 @@ def test_pending_deletion_is_checked_before_the_key_spec(
 )
 def test_pending_import(kms_client: KMSClient, spec: str, usage: str) -> None:
     key = kms_client.create_key(KeySpec=spec, KeyUsage=usage, Origin="EXTERNAL")["KeyMetadata"]
-    with pytest.raises(ClientError) as exc:
-        kms_client.get_public_key(KeyId=key["KeyId"])
-    assert error_of(exc) == ("KMSInvalidStateException", f"{key['Arn']} is pending import.")
+    assert refusal(kms_client.get_public_key, KeyId=key["KeyId"]) == (
+        "KMSInvalidStateException",
+        f"{key['Arn']} is pending import.",
+    )
 
 
 def test_disabled_key_still_shows_its_public_key(kms_client: KMSClient) -> None:
