@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.helpers import error_of
+from tests.helpers import refusal
 
 if TYPE_CHECKING:
     from mypy_boto3_kms import KMSClient
@@ -93,18 +93,20 @@ def test_retire_by_token_and_by_id(kms_client: KMSClient, key: dict[str, Any]) -
     kms_client.retire_grant(GrantToken=a["GrantToken"])
     kms_client.retire_grant(KeyId=key["Arn"], GrantId=b["GrantId"])
     assert kms_client.list_grants(KeyId=key["KeyId"])["Grants"] == []
-    with pytest.raises(ClientError) as exc:
-        kms_client.retire_grant(GrantToken=a["GrantToken"])
-    assert error_of(exc)[0] == "InvalidGrantTokenException"
+    assert (
+        refusal(kms_client.retire_grant, GrantToken=a["GrantToken"])[0]
+        == "InvalidGrantTokenException"
+    )
 
 
 def test_revoke(kms_client: KMSClient, key: dict[str, Any]) -> None:
     g = kms_client.create_grant(KeyId=key["KeyId"], GranteePrincipal=APP, Operations=["Encrypt"])
     kms_client.revoke_grant(KeyId=key["KeyId"], GrantId=g["GrantId"])
     assert kms_client.list_grants(KeyId=key["KeyId"])["Grants"] == []
-    with pytest.raises(ClientError) as exc:
-        kms_client.revoke_grant(KeyId=key["KeyId"], GrantId=g["GrantId"])
-    assert error_of(exc) == ("NotFoundException", f"Grant ID {g['GrantId']} not found")
+    assert refusal(kms_client.revoke_grant, KeyId=key["KeyId"], GrantId=g["GrantId"]) == (
+        "NotFoundException",
+        f"Grant ID {g['GrantId']} not found",
+    )
 
 
 def test_list_retirable_grants(kms_client: KMSClient, key: dict[str, Any]) -> None:
@@ -121,9 +123,9 @@ def test_list_retirable_grants(kms_client: KMSClient, key: dict[str, Any]) -> No
 def test_grant_tokens_must_name_a_live_grant(kms_client: KMSClient, key: dict[str, Any]) -> None:
     g = kms_client.create_grant(KeyId=key["KeyId"], GranteePrincipal=APP, Operations=["Encrypt"])
     kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p", GrantTokens=[g["GrantToken"]])
-    with pytest.raises(ClientError) as exc:
-        kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p", GrantTokens=["not-a-token"])
-    assert error_of(exc) == ("InvalidGrantTokenException", "The grant token is not valid.")
+    assert refusal(
+        kms_client.encrypt, KeyId=key["KeyId"], Plaintext=b"p", GrantTokens=["not-a-token"]
+    ) == ("InvalidGrantTokenException", "The grant token is not valid.")
 
 
 @pytest.mark.parametrize(
@@ -139,9 +141,9 @@ def test_operations_must_suit_the_key(
     kms_client: KMSClient, spec: str, usage: str, bad: str
 ) -> None:
     md = kms_client.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
-    with pytest.raises(ClientError) as exc:
-        kms_client.create_grant(KeyId=md["KeyId"], GranteePrincipal=APP, Operations=[bad])
-    assert error_of(exc) == (
+    assert refusal(
+        kms_client.create_grant, KeyId=md["KeyId"], GranteePrincipal=APP, Operations=[bad]
+    ) == (
         "ValidationException",
         f"The grant operations [{bad}] are not supported for KMS keys with KeySpec {spec} and "
         f"KeyUsage {usage}.",
@@ -151,36 +153,43 @@ def test_operations_must_suit_the_key(
 
 def test_constraints_only_on_symmetric_keys(kms_client: KMSClient) -> None:
     md = kms_client.create_key(KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]
-    with pytest.raises(ClientError) as exc:
-        kms_client.create_grant(
+    assert (
+        refusal(
+            kms_client.create_grant,
             KeyId=md["KeyId"],
             GranteePrincipal=APP,
             Operations=["Decrypt"],
             Constraints={"EncryptionContextEquals": {"a": "b"}},
-        )
-    assert error_of(exc)[0] == "ValidationException"
+        )[0]
+        == "ValidationException"
+    )
 
 
 def test_key_state_and_identifiers(kms_client: KMSClient, key: dict[str, Any]) -> None:
     kms_client.disable_key(KeyId=key["KeyId"])
-    with pytest.raises(ClientError) as exc:
-        kms_client.create_grant(KeyId=key["KeyId"], GranteePrincipal=APP, Operations=["Encrypt"])
-    assert error_of(exc) == ("DisabledException", f"{key['Arn']} is disabled.")
+    assert refusal(
+        kms_client.create_grant, KeyId=key["KeyId"], GranteePrincipal=APP, Operations=["Encrypt"]
+    ) == ("DisabledException", f"{key['Arn']} is disabled.")
     kms_client.create_alias(AliasName="alias/g", TargetKeyId=key["KeyId"])
-    with pytest.raises(ClientError) as exc:
-        kms_client.create_grant(KeyId="alias/g", GranteePrincipal=APP, Operations=["Encrypt"])
-    assert error_of(exc) == (
+    assert refusal(
+        kms_client.create_grant, KeyId="alias/g", GranteePrincipal=APP, Operations=["Encrypt"]
+    ) == (
         "InvalidArnException",
         "Key Aliases are not supported for this operation.",
     )
 
 
 def test_dry_run(kms_client: KMSClient, key: dict[str, Any]) -> None:
-    with pytest.raises(ClientError) as exc:
-        kms_client.create_grant(
-            KeyId=key["KeyId"], GranteePrincipal=APP, Operations=["Encrypt"], DryRun=True
-        )
-    assert error_of(exc)[0] == "DryRunOperationException"
+    assert (
+        refusal(
+            kms_client.create_grant,
+            KeyId=key["KeyId"],
+            GranteePrincipal=APP,
+            Operations=["Encrypt"],
+            DryRun=True,
+        )[0]
+        == "DryRunOperationException"
+    )
     assert kms_client.list_grants(KeyId=key["KeyId"])["Grants"] == []
 
 
@@ -232,6 +241,9 @@ def test_grants_on_ml_kem_keys(kms_client: KMSClient, spec: str) -> None:
         GranteePrincipal=APP,
         Operations=["Encapsulate", "Decapsulate", "DescribeKey"],
     )
-    with pytest.raises(ClientError) as exc:
-        kms_client.create_grant(KeyId=md["KeyId"], GranteePrincipal=APP, Operations=["Sign"])
-    assert error_of(exc)[0] == "ValidationException"
+    assert (
+        refusal(
+            kms_client.create_grant, KeyId=md["KeyId"], GranteePrincipal=APP, Operations=["Sign"]
+        )[0]
+        == "ValidationException"
+    )
