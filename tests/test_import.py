@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding
 from cryptography.hazmat.primitives.keywrap import aes_key_wrap_with_padding
 
-from tests.helpers import error_of
+from tests.helpers import error_of, refusal
 from tests.timetravel import frozen, utc
 
 if TYPE_CHECKING:
@@ -72,9 +72,10 @@ def test_a_new_external_key_waits_for_material(kms_client: KMSClient, external: 
     assert external["Origin"] == "EXTERNAL"
     assert "CurrentKeyMaterialId" not in external
     assert "ExpirationModel" not in external
-    with pytest.raises(ClientError) as exc:
-        kms_client.encrypt(KeyId=external["KeyId"], Plaintext=b"p")
-    assert error_of(exc) == ("KMSInvalidStateException", f"{external['Arn']} is pending import.")
+    assert refusal(kms_client.encrypt, KeyId=external["KeyId"], Plaintext=b"p") == (
+        "KMSInvalidStateException",
+        f"{external['Arn']} is pending import.",
+    )
 
 
 def test_parameters(kms_client: KMSClient, external: Any) -> None:
@@ -96,11 +97,12 @@ def test_parameters(kms_client: KMSClient, external: Any) -> None:
 
 def test_only_for_external_keys(kms_client: KMSClient) -> None:
     md = kms_client.create_key()["KeyMetadata"]
-    with pytest.raises(ClientError) as exc:
-        kms_client.get_parameters_for_import(
-            KeyId=md["KeyId"], WrappingAlgorithm="RSAES_OAEP_SHA_256", WrappingKeySpec="RSA_2048"
-        )
-    assert error_of(exc) == (
+    assert refusal(
+        kms_client.get_parameters_for_import,
+        KeyId=md["KeyId"],
+        WrappingAlgorithm="RSAES_OAEP_SHA_256",
+        WrappingKeySpec="RSA_2048",
+    ) == (
         "UnsupportedOperationException",
         f"{md['Arn']} origin is AWS_KMS which is not valid for this operation.",
     )
@@ -159,9 +161,10 @@ def test_expiry_on_the_clock_and_reimport(kms_client: KMSClient) -> None:
         assert expired["KeyState"] == "PendingImport"
         assert expired["CurrentKeyMaterialId"] == out["KeyMaterialId"]  # the id stays
         assert "ExpirationModel" not in expired
-        with pytest.raises(ClientError) as exc:
-            kms_client.decrypt(CiphertextBlob=blob)
-        assert error_of(exc) == ("KMSInvalidStateException", f"{md['Arn']} is pending import.")
+        assert refusal(kms_client.decrypt, CiphertextBlob=blob) == (
+            "KMSInvalidStateException",
+            f"{md['Arn']} is pending import.",
+        )
         import_material(kms_client, md["KeyId"], material)  # the same material again
         assert kms_client.decrypt(CiphertextBlob=blob)["Plaintext"] == b"p"
 
@@ -171,11 +174,12 @@ def test_valid_to_rules(kms_client: KMSClient, external: Any) -> None:
         KeyId=external["KeyId"], WrappingAlgorithm="RSAES_OAEP_SHA_256", WrappingKeySpec="RSA_2048"
     )
     wrapped = wrap(params, os.urandom(32), "RSAES_OAEP_SHA_256")
-    with pytest.raises(ClientError) as exc:
-        kms_client.import_key_material(
-            KeyId=external["KeyId"], ImportToken=params["ImportToken"], EncryptedKeyMaterial=wrapped
-        )
-    assert error_of(exc) == (
+    assert refusal(
+        kms_client.import_key_material,
+        KeyId=external["KeyId"],
+        ImportToken=params["ImportToken"],
+        EncryptedKeyMaterial=wrapped,
+    ) == (
         "ValidationException",
         "A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES",
     )
@@ -197,38 +201,42 @@ def test_token_errors(kms_client: KMSClient, external: Any) -> None:
         )
         wrapped = wrap(params, os.urandom(32), "RSAES_OAEP_SHA_256")
         other = kms_client.create_key(Origin="EXTERNAL")["KeyMetadata"]["KeyId"]
-        with pytest.raises(ClientError) as exc:
-            kms_client.import_key_material(
+        assert (
+            refusal(
+                kms_client.import_key_material,
                 KeyId=other,
                 ImportToken=params["ImportToken"],
                 EncryptedKeyMaterial=wrapped,
                 ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE",
-            )
-        assert error_of(exc)[0] == "InvalidImportTokenException"
-        with pytest.raises(ClientError) as exc:
-            kms_client.import_key_material(
-                KeyId=external["KeyId"],
-                ImportToken=params["ImportToken"],
-                EncryptedKeyMaterial=b"\x00" * 256,
-                ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE",
-            )
-        assert error_of(exc) == ("InvalidCiphertextException", "")
+            )[0]
+            == "InvalidImportTokenException"
+        )
+        assert refusal(
+            kms_client.import_key_material,
+            KeyId=external["KeyId"],
+            ImportToken=params["ImportToken"],
+            EncryptedKeyMaterial=b"\x00" * 256,
+            ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE",
+        ) == ("InvalidCiphertextException", "")
         clock.advance(timedelta(hours=24))
-        with pytest.raises(ClientError) as exc:
-            kms_client.import_key_material(
+        assert (
+            refusal(
+                kms_client.import_key_material,
                 KeyId=external["KeyId"],
                 ImportToken=params["ImportToken"],
                 EncryptedKeyMaterial=wrapped,
                 ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE",
-            )
-        assert error_of(exc)[0] == "ExpiredImportTokenException"
+            )[0]
+            == "ExpiredImportTokenException"
+        )
 
 
 def test_different_material_is_refused_as_existing(kms_client: KMSClient, external: Any) -> None:
     import_material(kms_client, external["KeyId"], os.urandom(32))
-    with pytest.raises(ClientError) as exc:
-        import_material(kms_client, external["KeyId"], os.urandom(32))
-    assert error_of(exc)[0] == "IncorrectKeyMaterialException"
+    assert (
+        refusal(import_material, kms_client, external["KeyId"], os.urandom(32))[0]
+        == "IncorrectKeyMaterialException"
+    )
 
 
 def test_delete_and_reimport(kms_client: KMSClient, external: Any) -> None:
@@ -248,9 +256,7 @@ def test_new_material_waits_for_on_demand_rotation(kms_client: KMSClient, extern
     key_id, arn = external["KeyId"], external["Arn"]
     m1 = import_material(kms_client, key_id, os.urandom(32))["KeyMaterialId"]
     old = kms_client.encrypt(KeyId=key_id, Plaintext=b"old")["CiphertextBlob"]
-    with pytest.raises(ClientError) as exc:
-        kms_client.rotate_key_on_demand(KeyId=key_id)
-    assert error_of(exc) == (
+    assert refusal(kms_client.rotate_key_on_demand, KeyId=key_id) == (
         "KMSInvalidStateException",
         f"No available key material pending rotation for the key: {arn}.",
     )
@@ -302,9 +308,10 @@ def test_imported_signing_key_signs_with_the_imported_private_key(kms_client: KM
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    with pytest.raises(ClientError) as exc:
-        import_material(kms_client, key_id, other, "RSA_AES_KEY_WRAP_SHA_256")
-    assert error_of(exc)[0] == "IncorrectKeyMaterialException"
+    assert (
+        refusal(import_material, kms_client, key_id, other, "RSA_AES_KEY_WRAP_SHA_256")[0]
+        == "IncorrectKeyMaterialException"
+    )
 
 
 def test_imported_hmac_key_computes_the_expected_mac(kms_client: KMSClient) -> None:
@@ -318,39 +325,40 @@ def test_imported_hmac_key_computes_the_expected_mac(kms_client: KMSClient) -> N
 
 
 def test_wrong_kind_of_material(kms_client: KMSClient, external: Any) -> None:
-    with pytest.raises(ClientError) as exc:
-        import_material(kms_client, external["KeyId"], os.urandom(16))
-    assert error_of(exc)[0] == "IncorrectKeyMaterialException"
+    assert (
+        refusal(import_material, kms_client, external["KeyId"], os.urandom(16))[0]
+        == "IncorrectKeyMaterialException"
+    )
     rsa_key = kms_client.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY", Origin="EXTERNAL")
-    with pytest.raises(ClientError) as exc:
-        import_material(
-            kms_client,
-            rsa_key["KeyMetadata"]["KeyId"],
-            os.urandom(32),
-            ImportType="NEW_KEY_MATERIAL",
-        )
-    assert error_of(exc) == (
+    assert refusal(
+        import_material,
+        kms_client,
+        rsa_key["KeyMetadata"]["KeyId"],
+        os.urandom(32),
+        ImportType="NEW_KEY_MATERIAL",
+    ) == (
         "ValidationException",
         "Input parameter importType can only be used with symmetric keys.",
     )
 
 
 def test_deprecated_wrapping_algorithm(kms_client: KMSClient, external: Any) -> None:
-    with pytest.raises(ClientError) as exc:
-        kms_client.get_parameters_for_import(
+    assert (
+        refusal(
+            kms_client.get_parameters_for_import,
             KeyId=external["KeyId"],
             WrappingAlgorithm="RSAES_PKCS1_V1_5",
             WrappingKeySpec="RSA_2048",
-        )
-    assert error_of(exc)[0] == "ValidationException"
+        )[0]
+        == "ValidationException"
+    )
 
 
 def test_pending_deletion(kms_client: KMSClient, external: Any) -> None:
     kms_client.schedule_key_deletion(KeyId=external["KeyId"])
-    with pytest.raises(ClientError) as exc:
-        kms_client.get_parameters_for_import(
-            KeyId=external["KeyId"],
-            WrappingAlgorithm="RSAES_OAEP_SHA_256",
-            WrappingKeySpec="RSA_2048",
-        )
-    assert error_of(exc) == ("KMSInvalidStateException", f"{external['Arn']} is pending deletion.")
+    assert refusal(
+        kms_client.get_parameters_for_import,
+        KeyId=external["KeyId"],
+        WrappingAlgorithm="RSAES_OAEP_SHA_256",
+        WrappingKeySpec="RSA_2048",
+    ) == ("KMSInvalidStateException", f"{external['Arn']} is pending deletion.")
