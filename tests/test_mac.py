@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import hashes, hmac
 
 from kmsmock import KmsMock
-from tests.helpers import STATE_REFUSALS, change_state, error_of, wrong_usage
+from tests.helpers import STATE_REFUSALS, change_state, error_of, refusal, wrong_usage
 
 if TYPE_CHECKING:
     from mypy_boto3_kms import KMSClient
@@ -93,11 +93,13 @@ def test_wrong_mac_is_refused_without_a_message(
 def test_mac_of_another_key_is_refused(kms_client: KMSClient) -> None:
     one, two = create(kms_client, "HMAC_384"), create(kms_client, "HMAC_384")
     mac = kms_client.generate_mac(KeyId=one["KeyId"], Message=b"m", MacAlgorithm="HMAC_SHA_384")
-    with pytest.raises(ClientError) as exc:
-        kms_client.verify_mac(
-            KeyId=two["KeyId"], Message=b"m", MacAlgorithm="HMAC_SHA_384", Mac=mac["Mac"]
-        )
-    assert error_of(exc) == ("KMSInvalidMacException", "")
+    assert refusal(
+        kms_client.verify_mac,
+        KeyId=two["KeyId"],
+        Message=b"m",
+        MacAlgorithm="HMAC_SHA_384",
+        Mac=mac["Mac"],
+    ) == ("KMSInvalidMacException", "")
 
 
 @pytest.mark.parametrize("operation", ["GenerateMac", "VerifyMac"])
@@ -109,9 +111,7 @@ def test_algorithm_incompatible_with_key_spec(
     kms_client: KMSClient, operation: str, spec: str, algorithm: str
 ) -> None:
     key = create(kms_client, spec)
-    with pytest.raises(ClientError) as exc:
-        call(kms_client, operation, key["Arn"], algorithm)
-    assert error_of(exc) == (
+    assert refusal(call, kms_client, operation, key["Arn"], algorithm) == (
         "InvalidKeyUsageException",
         f"Algorithm {algorithm} is incompatible with key spec {spec}.",
     )
@@ -128,9 +128,9 @@ def test_algorithm_incompatible_with_key_spec(
 )
 def test_key_usage(kms_client: KMSClient, operation: str, spec: str, usage: str) -> None:
     key = kms_client.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
-    with pytest.raises(ClientError) as exc:
-        call(kms_client, operation, key["Arn"], "HMAC_SHA_256")
-    assert error_of(exc) == wrong_usage(key["Arn"], usage, operation)
+    assert refusal(call, kms_client, operation, key["Arn"], "HMAC_SHA_256") == wrong_usage(
+        key["Arn"], usage, operation
+    )
 
 
 @pytest.mark.parametrize("operation", ["GenerateMac", "VerifyMac"])
@@ -140,35 +140,36 @@ def test_key_state_before_algorithm(
 ) -> None:
     key = create(kms_client, "HMAC_256")
     change_state(kms_client, key["KeyId"], change)
-    with pytest.raises(ClientError) as exc:
-        call(kms_client, operation, key["Arn"], "HMAC_SHA_512")
-    assert error_of(exc) == (code, f"{key['Arn']} {text}")
+    assert refusal(call, kms_client, operation, key["Arn"], "HMAC_SHA_512") == (
+        code,
+        f"{key['Arn']} {text}",
+    )
 
 
 def test_pending_import(kms_client: KMSClient) -> None:
     key = kms_client.create_key(
         KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC", Origin="EXTERNAL"
     )["KeyMetadata"]
-    with pytest.raises(ClientError) as exc:
-        call(kms_client, "GenerateMac", key["Arn"], "HMAC_SHA_256")
-    assert error_of(exc) == ("KMSInvalidStateException", f"{key['Arn']} is pending import.")
+    assert refusal(call, kms_client, "GenerateMac", key["Arn"], "HMAC_SHA_256") == (
+        "KMSInvalidStateException",
+        f"{key['Arn']} is pending import.",
+    )
 
 
 @pytest.mark.parametrize("operation", ["GenerateMac", "VerifyMac"])
 def test_dry_run(kms_client: KMSClient, operation: str) -> None:
     key = create(kms_client, "HMAC_256")
-    with pytest.raises(ClientError) as exc:
-        call(kms_client, operation, key["Arn"], "HMAC_SHA_256", DryRun=True)
-    assert error_of(exc) == (
+    assert refusal(call, kms_client, operation, key["Arn"], "HMAC_SHA_256", DryRun=True) == (
         "DryRunOperationException",
         "The request would have succeeded, but the DryRun option is set.",
     )
 
 
 def test_invalid_key_id(kms_client: KMSClient) -> None:
-    with pytest.raises(ClientError) as exc:
-        call(kms_client, "GenerateMac", "key_id", "HMAC_SHA_256")
-    assert error_of(exc) == ("NotFoundException", "Invalid keyId 'key_id'")
+    assert refusal(call, kms_client, "GenerateMac", "key_id", "HMAC_SHA_256") == (
+        "NotFoundException",
+        "Invalid keyId 'key_id'",
+    )
 
 
 def call(client: KMSClient, operation: str, key_id: str, algorithm: str, **extra: Any) -> Any:
