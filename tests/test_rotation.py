@@ -12,7 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from kmsmock import mock_kms
-from tests.helpers import error_of, new_client
+from tests.helpers import error_of, new_client, refusal
 from tests.timetravel import TOOLS, Clock, frozen, utc
 
 if TYPE_CHECKING:
@@ -77,9 +77,7 @@ class TestRotationStatus:
             (89, "greater than or equal to 90"),
             (2561, "less than or equal to 2560"),
         ]:
-            with pytest.raises(ClientError) as exc:
-                raw.enable_key_rotation(KeyId=key_id, RotationPeriodInDays=days)
-            assert error_of(exc) == (
+            assert refusal(raw.enable_key_rotation, KeyId=key_id, RotationPeriodInDays=days) == (
                 "ValidationException",
                 f"1 validation error detected: Value '{days}' at 'rotationPeriodInDays' failed "
                 f"to satisfy constraint: Member must have value {rule}",
@@ -99,9 +97,7 @@ class TestRotationStatus:
         key_id, _ = new_key(kms)
         kms.create_alias(AliasName="alias/r", TargetKeyId=key_id)
         for op in (kms.enable_key_rotation, kms.get_key_rotation_status, kms.rotate_key_on_demand):
-            with pytest.raises(ClientError) as exc:
-                op(KeyId="alias/r")
-            assert error_of(exc) == (
+            assert refusal(op, KeyId="alias/r") == (
                 "InvalidArnException",
                 "Key Aliases are not supported for this operation.",
             )
@@ -226,9 +222,7 @@ class TestRotationAndKeyStates:
         assert dates(kms, key_id) == []
         assert kms.get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"] is True
         for op in (kms.enable_key_rotation, kms.disable_key_rotation):
-            with pytest.raises(ClientError) as exc:
-                op(KeyId=key_id)
-            assert error_of(exc) == ("DisabledException", f"{arn} is disabled.")
+            assert refusal(op, KeyId=key_id) == ("DisabledException", f"{arn} is disabled.")
 
     def test_reenabled_with_old_material_rotates_immediately(
         self, kms: KMSClient, clock: Clock
@@ -277,9 +271,10 @@ class TestRotationAndKeyStates:
         assert status["KeyRotationEnabled"] is False
         assert "NextRotationDate" not in status
         for op in (kms.enable_key_rotation, kms.disable_key_rotation, kms.rotate_key_on_demand):
-            with pytest.raises(ClientError) as exc:
-                op(KeyId=key_id)
-            assert error_of(exc) == ("KMSInvalidStateException", f"{arn} is pending deletion.")
+            assert refusal(op, KeyId=key_id) == (
+                "KMSInvalidStateException",
+                f"{arn} is pending deletion.",
+            )
         clock.advance(29 * DAY)
         kms.cancel_key_deletion(KeyId=key_id)
         assert kms.get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"] is True
@@ -293,9 +288,10 @@ class TestRotationAndKeyStates:
         key_id, arn = new_key(kms)
         kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
         clock.advance(7 * DAY)
-        with pytest.raises(ClientError) as exc:
-            kms.list_key_rotations(KeyId=key_id)
-        assert error_of(exc) == ("NotFoundException", f"Key '{arn}' does not exist")
+        assert refusal(kms.list_key_rotations, KeyId=key_id) == (
+            "NotFoundException",
+            f"Key '{arn}' does not exist",
+        )
 
 
 class TestUnsupportedKeys:
@@ -310,13 +306,11 @@ class TestUnsupportedKeys:
     def test_asymmetric_and_hmac_refuse(self, kms: KMSClient, spec: str, usage: str) -> None:
         key_id = kms.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]["KeyId"]
         for op in (kms.enable_key_rotation, kms.rotate_key_on_demand):
-            with pytest.raises(ClientError) as exc:
-                op(KeyId=key_id)
-            assert error_of(exc) == ("UnsupportedOperationException", "")
+            assert refusal(op, KeyId=key_id) == ("UnsupportedOperationException", "")
         assert kms.get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"] is False
-        with pytest.raises(ClientError) as exc:
-            kms.list_key_rotations(KeyId=key_id, IncludeKeyMaterial="ALL_KEY_MATERIAL")
-        assert error_of(exc) == (
+        assert refusal(
+            kms.list_key_rotations, KeyId=key_id, IncludeKeyMaterial="ALL_KEY_MATERIAL"
+        ) == (
             "ValidationException",
             "Input parameter includeKeyMaterial can only be used with symmetric keys.",
         )
@@ -324,21 +318,21 @@ class TestUnsupportedKeys:
     def test_disabled_asymmetric_key_reports_disabled_first(self, kms: KMSClient) -> None:
         md = kms.create_key(KeySpec="RSA_4096", KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]
         kms.disable_key(KeyId=md["KeyId"])
-        with pytest.raises(ClientError) as exc:
-            kms.rotate_key_on_demand(KeyId=md["KeyId"])
-        assert error_of(exc) == ("DisabledException", f"{md['Arn']} is disabled.")
+        assert refusal(kms.rotate_key_on_demand, KeyId=md["KeyId"]) == (
+            "DisabledException",
+            f"{md['Arn']} is disabled.",
+        )
 
     def test_imported_material_keys_refuse_automatic_rotation(self, kms: KMSClient) -> None:
         md = kms.create_key(Origin="EXTERNAL")["KeyMetadata"]
-        with pytest.raises(ClientError) as exc:
-            kms.enable_key_rotation(KeyId=md["KeyId"])
-        assert error_of(exc) == (
+        assert refusal(kms.enable_key_rotation, KeyId=md["KeyId"]) == (
             "UnsupportedOperationException",
             f"{md['Arn']} origin is EXTERNAL which is not valid for this operation.",
         )
-        with pytest.raises(ClientError) as exc:
-            kms.rotate_key_on_demand(KeyId=md["KeyId"])
-        assert error_of(exc) == ("KMSInvalidStateException", f"{md['Arn']} is pending import.")
+        assert refusal(kms.rotate_key_on_demand, KeyId=md["KeyId"]) == (
+            "KMSInvalidStateException",
+            f"{md['Arn']} is pending import.",
+        )
 
 
 class TestAwsManagedKeys:
@@ -406,9 +400,7 @@ class TestOnDemandRotation:
         key_id, arn = new_key(kms)
         for _ in range(25):
             kms.rotate_key_on_demand(KeyId=key_id)
-        with pytest.raises(ClientError) as exc:
-            kms.rotate_key_on_demand(KeyId=key_id)
-        assert error_of(exc) == (
+        assert refusal(kms.rotate_key_on_demand, KeyId=key_id) == (
             "LimitExceededException",
             "The on-demand rotations limit has been reached for the given keyId. No more "
             f"on-demand rotations can be performed for this key: {arn}",
@@ -421,9 +413,7 @@ class TestOnDemandRotation:
         key_id, _ = new_key(kms)
         kms.enable_key_rotation(KeyId=key_id, RotationPeriodInDays=90)
         clock.advance(90 * DAY - timedelta(minutes=19))
-        with pytest.raises(ClientError) as exc:
-            kms.rotate_key_on_demand(KeyId=key_id)
-        assert error_of(exc)[0] == "ConflictException"
+        assert refusal(kms.rotate_key_on_demand, KeyId=key_id)[0] == "ConflictException"
         clock.advance(timedelta(minutes=20))
         kms.rotate_key_on_demand(KeyId=key_id)
         assert [r["RotationType"] for r in rotations(kms, key_id)] == ["AUTOMATIC", "ON_DEMAND"]
@@ -477,9 +467,9 @@ class TestListKeyRotations:
 
     def test_invalid_enum(self, kms: KMSClient) -> None:
         key_id, _ = new_key(kms)
-        with pytest.raises(ClientError) as exc:
-            kms.list_key_rotations(KeyId=key_id, IncludeKeyMaterial="INVALID_VALUE")
-        assert error_of(exc) == (
+        assert refusal(
+            kms.list_key_rotations, KeyId=key_id, IncludeKeyMaterial="INVALID_VALUE"
+        ) == (
             "ValidationException",
             "1 validation error detected: Value 'INVALID_VALUE' at 'includeKeyMaterial' failed "
             "to satisfy constraint: Member must satisfy enum value set: "
