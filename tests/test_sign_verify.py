@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa, utils
 
 from kmsmock import KmsMock
-from tests.helpers import STATE_REFUSALS, change_state, error_of, new_client, wrong_usage
+from tests.helpers import STATE_REFUSALS, change_state, error_of, new_client, refusal, wrong_usage
 
 if TYPE_CHECKING:
     from mypy_boto3_kms import KMSClient
@@ -254,9 +254,9 @@ class TestSm2InChina:
         assert point != pk
         r, s = signer.sign(MESSAGE)
         foreign = utils.encode_dss_signature(int.from_bytes(r, "big"), int.from_bytes(s, "big"))
-        with pytest.raises(ClientError) as exc:
-            kms_verifies(china_kms, key["KeyId"], "SM2DSA", MESSAGE, "RAW", foreign)
-        assert error_of(exc) == ("KMSInvalidSignatureException", "")
+        assert refusal(
+            kms_verifies, china_kms, key["KeyId"], "SM2DSA", MESSAGE, "RAW", foreign
+        ) == ("KMSInvalidSignatureException", "")
 
 
 class TestVerifyRefusesBadSignatures:
@@ -283,11 +283,15 @@ class TestVerifyRefusesBadSignatures:
     def test_ed25519ph_signature_of_another_digest(self, kms_client: KMSClient) -> None:
         key = create(kms_client, "ECC_NIST_EDWARDS25519")
         sig = sign(kms_client, key["KeyId"], "ED25519_PH_SHA_512", bytes(64), "DIGEST")
-        with pytest.raises(ClientError) as exc:
-            kms_verifies(
-                kms_client, key["KeyId"], "ED25519_PH_SHA_512", b"\x01" * 64, "DIGEST", sig
-            )
-        assert error_of(exc) == ("KMSInvalidSignatureException", "")
+        assert refusal(
+            kms_verifies,
+            kms_client,
+            key["KeyId"],
+            "ED25519_PH_SHA_512",
+            b"\x01" * 64,
+            "DIGEST",
+            sig,
+        ) == ("KMSInvalidSignatureException", "")
 
     @pytest.mark.parametrize("junk", [b"\x01", b"a" * 6144, bytes(64)])
     @pytest.mark.parametrize(
@@ -303,16 +307,17 @@ class TestVerifyRefusesBadSignatures:
         self, kms_client: KMSClient, spec: str, algorithm: str, junk: bytes
     ) -> None:
         key = create(kms_client, spec)
-        with pytest.raises(ClientError) as exc:
-            kms_verifies(kms_client, key["KeyId"], algorithm, MESSAGE, "RAW", junk)
-        assert error_of(exc) == ("KMSInvalidSignatureException", "")
+        assert refusal(kms_verifies, kms_client, key["KeyId"], algorithm, MESSAGE, "RAW", junk) == (
+            "KMSInvalidSignatureException",
+            "",
+        )
 
     def test_signature_of_another_key(self, kms_client: KMSClient) -> None:
         one, two = create(kms_client, "ECC_NIST_P256"), create(kms_client, "ECC_NIST_P256")
         sig = sign(kms_client, one["KeyId"], "ECDSA_SHA_256", MESSAGE, "RAW")
-        with pytest.raises(ClientError) as exc:
-            kms_verifies(kms_client, two["KeyId"], "ECDSA_SHA_256", MESSAGE, "RAW", sig)
-        assert error_of(exc) == ("KMSInvalidSignatureException", "")
+        assert refusal(
+            kms_verifies, kms_client, two["KeyId"], "ECDSA_SHA_256", MESSAGE, "RAW", sig
+        ) == ("KMSInvalidSignatureException", "")
 
     def test_digest_signed_then_verified_as_raw_digest_fails(self, kms_client: KMSClient) -> None:
         # "if the signed message is hashed once while signing, but twice while verifying,
@@ -320,9 +325,9 @@ class TestVerifyRefusesBadSignatures:
         key = create(kms_client, "ECC_NIST_P256")
         digest = hashlib.sha256(MESSAGE).digest()
         sig = sign(kms_client, key["KeyId"], "ECDSA_SHA_256", digest, "DIGEST")
-        with pytest.raises(ClientError) as exc:
-            kms_verifies(kms_client, key["KeyId"], "ECDSA_SHA_256", digest, "RAW", sig)
-        assert error_of(exc) == ("KMSInvalidSignatureException", "")
+        assert refusal(
+            kms_verifies, kms_client, key["KeyId"], "ECDSA_SHA_256", digest, "RAW", sig
+        ) == ("KMSInvalidSignatureException", "")
 
 
 class TestRefusals:
@@ -338,9 +343,9 @@ class TestRefusals:
     )
     def test_key_usage(self, kms_client: KMSClient, spec: str, usage: str, operation: str) -> None:
         key = create(kms_client, spec, usage)
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, operation, key["Arn"], "ECDSA_SHA_256")
-        assert error_of(exc) == wrong_usage(key["Arn"], usage, operation)
+        assert refusal(call, kms_client, operation, key["Arn"], "ECDSA_SHA_256") == wrong_usage(
+            key["Arn"], usage, operation
+        )
 
     @pytest.mark.parametrize("change", ["disable", "schedule"])
     def test_key_usage_is_checked_before_key_state(
@@ -348,9 +353,9 @@ class TestRefusals:
     ) -> None:
         key = create(kms_client, "HMAC_256", "GENERATE_VERIFY_MAC")
         change_state(kms_client, key["KeyId"], change)
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, "Sign", key["Arn"], "RSASSA_PSS_SHA_256")
-        assert error_of(exc) == wrong_usage(key["Arn"], "GENERATE_VERIFY_MAC", "Sign")
+        assert refusal(call, kms_client, "Sign", key["Arn"], "RSASSA_PSS_SHA_256") == wrong_usage(
+            key["Arn"], "GENERATE_VERIFY_MAC", "Sign"
+        )
 
     @pytest.mark.parametrize("operation", ["Sign", "Verify"])
     @pytest.mark.parametrize(("change", "code", "text"), STATE_REFUSALS)
@@ -359,16 +364,18 @@ class TestRefusals:
     ) -> None:
         key = create(kms_client, "ECC_NIST_P256")
         change_state(kms_client, key["KeyId"], change)
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, operation, key["Arn"], "ECDSA_SHA_384")
-        assert error_of(exc) == (code, f"{key['Arn']} {text}")
+        assert refusal(call, kms_client, operation, key["Arn"], "ECDSA_SHA_384") == (
+            code,
+            f"{key['Arn']} {text}",
+        )
 
     def test_pending_import(self, kms_client: KMSClient) -> None:
         key = kms_client.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY", Origin="EXTERNAL")
         arn = key["KeyMetadata"]["Arn"]
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, "Sign", arn, "RSASSA_PSS_SHA_256")
-        assert error_of(exc) == ("KMSInvalidStateException", f"{arn} is pending import.")
+        assert refusal(call, kms_client, "Sign", arn, "RSASSA_PSS_SHA_256") == (
+            "KMSInvalidStateException",
+            f"{arn} is pending import.",
+        )
 
     @pytest.mark.parametrize("operation", ["Sign", "Verify"])
     @pytest.mark.parametrize(
@@ -388,18 +395,16 @@ class TestRefusals:
         self, kms_client: KMSClient, spec: str, algorithm: str, operation: str
     ) -> None:
         key = create(kms_client, spec)
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, operation, key["Arn"], algorithm)
-        assert error_of(exc) == (
+        assert refusal(call, kms_client, operation, key["Arn"], algorithm) == (
             "InvalidKeyUsageException",
             f"Algorithm {algorithm} is incompatible with key spec {spec}.",
         )
 
     def test_key_spec_is_checked_before_the_digest_length(self, kms_client: KMSClient) -> None:
         key = create(kms_client, "ECC_NIST_P256")
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, "Sign", key["Arn"], "ECDSA_SHA_384", bytes(20), "DIGEST")
-        assert error_of(exc) == (
+        assert refusal(
+            call, kms_client, "Sign", key["Arn"], "ECDSA_SHA_384", bytes(20), "DIGEST"
+        ) == (
             "InvalidKeyUsageException",
             "Algorithm ECDSA_SHA_384 is incompatible with key spec ECC_NIST_P256.",
         )
@@ -423,9 +428,9 @@ class TestRefusals:
         self, kms_client: KMSClient, operation: str, spec: str, algorithm: str, length: int
     ) -> None:
         key = create(kms_client, spec)
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, operation, key["Arn"], algorithm, bytes(length), "DIGEST")
-        assert error_of(exc) == (
+        assert refusal(
+            call, kms_client, operation, key["Arn"], algorithm, bytes(length), "DIGEST"
+        ) == (
             "ValidationException",
             f"Digest is invalid length for algorithm {algorithm}.",
         )
@@ -443,9 +448,9 @@ class TestRefusals:
         self, kms_client: KMSClient, algorithm: str, message_type: str
     ) -> None:
         key = create(kms_client, "ECC_NIST_EDWARDS25519")
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, "Sign", key["Arn"], algorithm, bytes(64), message_type)
-        assert error_of(exc) == (
+        assert refusal(
+            call, kms_client, "Sign", key["Arn"], algorithm, bytes(64), message_type
+        ) == (
             "ValidationException",
             f"Message type {message_type} is incompatible with algorithm {algorithm}.",
         )
@@ -453,9 +458,9 @@ class TestRefusals:
     @pytest.mark.parametrize("operation", ["Sign", "Verify"])
     def test_ml_dsa_refuses_digest(self, kms_client: KMSClient, operation: str) -> None:
         key = create(kms_client, "ML_DSA_65")
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, operation, key["Arn"], "ML_DSA_SHAKE_256", bytes(64), "DIGEST")
-        assert error_of(exc) == (
+        assert refusal(
+            call, kms_client, operation, key["Arn"], "ML_DSA_SHAKE_256", bytes(64), "DIGEST"
+        ) == (
             "ValidationException",
             "Message type DIGEST is incompatible with key spec ML_DSA_65.",
         )
@@ -463,9 +468,9 @@ class TestRefusals:
     @pytest.mark.parametrize("length", [32, 63, 65])
     def test_external_mu_must_be_64_bytes(self, kms_client: KMSClient, length: int) -> None:
         key = create(kms_client, "ML_DSA_44")
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, "Sign", key["Arn"], "ML_DSA_SHAKE_256", bytes(length), "EXTERNAL_MU")
-        assert error_of(exc) == (
+        assert refusal(
+            call, kms_client, "Sign", key["Arn"], "ML_DSA_SHAKE_256", bytes(length), "EXTERNAL_MU"
+        ) == (
             "ValidationException",
             "Digest is invalid length for algorithm ML_DSA_SHAKE_256.",
         )
@@ -478,9 +483,9 @@ class TestRefusals:
         self, kms_client: KMSClient, spec: str, algorithm: str
     ) -> None:
         key = create(kms_client, spec)
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, "Sign", key["Arn"], algorithm, bytes(64), "EXTERNAL_MU")
-        assert error_of(exc) == (
+        assert refusal(
+            call, kms_client, "Sign", key["Arn"], algorithm, bytes(64), "EXTERNAL_MU"
+        ) == (
             "ValidationException",
             f"Message type EXTERNAL_MU is incompatible with key spec {spec}.",
         )
@@ -489,25 +494,19 @@ class TestRefusals:
 
         raw = new_client(validate=False)
         key = create(raw, "ECC_NIST_P256")
-        with pytest.raises(ClientError) as exc:
-            call(raw, "Sign", key["Arn"], "ECDSA_SHA_256", bytes(4097))
-        assert error_of(exc) == (
+        assert refusal(call, raw, "Sign", key["Arn"], "ECDSA_SHA_256", bytes(4097)) == (
             "ValidationException",
             "1 validation error detected: Value at 'message' failed to satisfy constraint: "
             "Member must have length less than or equal to 4096",
         )
-        with pytest.raises(ClientError) as exc:
-            call(raw, "Sign", key["Arn"], "ECDSA_SHA_256", b"")
-        assert error_of(exc) == (
+        assert refusal(call, raw, "Sign", key["Arn"], "ECDSA_SHA_256", b"") == (
             "ValidationException",
             "1 validation error detected: Value at 'message' failed to satisfy constraint: "
             "Member must have length greater than or equal to 1",
         )
 
     def test_missing_key(self, kms_client: KMSClient) -> None:
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, "Sign", "alias/nope", "ECDSA_SHA_256")
-        assert error_of(exc) == (
+        assert refusal(call, kms_client, "Sign", "alias/nope", "ECDSA_SHA_256") == (
             "NotFoundException",
             "Alias arn:aws:kms:us-east-1:123456789012:alias/nope is not found.",
         )
@@ -517,18 +516,17 @@ class TestDryRun:
     @pytest.mark.parametrize("operation", ["Sign", "Verify"])
     def test_succeeding_request(self, kms_client: KMSClient, operation: str) -> None:
         key = create(kms_client, "ECC_NIST_P256")
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, operation, key["Arn"], "ECDSA_SHA_256", dry_run=True)
-        assert error_of(exc) == (
+        assert refusal(call, kms_client, operation, key["Arn"], "ECDSA_SHA_256", dry_run=True) == (
             "DryRunOperationException",
             "The request would have succeeded, but the DryRun option is set.",
         )
 
     def test_failing_request_reports_its_failure(self, kms_client: KMSClient) -> None:
         key = create(kms_client, "ECC_NIST_P256")
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, "Sign", key["Arn"], "ECDSA_SHA_512", dry_run=True)
-        assert error_of(exc)[0] == "InvalidKeyUsageException"
+        assert (
+            refusal(call, kms_client, "Sign", key["Arn"], "ECDSA_SHA_512", dry_run=True)[0]
+            == "InvalidKeyUsageException"
+        )
 
 
 def call(
