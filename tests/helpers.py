@@ -52,6 +52,32 @@ def wrong_usage(arn: str, usage: str, operation: str) -> tuple[str, str]:
     )
 
 
+def public_xks_store(name: str, secret: str) -> dict[str, Any]:
+    """CreateCustomKeyStore's parameters for an external key store on a public endpoint."""
+    return {
+        "CustomKeyStoreName": name,
+        "CustomKeyStoreType": "EXTERNAL_KEY_STORE",
+        "XksProxyUriEndpoint": "https://xks.example.com",
+        "XksProxyUriPath": "/kms/xks/v1",
+        "XksProxyConnectivity": "PUBLIC_ENDPOINT",
+        "XksProxyAuthenticationCredential": {
+            "AccessKeyId": "ABCDEFGHIJKLMNOPQRST",
+            "RawSecretAccessKey": secret,
+        },
+    }
+
+
+# The RSA signing algorithms, in the order DescribeKey lists them.
+RSA_SIGNING = [
+    "RSASSA_PKCS1_V1_5_SHA_256",
+    "RSASSA_PKCS1_V1_5_SHA_384",
+    "RSASSA_PKCS1_V1_5_SHA_512",
+    "RSASSA_PSS_SHA_256",
+    "RSASSA_PSS_SHA_384",
+    "RSASSA_PSS_SHA_512",
+]
+
+
 def error_of(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
     """The code and message of a refusal caught with ``pytest.raises(ClientError)``."""
     err = exc.value.response["Error"]

@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 
 from kmsmock import KmsMock
 from kmsmock.crypto import asymmetric
-from tests.helpers import error_of, new_client, refusal
+from tests.helpers import RSA_SIGNING, error_of, new_client, refusal
 
 from . import model
 
@@ -25,14 +25,7 @@ ALLOWED: dict[str, dict[str, tuple[str, list[str]]]] = {
             "ENCRYPT_DECRYPT": ("EncryptionAlgorithms", ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"]),
             "SIGN_VERIFY": (
                 "SigningAlgorithms",
-                [
-                    "RSASSA_PKCS1_V1_5_SHA_256",
-                    "RSASSA_PKCS1_V1_5_SHA_384",
-                    "RSASSA_PKCS1_V1_5_SHA_512",
-                    "RSASSA_PSS_SHA_256",
-                    "RSASSA_PSS_SHA_384",
-                    "RSASSA_PSS_SHA_512",
-                ],
+                RSA_SIGNING,
             ),
         }
         for n in (2048, 3072, 4096)

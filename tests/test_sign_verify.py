@@ -14,21 +14,21 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa, utils
 
 from kmsmock import KmsMock
-from tests.helpers import STATE_REFUSALS, change_state, error_of, new_client, refusal, wrong_usage
+from tests.helpers import (
+    RSA_SIGNING,
+    STATE_REFUSALS,
+    change_state,
+    error_of,
+    new_client,
+    refusal,
+    wrong_usage,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_kms import KMSClient
 
 HASHES = {"SHA_256": hashes.SHA256, "SHA_384": hashes.SHA384, "SHA_512": hashes.SHA512}
 HASHLIB = {"SHA_256": hashlib.sha256, "SHA_384": hashlib.sha384, "SHA_512": hashlib.sha512}
-RSA_ALGORITHMS = [
-    "RSASSA_PKCS1_V1_5_SHA_256",
-    "RSASSA_PKCS1_V1_5_SHA_384",
-    "RSASSA_PKCS1_V1_5_SHA_512",
-    "RSASSA_PSS_SHA_256",
-    "RSASSA_PSS_SHA_384",
-    "RSASSA_PSS_SHA_512",
-]
 ECDSA = {
     "ECC_NIST_P256": "ECDSA_SHA_256",
     "ECC_NIST_P384": "ECDSA_SHA_384",
@@ -78,11 +78,11 @@ class TestEverySignatureVerifiesOutside:
     @pytest.mark.parametrize("spec", ["RSA_2048", "RSA_3072", "RSA_4096"])
     def test_rsa(self, kms_client: KMSClient, spec: str) -> None:
         key = create(kms_client, spec)
-        assert key["SigningAlgorithms"] == RSA_ALGORITHMS
+        assert key["SigningAlgorithms"] == RSA_SIGNING
         public = public_key(kms_client, key["KeyId"])
         assert isinstance(public, rsa.RSAPublicKey)
         assert public.key_size == int(spec[4:])
-        for algorithm in RSA_ALGORITHMS:
+        for algorithm in RSA_SIGNING:
             h = HASHES[algorithm[-7:]]()
             # KMS's PSS salt is as long as the digest: verify with exactly that salt length.
             pad = (

@@ -9,21 +9,13 @@ import pytest
 
 from kmsmock.backend import specs as backend_specs
 from tests import model
-from tests.helpers import raises_error
+from tests.helpers import RSA_SIGNING, raises_error
 from tests.keys.lifecycle import ACCOUNT, ARN_PREFIX, REGION, START, new_key
 
 if TYPE_CHECKING:
     from mypy_boto3_kms import KMSClient
 
 
-RSA_SIGNING = [
-    "RSASSA_PKCS1_V1_5_SHA_256",
-    "RSASSA_PKCS1_V1_5_SHA_384",
-    "RSASSA_PKCS1_V1_5_SHA_512",
-    "RSASSA_PSS_SHA_256",
-    "RSASSA_PSS_SHA_384",
-    "RSASSA_PSS_SHA_512",
-]
 # Every (KeySpec, KeyUsage) AWS accepts outside China, with the algorithm list DescribeKey shows
 # (kms-facts §4, §8.1; research item 19).
 VALID: dict[tuple[str, str], tuple[str, list[str]]] = {
