@@ -18,6 +18,8 @@ import kmsmock
 from kmsmock import KmsMock, mock_kms
 from kmsmock.backend.key import Key, Material
 from kmsmock.operations import OPERATIONS
+from tests.activation_forms import FORMS
+from tests.helpers import public_xks_store
 
 if TYPE_CHECKING:
     from mypy_boto3_kms import KMSClient
@@ -130,17 +132,7 @@ def _build_state(kms: KMSClient) -> dict[str, bytes | str]:
         )
         seen["imported material"] = IMPORTED
     if "CreateCustomKeyStore" in OPERATIONS:
-        kms.create_custom_key_store(
-            CustomKeyStoreName="secrets-xks",
-            CustomKeyStoreType="EXTERNAL_KEY_STORE",
-            XksProxyUriEndpoint="https://xks.example.com",
-            XksProxyUriPath="/kms/xks/v1",
-            XksProxyConnectivity="PUBLIC_ENDPOINT",
-            XksProxyAuthenticationCredential={
-                "AccessKeyId": "ABCDEFGHIJKLMNOPQRST",
-                "RawSecretAccessKey": XKS_SECRET,
-            },
-        )
+        kms.create_custom_key_store(**public_xks_store("secrets-xks", XKS_SECRET))
         seen["XKS proxy secret"] = XKS_SECRET
     return seen
 
@@ -210,25 +202,9 @@ REAL_SECRET = "real/Looking+Secret/Access/Key/0123456789"
 REAL_TOKEN = "FwoGZXIvYXdzEreal-looking-session-token"
 
 
-def _with_context(body: Callable[[], None]) -> None:
-    with mock_kms():
-        body()
-
-
-def _with_decorator(body: Callable[[], None]) -> None:
-    mock_kms(body)()
-
-
-def _with_start_stop(body: Callable[[], None]) -> None:
-    m = mock_kms()
-    m.start()
-    try:
-        body()
-    finally:
-        m.stop()
-
-
-@pytest.mark.parametrize("form", [_with_context, _with_decorator, _with_start_stop])
+@pytest.mark.parametrize(
+    "form", [FORMS[name] for name in ("context_manager", "decorator", "start_stop")]
+)
 def test_real_credentials_are_left_alone_and_never_copied(
     monkeypatch: pytest.MonkeyPatch, form: Callable[[Callable[[], None]], None]
 ) -> None:
