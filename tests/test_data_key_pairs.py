@@ -19,14 +19,7 @@ if TYPE_CHECKING:
     from mypy_boto3_kms import KMSClient
 
 CLASSIC = [
-    "RSA_2048",
-    "RSA_3072",
-    "RSA_4096",
-    "ECC_NIST_P256",
-    "ECC_NIST_P384",
-    "ECC_NIST_P521",
-    "ECC_SECG_P256K1",
-    "ECC_NIST_EDWARDS25519",
+    *model.AWS_ORDER["KeySpec"][:8],  # RSA, NIST and SECG ECC, Ed25519: in every model
     # Only in botocore models that have ML-KEM (1.44 on).
     *(model.param(s, needs=[f"DataKeyPairSpec={s}"]) for s in ("ML_KEM_768", "ML_KEM_1024")),
 ]
