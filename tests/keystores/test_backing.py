@@ -8,20 +8,9 @@ import pytest
 
 from kmsmock.backend.keystore import Cluster, CustomKeyStores, Proxy
 from tests.helpers import refusal
-from tests.keystores.stores import (
-    CERT,
-    CLUSTER,
-    ENDPOINT,
-    OTHER_CERT,
-    OTHER_CLUSTER,
-    PASSWORD,
-    PATH,
-    VPC_SERVICE,
-    XKS_DELAY,
-    describe,
-    hsm_store,
-    xks_store,
-)
+from tests.keystores.cloudhsm import CERT, CLUSTER, OTHER_CERT, OTHER_CLUSTER, PASSWORD, hsm_store
+from tests.keystores.stores import describe
+from tests.keystores.xks import ENDPOINT, PATH, VPC_SERVICE, XKS_DELAY, xks_store
 from tests.timetravel import Clock
 
 if TYPE_CHECKING:

@@ -10,18 +10,9 @@ import pytest
 from kmsmock import mock_kms
 from kmsmock.backend.keystore import Cluster, CustomKeyStores, Proxy
 from tests.helpers import new_client, refusal
-from tests.keystores.stores import (
-    CLUSTER,
-    ENDPOINT,
-    HSM_DELAY,
-    START,
-    XKS_DELAY,
-    connected,
-    describe,
-    hsm_store,
-    state,
-    xks_store,
-)
+from tests.keystores.cloudhsm import CLUSTER, HSM_DELAY, hsm_store
+from tests.keystores.stores import START, connected, describe, state
+from tests.keystores.xks import ENDPOINT, XKS_DELAY, xks_store
 from tests.timetravel import TOOLS, Clock, frozen
 
 if TYPE_CHECKING:

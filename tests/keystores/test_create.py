@@ -6,20 +6,9 @@ import re
 from typing import TYPE_CHECKING
 
 from tests.helpers import new_client, refusal
-from tests.keystores.stores import (
-    CERT,
-    CLUSTER,
-    CREDENTIAL,
-    ENDPOINT,
-    OTHER_CLUSTER,
-    PASSWORD,
-    PATH,
-    START,
-    VPC_SERVICE,
-    describe,
-    hsm_store,
-    xks_store,
-)
+from tests.keystores.cloudhsm import CERT, CLUSTER, OTHER_CLUSTER, PASSWORD, hsm_store
+from tests.keystores.stores import START, describe
+from tests.keystores.xks import CREDENTIAL, ENDPOINT, PATH, VPC_SERVICE, xks_store
 
 if TYPE_CHECKING:
     from mypy_boto3_kms import KMSClient

@@ -11,17 +11,9 @@ from botocore.exceptions import ClientError
 
 from kmsmock.backend.keystore import Cluster, CustomKeyStores, Proxy
 from tests.helpers import error_of, refusal
-from tests.keystores.stores import (
-    CLUSTER,
-    ENDPOINT,
-    HSM_DELAY,
-    START,
-    connected,
-    hsm_key,
-    hsm_store,
-    key_state,
-    xks_store,
-)
+from tests.keystores.cloudhsm import CLUSTER, HSM_DELAY, hsm_key, hsm_store
+from tests.keystores.stores import START, connected, key_state
+from tests.keystores.xks import ENDPOINT, xks_store
 from tests.timetravel import Clock
 
 if TYPE_CHECKING:

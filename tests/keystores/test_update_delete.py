@@ -7,20 +7,9 @@ from typing import TYPE_CHECKING
 
 from kmsmock.backend.keystore import Cluster, CustomKeyStores, Proxy
 from tests.helpers import refusal
-from tests.keystores.stores import (
-    CLUSTER,
-    CREDENTIAL,
-    ENDPOINT,
-    OTHER_CLUSTER,
-    PASSWORD,
-    PATH,
-    VPC_SERVICE,
-    connected,
-    describe,
-    hsm_key,
-    hsm_store,
-    xks_store,
-)
+from tests.keystores.cloudhsm import CLUSTER, OTHER_CLUSTER, PASSWORD, hsm_key, hsm_store
+from tests.keystores.stores import connected, describe
+from tests.keystores.xks import CREDENTIAL, ENDPOINT, PATH, VPC_SERVICE, xks_store
 from tests.timetravel import Clock
 
 if TYPE_CHECKING:
