@@ -26,6 +26,15 @@ CURVES = {
 }
 
 
+def ecdh(client: KMSClient, key_id: str, peer: bytes, **extra: Any) -> dict[str, Any]:
+    """DeriveSharedSecret with ECDH, the one key agreement algorithm KMS offers."""
+    return dict(
+        client.derive_shared_secret(
+            KeyId=key_id, KeyAgreementAlgorithm="ECDH", PublicKey=peer, **extra
+        )
+    )
+
+
 def spki(public: Any) -> bytes:
     return bytes(
         public.public_bytes(
@@ -44,9 +53,7 @@ def test_secret_equals_the_peers_ecdh(kms_client: KMSClient, spec: str) -> None:
     key = agreement_key(kms_client, spec)
     assert key["KeyAgreementAlgorithms"] == ["ECDH"]
     peer = ec.generate_private_key(curve())
-    out = kms_client.derive_shared_secret(
-        KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=spki(peer.public_key())
-    )
+    out = ecdh(kms_client, key["KeyId"], spki(peer.public_key()))
     assert set(out) - {"ResponseMetadata"} == {
         "KeyId",
         "SharedSecret",
@@ -68,12 +75,8 @@ def test_two_kms_keys_agree(kms_client: KMSClient) -> None:
     a, b = agreement_key(kms_client), agreement_key(kms_client)
     pub_a = kms_client.get_public_key(KeyId=a["KeyId"])["PublicKey"]
     pub_b = kms_client.get_public_key(KeyId=b["KeyId"])["PublicKey"]
-    ab = kms_client.derive_shared_secret(
-        KeyId=a["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=pub_b
-    )
-    ba = kms_client.derive_shared_secret(
-        KeyId=b["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=pub_a
-    )
+    ab = ecdh(kms_client, a["KeyId"], pub_b)
+    ba = ecdh(kms_client, b["KeyId"], pub_a)
     assert ab["SharedSecret"] == ba["SharedSecret"]
 
 
@@ -89,22 +92,17 @@ def test_two_kms_keys_agree(kms_client: KMSClient) -> None:
 def test_key_usage(kms_client: KMSClient, spec: str, usage: str) -> None:
     key = kms_client.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
     peer = spki(ec.generate_private_key(ec.SECP256R1()).public_key())
-    assert refusal(
-        kms_client.derive_shared_secret,
-        KeyId=key["Arn"],
-        KeyAgreementAlgorithm="ECDH",
-        PublicKey=peer,
-    ) == wrong_usage(key["Arn"], usage, "DeriveSharedSecret")
+    assert refusal(ecdh, kms_client, key["Arn"], peer) == wrong_usage(
+        key["Arn"], usage, "DeriveSharedSecret"
+    )
 
 
 def test_garbage_public_key_is_a_validation_error_without_message(kms_client: KMSClient) -> None:
     key = agreement_key(kms_client)
-    assert refusal(
-        kms_client.derive_shared_secret,
-        KeyId=key["KeyId"],
-        KeyAgreementAlgorithm="ECDH",
-        PublicKey=b"InvalidPublicKey",
-    ) == ("ValidationException", "")
+    assert refusal(ecdh, kms_client, key["KeyId"], b"InvalidPublicKey") == (
+        "ValidationException",
+        "",
+    )
 
 
 @pytest.mark.parametrize(
@@ -118,12 +116,7 @@ def test_garbage_public_key_is_a_validation_error_without_message(kms_client: KM
 )
 def test_public_key_on_another_curve(kms_client: KMSClient, peer: Any) -> None:
     key = agreement_key(kms_client, "ECC_NIST_P256")
-    assert refusal(
-        kms_client.derive_shared_secret,
-        KeyId=key["KeyId"],
-        KeyAgreementAlgorithm="ECDH",
-        PublicKey=spki(peer()),
-    ) == (
+    assert refusal(ecdh, kms_client, key["KeyId"], spki(peer())) == (
         "ValidationException",
         "The public key is not on the same elliptic curve as the KMS key's ECC_NIST_P256 key pair.",
     )
@@ -149,24 +142,13 @@ def test_invalid_algorithm(kms_mock: KmsMock) -> None:
 def test_key_state(kms_client: KMSClient, change: str, code: str, text: str) -> None:
     key = agreement_key(kms_client)
     change_state(kms_client, key["KeyId"], change)
-    assert refusal(
-        kms_client.derive_shared_secret,
-        KeyId=key["KeyId"],
-        KeyAgreementAlgorithm="ECDH",
-        PublicKey=b"x",
-    ) == (code, f"{key['Arn']} {text}")
+    assert refusal(ecdh, kms_client, key["KeyId"], b"x") == (code, f"{key['Arn']} {text}")
 
 
 def test_dry_run(kms_client: KMSClient) -> None:
     key = agreement_key(kms_client)
     peer = spki(ec.generate_private_key(ec.SECP256R1()).public_key())
-    assert refusal(
-        kms_client.derive_shared_secret,
-        KeyId=key["KeyId"],
-        KeyAgreementAlgorithm="ECDH",
-        PublicKey=peer,
-        DryRun=True,
-    ) == (
+    assert refusal(ecdh, kms_client, key["KeyId"], peer, DryRun=True) == (
         "DryRunOperationException",
         "The request would have succeeded, but the DryRun option is set.",
     )
@@ -181,20 +163,13 @@ def test_sm2_key_agreement_in_china(kms_mock: KmsMock) -> None:
     peer_sk, peer_pk = gmalg.SM2().generate_keypair()
     # The peer's SPKI: the KMS key's own SPKI header with the peer's point.
     header = client.get_public_key(KeyId=key["KeyId"])["PublicKey"][:-65]
-    out = client.derive_shared_secret(
-        KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=header + peer_pk
-    )
+    out = ecdh(client, key["KeyId"], header + peer_pk)
     # Outside: gmalg's curve arithmetic, peer secret times the KMS public point, x coordinate.
     from gmalg import sm2 as gm
 
     shared = gm._ecdlp.ec.mul(int.from_bytes(peer_sk, "big"), gm.bytes_to_point(kms_point))
     assert out["SharedSecret"] == shared[0].to_bytes(32, "big")
-    assert refusal(
-        client.derive_shared_secret,
-        KeyId=key["KeyId"],
-        KeyAgreementAlgorithm="ECDH",
-        PublicKey=b"junk",
-    ) == ("ValidationException", "")
+    assert refusal(ecdh, client, key["KeyId"], b"junk") == ("ValidationException", "")
 
 
 @model.requires("Encapsulate", "Decapsulate", "KeySpec=ML_KEM_768", "KeySpec=ML_KEM_1024")

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from mypy_boto3_kms import KMSClient
 
 
-XKS_DELAY = timedelta(minutes=5)  # and for external key stores
+XKS_DELAY = timedelta(minutes=5)  # what kmsmock documents for external key stores
 ENDPOINT = "https://myproxy.xks.example.com"
 PATH = "/example-prefix/kms/xks/v1"
 CREDENTIAL = {
