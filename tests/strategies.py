@@ -26,6 +26,8 @@ import botocore.session
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
+from tests.helpers import public_xks_store
+
 SERVICE_MODEL = botocore.session.get_session().get_service_model("kms")
 OPERATION_NAMES: tuple[str, ...] = tuple(sorted(SERVICE_MODEL.operation_names))
 
@@ -863,17 +865,8 @@ def _replicate_key(draw: st.DrawFn, pools: Pools, params: dict[str, Any]) -> Non
 
 def _create_xks(draw: st.DrawFn, pools: Pools, params: dict[str, Any]) -> None:
     params.clear()
-    params.update(
-        CustomKeyStoreName=draw(st.from_regex(r"xks-[a-z0-9]{1,12}", fullmatch=True)),
-        CustomKeyStoreType="EXTERNAL_KEY_STORE",
-        XksProxyUriEndpoint="https://xks.example.com",
-        XksProxyUriPath="/kms/xks/v1",
-        XksProxyConnectivity="PUBLIC_ENDPOINT",
-        XksProxyAuthenticationCredential={
-            "AccessKeyId": "ABCDEFGHIJKLMNOPQRST",
-            "RawSecretAccessKey": "a" * 43,
-        },
-    )
+    name = draw(st.from_regex(r"xks-[a-z0-9]{1,12}", fullmatch=True))
+    params.update(public_xks_store(name, "a" * 43))
 
 
 _CORRELATIONS: dict[str, Any] = {

@@ -4,13 +4,16 @@ Regions checked against ``gmalg``."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-import boto3
 import pytest
-from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from tests.helpers import refusal, wrong_usage
+
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
 
 OAEP = {"RSAES_OAEP_SHA_1": hashes.SHA1, "RSAES_OAEP_SHA_256": hashes.SHA256}
 LIMITS = {  # kms-facts §4, recorded from AWS
@@ -23,18 +26,15 @@ LIMITS = {  # kms-facts §4, recorded from AWS
 }
 
 
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = exc.value.response["Error"]
-    return err["Code"], err["Message"]
-
-
 def oaep(algorithm: str) -> padding.OAEP:
     h = OAEP[algorithm]()
     return padding.OAEP(mgf=padding.MGF1(h), algorithm=h, label=None)
 
 
 @pytest.mark.parametrize("spec", ["RSA_2048", "RSA_3072", "RSA_4096"])
-def test_rsa_oaep_interoperates_both_ways_at_the_size_limit(kms_client: Any, spec: str) -> None:
+def test_rsa_oaep_interoperates_both_ways_at_the_size_limit(
+    kms_client: KMSClient, spec: str
+) -> None:
     key = kms_client.create_key(KeySpec=spec, KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]
     assert key["EncryptionAlgorithms"] == ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"]
     public = serialization.load_der_public_key(
@@ -60,22 +60,24 @@ def test_rsa_oaep_interoperates_both_ways_at_the_size_limit(kms_client: Any, spe
         )
         assert out["EncryptionAlgorithm"] == algorithm
         assert len(out["CiphertextBlob"]) == public.key_size // 8
-        with pytest.raises(ClientError) as exc:
-            kms_client.encrypt(
-                KeyId=key["KeyId"], Plaintext=plaintext + b"!", EncryptionAlgorithm=algorithm
-            )
-        assert error(exc) == (
+        assert refusal(
+            kms_client.encrypt,
+            KeyId=key["KeyId"],
+            Plaintext=plaintext + b"!",
+            EncryptionAlgorithm=algorithm,
+        ) == (
             "ValidationException",
             f"Algorithm {algorithm} and key spec {spec} cannot encrypt data larger than "
             f"{limit} bytes.",
         )
         # The other OAEP hash does not open it.
         other = next(a for a in OAEP if a != algorithm)
-        with pytest.raises(ClientError) as exc:
-            kms_client.decrypt(
-                CiphertextBlob=out["CiphertextBlob"], KeyId=key["KeyId"], EncryptionAlgorithm=other
-            )
-        assert error(exc) == ("InvalidCiphertextException", "")
+        assert refusal(
+            kms_client.decrypt,
+            CiphertextBlob=out["CiphertextBlob"],
+            KeyId=key["KeyId"],
+            EncryptionAlgorithm=other,
+        ) == ("InvalidCiphertextException", "")
         # Decrypting outside needs the private key, which never leaves KMS; so check the
         # ciphertext round-trips through Decrypt and is not deterministic.
         again = kms_client.encrypt(
@@ -88,80 +90,80 @@ def test_rsa_oaep_interoperates_both_ways_at_the_size_limit(kms_client: Any, spe
         assert back["Plaintext"] == plaintext
 
 
-def test_asymmetric_ciphertext_without_key_id_is_invalid(kms_client: Any) -> None:
+def test_asymmetric_ciphertext_without_key_id_is_invalid(kms_client: KMSClient) -> None:
     key = kms_client.create_key(KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]
     blob = kms_client.encrypt(
         KeyId=key["KeyId"], Plaintext=b"x", EncryptionAlgorithm="RSAES_OAEP_SHA_256"
     )["CiphertextBlob"]
-    with pytest.raises(ClientError) as exc:
-        kms_client.decrypt(CiphertextBlob=blob)
-    assert error(exc) == ("InvalidCiphertextException", "")
+    assert refusal(kms_client.decrypt, CiphertextBlob=blob) == ("InvalidCiphertextException", "")
 
 
-def test_default_algorithm_on_rsa_key(kms_client: Any) -> None:
+def test_default_algorithm_on_rsa_key(kms_client: KMSClient) -> None:
     key = kms_client.create_key(KeySpec="RSA_3072", KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]
-    with pytest.raises(ClientError) as exc:
-        kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"x")
-    assert error(exc) == (
+    assert refusal(kms_client.encrypt, KeyId=key["KeyId"], Plaintext=b"x") == (
         "InvalidKeyUsageException",
         "Algorithm SYMMETRIC_DEFAULT is incompatible with key spec RSA_3072.",
     )
 
 
-def test_signing_key_cannot_encrypt(kms_client: Any) -> None:
+def test_signing_key_cannot_encrypt(kms_client: KMSClient) -> None:
     key = kms_client.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
-    with pytest.raises(ClientError) as exc:
-        kms_client.encrypt(
-            KeyId=key["KeyId"], Plaintext=b"x", EncryptionAlgorithm="RSAES_OAEP_SHA_1"
-        )
-    assert error(exc) == (
-        "InvalidKeyUsageException",
-        f"{key['Arn']} key usage is SIGN_VERIFY which is not valid for Encrypt.",
-    )
+    assert refusal(
+        kms_client.encrypt,
+        KeyId=key["KeyId"],
+        Plaintext=b"x",
+        EncryptionAlgorithm="RSAES_OAEP_SHA_1",
+    ) == wrong_usage(key["Arn"], "SIGN_VERIFY", "Encrypt")
 
 
 class TestSm2pke:
-    @pytest.fixture
-    def cn(self, kms_mock: Any) -> Any:
-        return boto3.client("kms", region_name="cn-north-1")
-
-    def test_round_trips_with_gmalg(self, cn: Any) -> None:
+    def test_round_trips_with_gmalg(self, china_kms: KMSClient) -> None:
         gmalg = pytest.importorskip("gmalg")
-        key = cn.create_key(KeySpec="SM2", KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]
+        key = china_kms.create_key(KeySpec="SM2", KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]
         assert key["EncryptionAlgorithms"] == ["SM2PKE"]
-        point = cn.get_public_key(KeyId=key["KeyId"])["PublicKey"][-65:]
+        point = china_kms.get_public_key(KeyId=key["KeyId"])["PublicKey"][-65:]
         # Outside -> KMS: gmalg's C1 || C3 || C2 in the GM/T 0009 DER form KMS takes.
         raw = gmalg.SM2(pk=point).encrypt(b"sealed outside")
         blob = sm2_cipher_der(raw)
-        opened = cn.decrypt(CiphertextBlob=blob, KeyId=key["KeyId"], EncryptionAlgorithm="SM2PKE")
+        opened = china_kms.decrypt(
+            CiphertextBlob=blob, KeyId=key["KeyId"], EncryptionAlgorithm="SM2PKE"
+        )
         assert opened["Plaintext"] == b"sealed outside"
         assert opened["EncryptionAlgorithm"] == "SM2PKE"
         # KMS -> outside: parse the DER and check C3 = SM3(x2 || M || y2) would need the private
         # key; instead re-encrypting proves the format and Decrypt proves the content.
-        out = cn.encrypt(KeyId=key["KeyId"], Plaintext=b"m" * 1024, EncryptionAlgorithm="SM2PKE")
+        out = china_kms.encrypt(
+            KeyId=key["KeyId"], Plaintext=b"m" * 1024, EncryptionAlgorithm="SM2PKE"
+        )
         assert out["CiphertextBlob"][0] == 0x30
-        back = cn.decrypt(
+        back = china_kms.decrypt(
             CiphertextBlob=out["CiphertextBlob"], KeyId=key["KeyId"], EncryptionAlgorithm="SM2PKE"
         )
         assert back["Plaintext"] == b"m" * 1024
-        with pytest.raises(ClientError) as exc:
-            cn.encrypt(KeyId=key["KeyId"], Plaintext=b"m" * 1025, EncryptionAlgorithm="SM2PKE")
-        assert error(exc) == (
+        assert refusal(
+            china_kms.encrypt,
+            KeyId=key["KeyId"],
+            Plaintext=b"m" * 1025,
+            EncryptionAlgorithm="SM2PKE",
+        ) == (
             "ValidationException",
             "Algorithm SM2PKE and key spec SM2 cannot encrypt data larger than 1024 bytes.",
         )
 
-    def test_tampered_ciphertext_is_invalid(self, cn: Any) -> None:
-        key = cn.create_key(KeySpec="SM2", KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]
+    def test_tampered_ciphertext_is_invalid(self, china_kms: KMSClient) -> None:
+        key = china_kms.create_key(KeySpec="SM2", KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]
         blob = bytearray(
-            cn.encrypt(KeyId=key["KeyId"], Plaintext=b"abc", EncryptionAlgorithm="SM2PKE")[
+            china_kms.encrypt(KeyId=key["KeyId"], Plaintext=b"abc", EncryptionAlgorithm="SM2PKE")[
                 "CiphertextBlob"
             ]
         )
         blob[-1] ^= 1
-        with pytest.raises(ClientError) as exc:
-            cn.decrypt(CiphertextBlob=bytes(blob), KeyId=key["KeyId"], EncryptionAlgorithm="SM2PKE")
-        assert error(exc) == ("InvalidCiphertextException", "")
+        assert refusal(
+            china_kms.decrypt,
+            CiphertextBlob=bytes(blob),
+            KeyId=key["KeyId"],
+            EncryptionAlgorithm="SM2PKE",
+        ) == ("InvalidCiphertextException", "")
 
 
 def sm2_cipher_der(raw: bytes) -> bytes:

@@ -4,33 +4,25 @@ symmetric KMS key in an ordinary ciphertext blob that Decrypt opens."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import boto3
 import pytest
-from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 
+from kmsmock import KmsMock
+from tests.helpers import STATE_REFUSALS, change_state, new_client, refusal, wrong_usage
+
 from . import model
 
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
+
 CLASSIC = [
-    "RSA_2048",
-    "RSA_3072",
-    "RSA_4096",
-    "ECC_NIST_P256",
-    "ECC_NIST_P384",
-    "ECC_NIST_P521",
-    "ECC_SECG_P256K1",
-    "ECC_NIST_EDWARDS25519",
+    *model.AWS_ORDER["KeySpec"][:8],  # RSA, NIST and SECG ECC, Ed25519: in every model
     # Only in botocore models that have ML-KEM (1.44 on).
     *(model.param(s, needs=[f"DataKeyPairSpec={s}"]) for s in ("ML_KEM_768", "ML_KEM_1024")),
 ]
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = exc.value.response["Error"]
-    return err["Code"], err["Message"]
 
 
 def spki(private: Any) -> bytes:
@@ -42,13 +34,13 @@ def spki(private: Any) -> bytes:
 
 
 @pytest.fixture
-def wrapping(kms_client: Any) -> dict[str, Any]:
+def wrapping(kms_client: KMSClient) -> dict[str, Any]:
     return dict(kms_client.create_key()["KeyMetadata"])
 
 
 @pytest.mark.parametrize("pair_spec", CLASSIC)
 def test_pair_belongs_together_and_private_key_decrypts(
-    kms_client: Any, wrapping: Any, pair_spec: str
+    kms_client: KMSClient, wrapping: Any, pair_spec: str
 ) -> None:
     out = kms_client.generate_data_key_pair(KeyId=wrapping["KeyId"], KeyPairSpec=pair_spec)
     assert set(out) - {"ResponseMetadata"} == {
@@ -81,7 +73,7 @@ def test_pair_belongs_together_and_private_key_decrypts(
 
 
 @model.requires("DataKeyPairSpec=ML_KEM_768", "DataKeyPairSpec=ML_KEM_1024")
-def test_ml_kem_private_keys_are_in_seed_form(kms_client: Any, wrapping: Any) -> None:
+def test_ml_kem_private_keys_are_in_seed_form(kms_client: KMSClient, wrapping: Any) -> None:
     # "the length of the private key is the same for all ML-KEM key pair specs"
     lengths = {
         len(
@@ -94,13 +86,13 @@ def test_ml_kem_private_keys_are_in_seed_form(kms_client: Any, wrapping: Any) ->
     assert len(lengths) == 1
 
 
-def test_every_call_is_a_new_pair(kms_client: Any, wrapping: Any) -> None:
+def test_every_call_is_a_new_pair(kms_client: KMSClient, wrapping: Any) -> None:
     a = kms_client.generate_data_key_pair(KeyId=wrapping["KeyId"], KeyPairSpec="ECC_NIST_P256")
     b = kms_client.generate_data_key_pair(KeyId=wrapping["KeyId"], KeyPairSpec="ECC_NIST_P256")
     assert a["PublicKey"] != b["PublicKey"]
 
 
-def test_the_pair_works_outside(kms_client: Any, wrapping: Any) -> None:
+def test_the_pair_works_outside(kms_client: KMSClient, wrapping: Any) -> None:
     out = kms_client.generate_data_key_pair_without_plaintext(
         KeyId=wrapping["KeyId"], KeyPairSpec="RSA_2048"
     )
@@ -125,20 +117,23 @@ def test_the_pair_works_outside(kms_client: Any, wrapping: Any) -> None:
 @pytest.mark.parametrize(
     "operation", ["generate_data_key_pair", "generate_data_key_pair_without_plaintext"]
 )
-def test_encryption_context_binds_the_blob(kms_client: Any, wrapping: Any, operation: str) -> None:
+def test_encryption_context_binds_the_blob(
+    kms_client: KMSClient, wrapping: Any, operation: str
+) -> None:
     out = getattr(kms_client, operation)(
         KeyId=wrapping["KeyId"], KeyPairSpec="ECC_NIST_P256", EncryptionContext={"k": "v"}
     )
-    with pytest.raises(ClientError) as exc:
-        kms_client.decrypt(CiphertextBlob=out["PrivateKeyCiphertextBlob"])
-    assert error(exc) == ("InvalidCiphertextException", "")
+    assert refusal(kms_client.decrypt, CiphertextBlob=out["PrivateKeyCiphertextBlob"]) == (
+        "InvalidCiphertextException",
+        "",
+    )
     opened = kms_client.decrypt(
         CiphertextBlob=out["PrivateKeyCiphertextBlob"], EncryptionContext={"k": "v"}
     )
     serialization.load_der_private_key(opened["Plaintext"], password=None)
 
 
-def test_blob_follows_rotation(kms_client: Any, wrapping: Any) -> None:
+def test_blob_follows_rotation(kms_client: KMSClient, wrapping: Any) -> None:
     before = kms_client.generate_data_key_pair_without_plaintext(
         KeyId=wrapping["KeyId"], KeyPairSpec="ECC_NIST_P256"
     )
@@ -155,11 +150,9 @@ def test_blob_follows_rotation(kms_client: Any, wrapping: Any) -> None:
     "operation", ["GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext"]
 )
 class TestRefusals:
-    def test_asymmetric_wrapping_key(self, kms_client: Any, operation: str) -> None:
+    def test_asymmetric_wrapping_key(self, kms_client: KMSClient, operation: str) -> None:
         key = kms_client.create_key(KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, operation, key["Arn"])
-        assert error(exc) == (
+        assert refusal(call, kms_client, operation, key["Arn"]) == (
             "InvalidKeyUsageException",
             "You cannot generate a data key with an asymmetric CMK",
         )
@@ -167,82 +160,70 @@ class TestRefusals:
     @pytest.mark.parametrize(
         ("spec", "usage"), [("HMAC_256", "GENERATE_VERIFY_MAC"), ("ECC_NIST_P256", "SIGN_VERIFY")]
     )
-    def test_key_usage(self, kms_client: Any, operation: str, spec: str, usage: str) -> None:
+    def test_key_usage(self, kms_client: KMSClient, operation: str, spec: str, usage: str) -> None:
         key = kms_client.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, operation, key["Arn"])
-        assert error(exc) == (
-            "InvalidKeyUsageException",
-            f"{key['Arn']} key usage is {usage} which is not valid for {operation}.",
+        assert refusal(call, kms_client, operation, key["Arn"]) == wrong_usage(
+            key["Arn"], usage, operation
         )
 
-    @pytest.mark.parametrize(
-        ("change", "code", "text"),
-        [
-            ("disable", "DisabledException", "is disabled."),
-            ("schedule", "KMSInvalidStateException", "is pending deletion."),
-        ],
-    )
+    @pytest.mark.parametrize(("change", "code", "text"), STATE_REFUSALS)
     def test_key_state(
-        self, kms_client: Any, wrapping: Any, operation: str, change: str, code: str, text: str
+        self,
+        kms_client: KMSClient,
+        wrapping: Any,
+        operation: str,
+        change: str,
+        code: str,
+        text: str,
     ) -> None:
-        if change == "disable":
-            kms_client.disable_key(KeyId=wrapping["KeyId"])
-        else:
-            kms_client.schedule_key_deletion(KeyId=wrapping["KeyId"], PendingWindowInDays=7)
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, operation, wrapping["KeyId"])
-        assert error(exc) == (code, f"{wrapping['Arn']} {text}")
+        change_state(kms_client, wrapping["KeyId"], change)
+        assert refusal(call, kms_client, operation, wrapping["KeyId"]) == (
+            code,
+            f"{wrapping['Arn']} {text}",
+        )
 
-    def test_pending_import(self, kms_client: Any, operation: str) -> None:
+    def test_pending_import(self, kms_client: KMSClient, operation: str) -> None:
         key = kms_client.create_key(Origin="EXTERNAL")["KeyMetadata"]
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, operation, key["KeyId"])
-        assert error(exc) == ("KMSInvalidStateException", f"{key['Arn']} is pending import.")
+        assert refusal(call, kms_client, operation, key["KeyId"]) == (
+            "KMSInvalidStateException",
+            f"{key['Arn']} is pending import.",
+        )
 
-    def test_sm2_outside_china(self, kms_client: Any, wrapping: Any, operation: str) -> None:
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, operation, wrapping["KeyId"], "SM2")
-        assert error(exc) == (
+    def test_sm2_outside_china(self, kms_client: KMSClient, wrapping: Any, operation: str) -> None:
+        assert refusal(call, kms_client, operation, wrapping["KeyId"], "SM2") == (
             "UnsupportedOperationException",
             "KeyPairSpec SM2 is not supported in this Region",
         )
 
     @model.requires("DataKeyPairSpec=ML_KEM_768")
-    def test_ml_kem_in_china(self, kms_mock: Any, operation: str) -> None:
-        client = boto3.client("kms", region_name="cn-north-1")
+    def test_ml_kem_in_china(self, kms_mock: KmsMock, operation: str) -> None:
+        client = new_client("cn-north-1")
         key = client.create_key()["KeyMetadata"]
-        with pytest.raises(ClientError) as exc:
-            call(client, operation, key["KeyId"], "ML_KEM_768")
-        assert error(exc) == (
+        assert refusal(call, client, operation, key["KeyId"], "ML_KEM_768") == (
             "UnsupportedOperationException",
             "KeyPairSpec ML_KEM_768 is not supported in this Region",
         )
 
     @model.lacks("DataKeyPairSpec=ML_KEM_768")
     def test_an_older_model_refuses_ml_kem(
-        self, kms_client: Any, wrapping: Any, operation: str
+        self, kms_client: KMSClient, wrapping: Any, operation: str
     ) -> None:
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, operation, wrapping["KeyId"], "ML_KEM_768")
-        assert error(exc) == (
+        assert refusal(call, kms_client, operation, wrapping["KeyId"], "ML_KEM_768") == (
             "ValidationException",
             "1 validation error detected: Value 'ML_KEM_768' at 'keyPairSpec' failed to satisfy "
             f"constraint: Member must satisfy enum value set: {model.enum_list('DataKeyPairSpec')}",
         )
 
-    def test_dry_run(self, kms_client: Any, wrapping: Any, operation: str) -> None:
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, operation, wrapping["KeyId"], DryRun=True)
-        assert error(exc) == (
+    def test_dry_run(self, kms_client: KMSClient, wrapping: Any, operation: str) -> None:
+        assert refusal(call, kms_client, operation, wrapping["KeyId"], DryRun=True) == (
             "DryRunOperationException",
             "The request would have succeeded, but the DryRun option is set.",
         )
 
 
-def test_sm2_pair_in_china(kms_mock: Any) -> None:
+def test_sm2_pair_in_china(kms_mock: KmsMock) -> None:
     gmalg = pytest.importorskip("gmalg")
-    client = boto3.client("kms", region_name="cn-north-1")
+    client = new_client("cn-north-1")
     key = client.create_key()["KeyMetadata"]
     out = client.generate_data_key_pair(KeyId=key["KeyId"], KeyPairSpec="SM2")
     der = out["PrivateKeyPlaintext"]
@@ -255,18 +236,20 @@ def test_sm2_pair_in_china(kms_mock: Any) -> None:
     assert client.decrypt(CiphertextBlob=out["PrivateKeyCiphertextBlob"])["Plaintext"] == der
 
 
-def test_recipient_is_not_emulated(kms_client: Any, wrapping: Any) -> None:
-    with pytest.raises(ClientError) as exc:
-        kms_client.generate_data_key_pair(
+def test_recipient_is_not_emulated(kms_client: KMSClient, wrapping: Any) -> None:
+    assert (
+        refusal(
+            kms_client.generate_data_key_pair,
             KeyId=wrapping["KeyId"],
             KeyPairSpec="ECC_NIST_P256",
             Recipient={"KeyEncryptionAlgorithm": "RSAES_OAEP_SHA_256", "AttestationDocument": b"x"},
-        )
-    assert error(exc)[0] == "NotImplementedByKmsmock"
+        )[0]
+        == "NotImplementedByKmsmock"
+    )
 
 
 def call(
-    client: Any, operation: str, key_id: str, spec: str = "ECC_NIST_P256", **extra: Any
+    client: KMSClient, operation: str, key_id: str, spec: str = "ECC_NIST_P256", **extra: Any
 ) -> Any:
     if operation == "GenerateDataKeyPair":
         return client.generate_data_key_pair(KeyId=key_id, KeyPairSpec=spec, **extra)

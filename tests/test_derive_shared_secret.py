@@ -4,15 +4,20 @@ other side with the KMS key's public key; Encapsulate/Decapsulate interoperate w
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, x25519
 
+from kmsmock import KmsMock
+from tests.helpers import STATE_REFUSALS, change_state, error_of, new_client, refusal, wrong_usage
+
 from . import model
+
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
 
 CURVES = {
     "ECC_NIST_P256": (ec.SECP256R1, 32),
@@ -21,9 +26,13 @@ CURVES = {
 }
 
 
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = exc.value.response["Error"]
-    return err["Code"], err["Message"]
+def ecdh(client: KMSClient, key_id: str, peer: bytes, **extra: Any) -> dict[str, Any]:
+    """DeriveSharedSecret with ECDH, the one key agreement algorithm KMS offers."""
+    return dict(
+        client.derive_shared_secret(
+            KeyId=key_id, KeyAgreementAlgorithm="ECDH", PublicKey=peer, **extra
+        )
+    )
 
 
 def spki(public: Any) -> bytes:
@@ -34,19 +43,17 @@ def spki(public: Any) -> bytes:
     )
 
 
-def agreement_key(client: Any, spec: str = "ECC_NIST_P256") -> dict[str, Any]:
+def agreement_key(client: KMSClient, spec: str = "ECC_NIST_P256") -> dict[str, Any]:
     return dict(client.create_key(KeySpec=spec, KeyUsage="KEY_AGREEMENT")["KeyMetadata"])
 
 
 @pytest.mark.parametrize("spec", list(CURVES))
-def test_secret_equals_the_peers_ecdh(kms_client: Any, spec: str) -> None:
+def test_secret_equals_the_peers_ecdh(kms_client: KMSClient, spec: str) -> None:
     curve, length = CURVES[spec]
     key = agreement_key(kms_client, spec)
     assert key["KeyAgreementAlgorithms"] == ["ECDH"]
     peer = ec.generate_private_key(curve())
-    out = kms_client.derive_shared_secret(
-        KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=spki(peer.public_key())
-    )
+    out = ecdh(kms_client, key["KeyId"], spki(peer.public_key()))
     assert set(out) - {"ResponseMetadata"} == {
         "KeyId",
         "SharedSecret",
@@ -64,16 +71,12 @@ def test_secret_equals_the_peers_ecdh(kms_client: Any, spec: str) -> None:
     assert out["SharedSecret"] == peer.exchange(ec.ECDH(), kms_public)
 
 
-def test_two_kms_keys_agree(kms_client: Any) -> None:
+def test_two_kms_keys_agree(kms_client: KMSClient) -> None:
     a, b = agreement_key(kms_client), agreement_key(kms_client)
     pub_a = kms_client.get_public_key(KeyId=a["KeyId"])["PublicKey"]
     pub_b = kms_client.get_public_key(KeyId=b["KeyId"])["PublicKey"]
-    ab = kms_client.derive_shared_secret(
-        KeyId=a["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=pub_b
-    )
-    ba = kms_client.derive_shared_secret(
-        KeyId=b["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=pub_a
-    )
+    ab = ecdh(kms_client, a["KeyId"], pub_b)
+    ba = ecdh(kms_client, b["KeyId"], pub_a)
     assert ab["SharedSecret"] == ba["SharedSecret"]
 
 
@@ -86,26 +89,20 @@ def test_two_kms_keys_agree(kms_client: Any) -> None:
         ("HMAC_256", "GENERATE_VERIFY_MAC"),
     ],
 )
-def test_key_usage(kms_client: Any, spec: str, usage: str) -> None:
+def test_key_usage(kms_client: KMSClient, spec: str, usage: str) -> None:
     key = kms_client.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
     peer = spki(ec.generate_private_key(ec.SECP256R1()).public_key())
-    with pytest.raises(ClientError) as exc:
-        kms_client.derive_shared_secret(
-            KeyId=key["Arn"], KeyAgreementAlgorithm="ECDH", PublicKey=peer
-        )
-    assert error(exc) == (
-        "InvalidKeyUsageException",
-        f"{key['Arn']} key usage is {usage} which is not valid for DeriveSharedSecret.",
+    assert refusal(ecdh, kms_client, key["Arn"], peer) == wrong_usage(
+        key["Arn"], usage, "DeriveSharedSecret"
     )
 
 
-def test_garbage_public_key_is_a_validation_error_without_message(kms_client: Any) -> None:
+def test_garbage_public_key_is_a_validation_error_without_message(kms_client: KMSClient) -> None:
     key = agreement_key(kms_client)
-    with pytest.raises(ClientError) as exc:
-        kms_client.derive_shared_secret(
-            KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=b"InvalidPublicKey"
-        )
-    assert error(exc) == ("ValidationException", "")
+    assert refusal(ecdh, kms_client, key["KeyId"], b"InvalidPublicKey") == (
+        "ValidationException",
+        "",
+    )
 
 
 @pytest.mark.parametrize(
@@ -117,95 +114,70 @@ def test_garbage_public_key_is_a_validation_error_without_message(kms_client: An
     ],
     ids=["P384", "secp256k1", "X25519"],
 )
-def test_public_key_on_another_curve(kms_client: Any, peer: Any) -> None:
+def test_public_key_on_another_curve(kms_client: KMSClient, peer: Any) -> None:
     key = agreement_key(kms_client, "ECC_NIST_P256")
-    with pytest.raises(ClientError) as exc:
-        kms_client.derive_shared_secret(
-            KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=spki(peer())
-        )
-    assert error(exc) == (
+    assert refusal(ecdh, kms_client, key["KeyId"], spki(peer())) == (
         "ValidationException",
         "The public key is not on the same elliptic curve as the KMS key's ECC_NIST_P256 key pair.",
     )
 
 
-def test_invalid_algorithm(kms_mock: Any) -> None:
-    from botocore.config import Config
+def test_invalid_algorithm(kms_mock: KmsMock) -> None:
 
-    client = boto3.client("kms", region_name="us-east-1", config=Config(parameter_validation=False))
+    client = new_client(validate=False)
     key = agreement_key(client)
-    with pytest.raises(ClientError) as exc:
-        client.derive_shared_secret(
-            KeyId=key["KeyId"], KeyAgreementAlgorithm="INVALID", PublicKey=b"x"
-        )
-    assert error(exc) == (
+    assert refusal(
+        client.derive_shared_secret,
+        KeyId=key["KeyId"],
+        KeyAgreementAlgorithm="INVALID",
+        PublicKey=b"x",
+    ) == (
         "ValidationException",
         "1 validation error detected: Value 'INVALID' at 'keyAgreementAlgorithm' failed to satisfy "
         "constraint: Member must satisfy enum value set: [ECDH]",
     )
 
 
-@pytest.mark.parametrize(
-    ("change", "code", "text"),
-    [
-        ("disable", "DisabledException", "is disabled."),
-        ("schedule", "KMSInvalidStateException", "is pending deletion."),
-    ],
-)
-def test_key_state(kms_client: Any, change: str, code: str, text: str) -> None:
+@pytest.mark.parametrize(("change", "code", "text"), STATE_REFUSALS)
+def test_key_state(kms_client: KMSClient, change: str, code: str, text: str) -> None:
     key = agreement_key(kms_client)
-    if change == "disable":
-        kms_client.disable_key(KeyId=key["KeyId"])
-    else:
-        kms_client.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
-    with pytest.raises(ClientError) as exc:
-        kms_client.derive_shared_secret(
-            KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=b"x"
-        )
-    assert error(exc) == (code, f"{key['Arn']} {text}")
+    change_state(kms_client, key["KeyId"], change)
+    assert refusal(ecdh, kms_client, key["KeyId"], b"x") == (code, f"{key['Arn']} {text}")
 
 
-def test_dry_run(kms_client: Any) -> None:
+def test_dry_run(kms_client: KMSClient) -> None:
     key = agreement_key(kms_client)
     peer = spki(ec.generate_private_key(ec.SECP256R1()).public_key())
-    with pytest.raises(ClientError) as exc:
-        kms_client.derive_shared_secret(
-            KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=peer, DryRun=True
-        )
-    assert error(exc) == (
+    assert refusal(ecdh, kms_client, key["KeyId"], peer, DryRun=True) == (
         "DryRunOperationException",
         "The request would have succeeded, but the DryRun option is set.",
     )
 
 
-def test_sm2_key_agreement_in_china(kms_mock: Any) -> None:
+def test_sm2_key_agreement_in_china(kms_mock: KmsMock) -> None:
     gmalg = pytest.importorskip("gmalg")
-    client = boto3.client("kms", region_name="cn-north-1")
+    client = new_client("cn-north-1")
     key = client.create_key(KeySpec="SM2", KeyUsage="KEY_AGREEMENT")["KeyMetadata"]
     assert key["KeyAgreementAlgorithms"] == ["ECDH"]
     kms_point = client.get_public_key(KeyId=key["KeyId"])["PublicKey"][-65:]
     peer_sk, peer_pk = gmalg.SM2().generate_keypair()
     # The peer's SPKI: the KMS key's own SPKI header with the peer's point.
     header = client.get_public_key(KeyId=key["KeyId"])["PublicKey"][:-65]
-    out = client.derive_shared_secret(
-        KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=header + peer_pk
-    )
+    out = ecdh(client, key["KeyId"], header + peer_pk)
     # Outside: gmalg's curve arithmetic, peer secret times the KMS public point, x coordinate.
     from gmalg import sm2 as gm
 
     shared = gm._ecdlp.ec.mul(int.from_bytes(peer_sk, "big"), gm.bytes_to_point(kms_point))
     assert out["SharedSecret"] == shared[0].to_bytes(32, "big")
-    with pytest.raises(ClientError) as exc:
-        client.derive_shared_secret(
-            KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=b"junk"
-        )
-    assert error(exc) == ("ValidationException", "")
+    assert refusal(ecdh, client, key["KeyId"], b"junk") == ("ValidationException", "")
 
 
 @model.requires("Encapsulate", "Decapsulate", "KeySpec=ML_KEM_768", "KeySpec=ML_KEM_1024")
 class TestMlKem:
     @pytest.mark.parametrize(("spec", "ct_len"), [("ML_KEM_768", 1088), ("ML_KEM_1024", 1568)])
-    def test_encapsulation_interoperates(self, kms_client: Any, spec: str, ct_len: int) -> None:
+    def test_encapsulation_interoperates(
+        self, kms_client: KMSClient, spec: str, ct_len: int
+    ) -> None:
         key = kms_client.create_key(KeySpec=spec, KeyUsage="ENCAPSULATE_DECAPSULATE")["KeyMetadata"]
         public = serialization.load_der_public_key(
             kms_client.get_public_key(KeyId=key["KeyId"])["PublicKey"]
@@ -249,18 +221,17 @@ class TestMlKem:
         assert len(rejected["SharedSecret"]) == 32
         assert rejected["SharedSecret"] != secret
 
-    def test_wrong_length_ciphertext(self, kms_client: Any) -> None:
+    def test_wrong_length_ciphertext(self, kms_client: KMSClient) -> None:
         key = kms_client.create_key(KeySpec="ML_KEM_768", KeyUsage="ENCAPSULATE_DECAPSULATE")
-        with pytest.raises(ClientError) as exc:
-            kms_client.decapsulate(
-                KeyId=key["KeyMetadata"]["KeyId"],
-                SharedSecretCiphertextBlob=bytes(1568),
-                EncapsulationAlgorithm="ML_KEM",
-            )
-        assert error(exc) == ("InvalidCiphertextException", "")
+        assert refusal(
+            kms_client.decapsulate,
+            KeyId=key["KeyMetadata"]["KeyId"],
+            SharedSecretCiphertextBlob=bytes(1568),
+            EncapsulationAlgorithm="ML_KEM",
+        ) == ("InvalidCiphertextException", "")
 
     @pytest.mark.parametrize("operation", ["encapsulate", "decapsulate"])
-    def test_key_usage(self, kms_client: Any, operation: str) -> None:
+    def test_key_usage(self, kms_client: KMSClient, operation: str) -> None:
         key = agreement_key(kms_client)
         kwargs: dict[str, Any] = {"KeyId": key["Arn"], "EncapsulationAlgorithm": "ML_KEM"}
         if operation == "decapsulate":
@@ -268,18 +239,19 @@ class TestMlKem:
         with pytest.raises(ClientError) as exc:
             getattr(kms_client, operation)(**kwargs)
         name = operation.capitalize()
-        assert error(exc) == (
-            "InvalidKeyUsageException",
-            f"{key['Arn']} key usage is KEY_AGREEMENT which is not valid for {name}.",
-        )
+        assert error_of(exc) == wrong_usage(key["Arn"], "KEY_AGREEMENT", name)
 
-    def test_disabled_and_dry_run(self, kms_client: Any) -> None:
+    def test_disabled_and_dry_run(self, kms_client: KMSClient) -> None:
         key = kms_client.create_key(KeySpec="ML_KEM_768", KeyUsage="ENCAPSULATE_DECAPSULATE")
         key_id, arn = key["KeyMetadata"]["KeyId"], key["KeyMetadata"]["Arn"]
-        with pytest.raises(ClientError) as exc:
-            kms_client.encapsulate(KeyId=key_id, EncapsulationAlgorithm="ML_KEM", DryRun=True)
-        assert error(exc)[0] == "DryRunOperationException"
+        assert (
+            refusal(
+                kms_client.encapsulate, KeyId=key_id, EncapsulationAlgorithm="ML_KEM", DryRun=True
+            )[0]
+            == "DryRunOperationException"
+        )
         kms_client.disable_key(KeyId=key_id)
-        with pytest.raises(ClientError) as exc:
-            kms_client.encapsulate(KeyId=key_id, EncapsulationAlgorithm="ML_KEM")
-        assert error(exc) == ("DisabledException", f"{arn} is disabled.")
+        assert refusal(kms_client.encapsulate, KeyId=key_id, EncapsulationAlgorithm="ML_KEM") == (
+            "DisabledException",
+            f"{arn} is disabled.",
+        )

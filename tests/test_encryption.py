@@ -3,34 +3,25 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from kmsmock import mock_kms
+from tests.helpers import error_of, new_client, refusal, wrong_usage
 
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = exc.value.response["Error"]
-    return err["Code"], err["Message"]
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
 
 
 @pytest.fixture
-def key(kms_client: Any) -> dict[str, Any]:
+def key(kms_client: KMSClient) -> dict[str, Any]:
     return kms_client.create_key()["KeyMetadata"]
 
 
-@pytest.fixture
-def raw_client(kms_mock: Any) -> Any:
-    """A client that skips botocore's own checks, so invalid values reach the service."""
-    return boto3.client("kms", region_name="us-east-1", config=Config(parameter_validation=False))
-
-
 class TestEncryptDecrypt:
-    def test_round_trip_reports_key_arn_and_material(self, kms_client: Any, key: Any) -> None:
+    def test_round_trip_reports_key_arn_and_material(self, kms_client: KMSClient, key: Any) -> None:
         out = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"secret")
         assert set(out) - {"ResponseMetadata"} == {"CiphertextBlob", "KeyId", "EncryptionAlgorithm"}
         assert out["KeyId"] == key["Arn"]
@@ -42,7 +33,7 @@ class TestEncryptDecrypt:
         assert back["KeyMaterialId"] == key["CurrentKeyMaterialId"]
 
     @pytest.mark.parametrize("form", ["KeyId", "Arn", "alias", "alias-arn"])
-    def test_every_key_id_form_encrypts(self, kms_client: Any, key: Any, form: str) -> None:
+    def test_every_key_id_form_encrypts(self, kms_client: KMSClient, key: Any, form: str) -> None:
         kms_client.create_alias(AliasName="alias/app", TargetKeyId=key["KeyId"])
         ident = {
             "KeyId": key["KeyId"],
@@ -53,12 +44,12 @@ class TestEncryptDecrypt:
         blob = kms_client.encrypt(KeyId=ident, Plaintext=b"x")["CiphertextBlob"]
         assert kms_client.decrypt(CiphertextBlob=blob, KeyId=ident)["Plaintext"] == b"x"
 
-    def test_ciphertexts_differ_for_same_plaintext(self, kms_client: Any, key: Any) -> None:
+    def test_ciphertexts_differ_for_same_plaintext(self, kms_client: KMSClient, key: Any) -> None:
         a = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"same")["CiphertextBlob"]
         b = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"same")["CiphertextBlob"]
         assert a != b
 
-    def test_encryption_context_must_match_exactly(self, kms_client: Any, key: Any) -> None:
+    def test_encryption_context_must_match_exactly(self, kms_client: KMSClient, key: Any) -> None:
         ctx = {"tenant": "a", "purpose": "test"}
         blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p", EncryptionContext=ctx)[
             "CiphertextBlob"
@@ -69,22 +60,24 @@ class TestEncryptDecrypt:
             kwargs = {} if wrong is None else {"EncryptionContext": wrong}
             with pytest.raises(ClientError) as exc:
                 kms_client.decrypt(CiphertextBlob=blob, **kwargs)
-            assert error(exc) == ("InvalidCiphertextException", "")
+            assert error_of(exc) == ("InvalidCiphertextException", "")
             assert "message" not in exc.value.response  # AWS sends no message at all
 
-    def test_context_encoding_is_unambiguous(self, kms_client: Any, key: Any) -> None:
+    def test_context_encoding_is_unambiguous(self, kms_client: KMSClient, key: Any) -> None:
         blob = kms_client.encrypt(
             KeyId=key["KeyId"], Plaintext=b"p", EncryptionContext={"a": "bc"}
         )["CiphertextBlob"]
-        with pytest.raises(ClientError) as exc:
-            kms_client.decrypt(CiphertextBlob=blob, EncryptionContext={"ab": "c"})
-        assert error(exc)[0] == "InvalidCiphertextException"
+        assert (
+            refusal(kms_client.decrypt, CiphertextBlob=blob, EncryptionContext={"ab": "c"})[0]
+            == "InvalidCiphertextException"
+        )
 
-    def test_context_given_at_decrypt_only_fails(self, kms_client: Any, key: Any) -> None:
+    def test_context_given_at_decrypt_only_fails(self, kms_client: KMSClient, key: Any) -> None:
         blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p")["CiphertextBlob"]
-        with pytest.raises(ClientError) as exc:
-            kms_client.decrypt(CiphertextBlob=blob, EncryptionContext={"k": "v"})
-        assert error(exc)[0] == "InvalidCiphertextException"
+        assert (
+            refusal(kms_client.decrypt, CiphertextBlob=blob, EncryptionContext={"k": "v"})[0]
+            == "InvalidCiphertextException"
+        )
 
     @pytest.mark.parametrize(
         "mangle",
@@ -98,48 +91,46 @@ class TestEncryptDecrypt:
         ],
         ids=["truncated", "appended", "stripped", "bitflip", "header", "garbage"],
     )
-    def test_tampering_is_detected(self, kms_client: Any, key: Any, mangle: Any) -> None:
+    def test_tampering_is_detected(self, kms_client: KMSClient, key: Any, mangle: Any) -> None:
         blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"payload")["CiphertextBlob"]
-        with pytest.raises(ClientError) as exc:
-            kms_client.decrypt(CiphertextBlob=mangle(blob))
-        assert error(exc) == ("InvalidCiphertextException", "")
+        assert refusal(kms_client.decrypt, CiphertextBlob=mangle(blob)) == (
+            "InvalidCiphertextException",
+            "",
+        )
 
-    def test_decrypt_with_another_key_id(self, kms_client: Any, key: Any) -> None:
+    def test_decrypt_with_another_key_id(self, kms_client: KMSClient, key: Any) -> None:
         other = kms_client.create_key()["KeyMetadata"]["KeyId"]
         blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p")["CiphertextBlob"]
-        with pytest.raises(ClientError) as exc:
-            kms_client.decrypt(CiphertextBlob=blob, KeyId=other)
-        assert error(exc) == (
+        assert refusal(kms_client.decrypt, CiphertextBlob=blob, KeyId=other) == (
             "IncorrectKeyException",
             "The key ID in the request does not identify a CMK that can perform this operation.",
         )
 
-    def test_decrypt_with_hmac_key_id(self, kms_client: Any, key: Any) -> None:
+    def test_decrypt_with_hmac_key_id(self, kms_client: KMSClient, key: Any) -> None:
         hmac = kms_client.create_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")
         blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p")["CiphertextBlob"]
-        with pytest.raises(ClientError) as exc:
-            kms_client.decrypt(CiphertextBlob=blob, KeyId=hmac["KeyMetadata"]["KeyId"])
-        assert error(exc)[0] == "IncorrectKeyException"
+        assert (
+            refusal(kms_client.decrypt, CiphertextBlob=blob, KeyId=hmac["KeyMetadata"]["KeyId"])[0]
+            == "IncorrectKeyException"
+        )
 
-    def test_plaintext_limits(self, raw_client: Any) -> None:
-        key_id = raw_client.create_key()["KeyMetadata"]["KeyId"]
-        assert raw_client.encrypt(KeyId=key_id, Plaintext=b"x" * 4096)["CiphertextBlob"]
-        with pytest.raises(ClientError) as exc:
-            raw_client.encrypt(KeyId=key_id, Plaintext=b"x" * 4097)
-        assert error(exc) == (
+    def test_plaintext_limits(self, unchecked_kms: KMSClient) -> None:
+        key_id = unchecked_kms.create_key()["KeyMetadata"]["KeyId"]
+        assert unchecked_kms.encrypt(KeyId=key_id, Plaintext=b"x" * 4096)["CiphertextBlob"]
+        assert refusal(unchecked_kms.encrypt, KeyId=key_id, Plaintext=b"x" * 4097) == (
             "ValidationException",
             "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: "
             "Member must have length less than or equal to 4096",
         )
-        with pytest.raises(ClientError) as exc:
-            raw_client.encrypt(KeyId=key_id, Plaintext=b"")
-        assert error(exc) == (
+        assert refusal(unchecked_kms.encrypt, KeyId=key_id, Plaintext=b"") == (
             "ValidationException",
             "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: "
             "Member must have length greater than or equal to 1",
         )
 
-    def test_disabled_and_pending_deletion_keys_refuse(self, kms_client: Any, key: Any) -> None:
+    def test_disabled_and_pending_deletion_keys_refuse(
+        self, kms_client: KMSClient, key: Any
+    ) -> None:
         blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p")["CiphertextBlob"]
         kms_client.disable_key(KeyId=key["KeyId"])
         for call in (
@@ -147,68 +138,66 @@ class TestEncryptDecrypt:
             lambda: kms_client.decrypt(CiphertextBlob=blob),
             lambda: kms_client.generate_data_key(KeyId=key["KeyId"], KeySpec="AES_256"),
         ):
-            with pytest.raises(ClientError) as exc:
-                call()
-            assert error(exc) == ("DisabledException", f"{key['Arn']} is disabled.")
+            assert refusal(call) == ("DisabledException", f"{key['Arn']} is disabled.")
         kms_client.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
-        with pytest.raises(ClientError) as exc:
-            kms_client.decrypt(CiphertextBlob=blob)
-        assert error(exc) == ("KMSInvalidStateException", f"{key['Arn']} is pending deletion.")
+        assert refusal(kms_client.decrypt, CiphertextBlob=blob) == (
+            "KMSInvalidStateException",
+            f"{key['Arn']} is pending deletion.",
+        )
         kms_client.cancel_key_deletion(KeyId=key["KeyId"])
         kms_client.enable_key(KeyId=key["KeyId"])
         assert kms_client.decrypt(CiphertextBlob=blob)["Plaintext"] == b"p"
 
-    def test_dry_run(self, kms_client: Any, key: Any) -> None:
-        with pytest.raises(ClientError) as exc:
-            kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p", DryRun=True)
-        assert error(exc) == (
+    def test_dry_run(self, kms_client: KMSClient, key: Any) -> None:
+        assert refusal(kms_client.encrypt, KeyId=key["KeyId"], Plaintext=b"p", DryRun=True) == (
             "DryRunOperationException",
             "The request would have succeeded, but the DryRun option is set.",
         )
 
-    def test_dry_run_still_reports_real_errors(self, kms_client: Any, key: Any) -> None:
+    def test_dry_run_still_reports_real_errors(self, kms_client: KMSClient, key: Any) -> None:
         kms_client.disable_key(KeyId=key["KeyId"])
-        with pytest.raises(ClientError) as exc:
-            kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p", DryRun=True)
-        assert error(exc)[0] == "DisabledException"
+        assert (
+            refusal(kms_client.encrypt, KeyId=key["KeyId"], Plaintext=b"p", DryRun=True)[0]
+            == "DisabledException"
+        )
 
-    def test_decrypt_dry_run_ignoring_ciphertext(self, kms_client: Any, key: Any) -> None:
-        with pytest.raises(ClientError) as exc:
-            kms_client.decrypt(
-                KeyId=key["KeyId"], DryRun=True, DryRunModifiers=["IGNORE_CIPHERTEXT"]
-            )
-        assert error(exc)[0] == "DryRunOperationException"
+    def test_decrypt_dry_run_ignoring_ciphertext(self, kms_client: KMSClient, key: Any) -> None:
+        assert (
+            refusal(
+                kms_client.decrypt,
+                KeyId=key["KeyId"],
+                DryRun=True,
+                DryRunModifiers=["IGNORE_CIPHERTEXT"],
+            )[0]
+            == "DryRunOperationException"
+        )
 
-    def test_unknown_key(self, kms_client: Any) -> None:
+    def test_unknown_key(self, kms_client: KMSClient) -> None:
         missing = "11111111-2222-3333-4444-555555555555"
-        with pytest.raises(ClientError) as exc:
-            kms_client.encrypt(KeyId=missing, Plaintext=b"p")
-        assert error(exc) == (
+        assert refusal(kms_client.encrypt, KeyId=missing, Plaintext=b"p") == (
             "NotFoundException",
             f"Key 'arn:aws:kms:us-east-1:123456789012:key/{missing}' does not exist",
         )
 
-    def test_symmetric_key_refuses_rsa_algorithm(self, kms_client: Any, key: Any) -> None:
-        with pytest.raises(ClientError) as exc:
-            kms_client.encrypt(
-                KeyId=key["KeyId"], Plaintext=b"p", EncryptionAlgorithm="RSAES_OAEP_SHA_256"
-            )
-        assert error(exc) == (
+    def test_symmetric_key_refuses_rsa_algorithm(self, kms_client: KMSClient, key: Any) -> None:
+        assert refusal(
+            kms_client.encrypt,
+            KeyId=key["KeyId"],
+            Plaintext=b"p",
+            EncryptionAlgorithm="RSAES_OAEP_SHA_256",
+        ) == (
             "InvalidKeyUsageException",
             "Algorithm RSAES_OAEP_SHA_256 is incompatible with key spec SYMMETRIC_DEFAULT.",
         )
 
-    def test_hmac_key_cannot_encrypt(self, kms_client: Any) -> None:
+    def test_hmac_key_cannot_encrypt(self, kms_client: KMSClient) -> None:
         hmac = kms_client.create_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")
         arn = hmac["KeyMetadata"]["Arn"]
-        with pytest.raises(ClientError) as exc:
-            kms_client.encrypt(KeyId=arn, Plaintext=b"p")
-        assert error(exc) == (
-            "InvalidKeyUsageException",
-            f"{arn} key usage is GENERATE_VERIFY_MAC which is not valid for Encrypt.",
+        assert refusal(kms_client.encrypt, KeyId=arn, Plaintext=b"p") == wrong_usage(
+            arn, "GENERATE_VERIFY_MAC", "Encrypt"
         )
 
-    def test_ciphertext_of_deleted_key(self, kms_client: Any) -> None:
+    def test_ciphertext_of_deleted_key(self, kms_client: KMSClient) -> None:
         from datetime import timedelta
 
         from tests.timetravel import frozen, utc
@@ -220,11 +209,11 @@ class TestEncryptDecrypt:
             clock.advance(timedelta(days=7, seconds=1))
             with pytest.raises(ClientError) as exc:
                 kms_client.decrypt(CiphertextBlob=blob)
-        assert error(exc) == ("NotFoundException", f"Key '{key['Arn']}' does not exist")
+        assert error_of(exc) == ("NotFoundException", f"Key '{key['Arn']}' does not exist")
 
 
 class TestReEncrypt:
-    def test_between_keys_with_contexts(self, kms_client: Any, key: Any) -> None:
+    def test_between_keys_with_contexts(self, kms_client: KMSClient, key: Any) -> None:
         dest = kms_client.create_key()["KeyMetadata"]
         blob = kms_client.encrypt(
             KeyId=key["KeyId"], Plaintext=b"move me", EncryptionContext={"from": "a"}
@@ -247,32 +236,34 @@ class TestReEncrypt:
         assert back["Plaintext"] == b"move me"
         assert back["KeyId"] == dest["Arn"]
 
-    def test_source_context_must_match(self, kms_client: Any, key: Any) -> None:
+    def test_source_context_must_match(self, kms_client: KMSClient, key: Any) -> None:
         blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p", EncryptionContext={"k": "v"})[
             "CiphertextBlob"
         ]
-        with pytest.raises(ClientError) as exc:
-            kms_client.re_encrypt(CiphertextBlob=blob, DestinationKeyId=key["KeyId"])
-        assert error(exc) == ("InvalidCiphertextException", "")
+        assert refusal(
+            kms_client.re_encrypt, CiphertextBlob=blob, DestinationKeyId=key["KeyId"]
+        ) == ("InvalidCiphertextException", "")
 
-    def test_hmac_source_key(self, kms_client: Any, key: Any) -> None:
+    def test_hmac_source_key(self, kms_client: KMSClient, key: Any) -> None:
         hmac = kms_client.create_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")
         blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p")["CiphertextBlob"]
-        with pytest.raises(ClientError) as exc:
-            kms_client.re_encrypt(
+        assert (
+            refusal(
+                kms_client.re_encrypt,
                 CiphertextBlob=blob,
                 SourceKeyId=hmac["KeyMetadata"]["KeyId"],
                 DestinationKeyId=key["KeyId"],
-            )
-        assert error(exc)[0] == "IncorrectKeyException"
+            )[0]
+            == "IncorrectKeyException"
+        )
 
-    def test_disabled_destination(self, kms_client: Any, key: Any) -> None:
+    def test_disabled_destination(self, kms_client: KMSClient, key: Any) -> None:
         dest = kms_client.create_key()["KeyMetadata"]
         kms_client.disable_key(KeyId=dest["KeyId"])
         blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p")["CiphertextBlob"]
-        with pytest.raises(ClientError) as exc:
-            kms_client.re_encrypt(CiphertextBlob=blob, DestinationKeyId=dest["KeyId"])
-        assert error(exc) == ("DisabledException", f"{dest['Arn']} is disabled.")
+        assert refusal(
+            kms_client.re_encrypt, CiphertextBlob=blob, DestinationKeyId=dest["KeyId"]
+        ) == ("DisabledException", f"{dest['Arn']} is disabled.")
 
 
 class TestGenerateDataKey:
@@ -285,7 +276,9 @@ class TestGenerateDataKey:
             ({"NumberOfBytes": 1024}, 1024),
         ],
     )
-    def test_sizes_and_round_trip(self, kms_client: Any, key: Any, kwargs: Any, size: int) -> None:
+    def test_sizes_and_round_trip(
+        self, kms_client: KMSClient, key: Any, kwargs: Any, size: int
+    ) -> None:
         out = kms_client.generate_data_key(
             KeyId=key["KeyId"], EncryptionContext={"a": "b"}, **kwargs
         )
@@ -297,37 +290,35 @@ class TestGenerateDataKey:
         )
         assert back["Plaintext"] == out["Plaintext"]
 
-    def test_without_plaintext(self, kms_client: Any, key: Any) -> None:
+    def test_without_plaintext(self, kms_client: KMSClient, key: Any) -> None:
         out = kms_client.generate_data_key_without_plaintext(KeyId=key["KeyId"], KeySpec="AES_256")
         assert "Plaintext" not in out
         assert set(out) - {"ResponseMetadata"} == {"CiphertextBlob", "KeyId", "KeyMaterialId"}
         assert len(kms_client.decrypt(CiphertextBlob=out["CiphertextBlob"])["Plaintext"]) == 32
 
     @pytest.mark.parametrize("kwargs", [{}, {"KeySpec": "AES_256", "NumberOfBytes": 32}])
-    def test_exactly_one_of_spec_and_length(self, kms_client: Any, key: Any, kwargs: Any) -> None:
+    def test_exactly_one_of_spec_and_length(
+        self, kms_client: KMSClient, key: Any, kwargs: Any
+    ) -> None:
         for op in (kms_client.generate_data_key, kms_client.generate_data_key_without_plaintext):
-            with pytest.raises(ClientError) as exc:
-                op(KeyId=key["KeyId"], **kwargs)
-            assert error(exc) == (
+            assert refusal(op, KeyId=key["KeyId"], **kwargs) == (
                 "ValidationException",
                 "Please specify either number of bytes or key spec.",
             )
 
-    def test_number_of_bytes_range(self, raw_client: Any) -> None:
-        key_id = raw_client.create_key()["KeyMetadata"]["KeyId"]
-        with pytest.raises(ClientError) as exc:
-            raw_client.generate_data_key(KeyId=key_id, NumberOfBytes=1025)
-        assert error(exc) == (
+    def test_number_of_bytes_range(self, unchecked_kms: KMSClient) -> None:
+        key_id = unchecked_kms.create_key()["KeyMetadata"]["KeyId"]
+        assert refusal(unchecked_kms.generate_data_key, KeyId=key_id, NumberOfBytes=1025) == (
             "ValidationException",
             "1 validation error detected: Value '1025' at 'numberOfBytes' failed to satisfy "
             "constraint: Member must have value less than or equal to 1024",
         )
 
-    def test_asymmetric_key_refused(self, kms_client: Any) -> None:
+    def test_asymmetric_key_refused(self, kms_client: KMSClient) -> None:
         rsa = kms_client.create_key(KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")
-        with pytest.raises(ClientError) as exc:
-            kms_client.generate_data_key(KeyId=rsa["KeyMetadata"]["KeyId"], KeySpec="AES_256")
-        assert error(exc) == (
+        assert refusal(
+            kms_client.generate_data_key, KeyId=rsa["KeyMetadata"]["KeyId"], KeySpec="AES_256"
+        ) == (
             "InvalidKeyUsageException",
             "You cannot generate a data key with an asymmetric CMK",
         )
@@ -335,28 +326,26 @@ class TestGenerateDataKey:
 
 class TestGenerateRandom:
     @pytest.mark.parametrize("n", [1, 12, 44, 91, 1024])
-    def test_lengths(self, kms_client: Any, n: int) -> None:
+    def test_lengths(self, kms_client: KMSClient, n: int) -> None:
         assert len(kms_client.generate_random(NumberOfBytes=n)["Plaintext"]) == n
 
-    def test_random(self, kms_client: Any) -> None:
+    def test_random(self, kms_client: KMSClient) -> None:
         a = kms_client.generate_random(NumberOfBytes=32)["Plaintext"]
         assert a != kms_client.generate_random(NumberOfBytes=32)["Plaintext"]
 
-    def test_limits(self, raw_client: Any) -> None:
+    def test_limits(self, unchecked_kms: KMSClient) -> None:
         with pytest.raises(ClientError) as exc:
-            raw_client.generate_random()
-        assert error(exc) == ("ValidationException", "NumberOfBytes is required.")
+            unchecked_kms.generate_random()
+        assert error_of(exc) == ("ValidationException", "NumberOfBytes is required.")
         for n, rule in [(0, "greater than or equal to 1"), (1025, "less than or equal to 1024")]:
-            with pytest.raises(ClientError) as exc:
-                raw_client.generate_random(NumberOfBytes=n)
-            assert error(exc) == (
+            assert refusal(unchecked_kms.generate_random, NumberOfBytes=n) == (
                 "ValidationException",
                 f"1 validation error detected: Value '{n}' at 'numberOfBytes' failed to satisfy "
                 f"constraint: Member must have value {rule}",
             )
 
 
-def test_wire_blob_is_base64_of_returned_bytes(kms_client: Any, key: Any) -> None:
+def test_wire_blob_is_base64_of_returned_bytes(kms_client: KMSClient, key: Any) -> None:
     """The CiphertextBlob botocore hands back is the decoded wire value, not text."""
     blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p")["CiphertextBlob"]
     assert isinstance(blob, bytes)
@@ -365,13 +354,13 @@ def test_wire_blob_is_base64_of_returned_bytes(kms_client: Any, key: Any) -> Non
 
 def test_works_without_the_fixtures() -> None:
     with mock_kms():
-        client = boto3.client("kms", region_name="eu-central-1")
+        client = new_client("eu-central-1")
         key_id = client.create_key()["KeyMetadata"]["KeyId"]
         blob = client.encrypt(KeyId=key_id, Plaintext=b"p")["CiphertextBlob"]
         assert client.decrypt(CiphertextBlob=blob)["Plaintext"] == b"p"
 
 
-def test_context_with_lone_surrogates_round_trips(kms_client: Any, key: Any) -> None:
+def test_context_with_lone_surrogates_round_trips(kms_client: KMSClient, key: Any) -> None:
     ctx = {"\ud800": "x\udfff"}
     blob = kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p", EncryptionContext=ctx)[
         "CiphertextBlob"
@@ -379,14 +368,12 @@ def test_context_with_lone_surrogates_round_trips(kms_client: Any, key: Any) -> 
     assert kms_client.decrypt(CiphertextBlob=blob, EncryptionContext=ctx)["Plaintext"] == b"p"
 
 
-def test_usage_is_checked_before_state(kms_client: Any) -> None:
+def test_usage_is_checked_before_state(kms_client: KMSClient) -> None:
     md = kms_client.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
     kms_client.disable_key(KeyId=md["KeyId"])
-    with pytest.raises(ClientError) as exc:
-        kms_client.encrypt(
-            KeyId=md["KeyId"], Plaintext=b"x", EncryptionAlgorithm="RSAES_OAEP_SHA_256"
-        )
-    assert error(exc) == (
-        "InvalidKeyUsageException",
-        f"{md['Arn']} key usage is SIGN_VERIFY which is not valid for Encrypt.",
-    )
+    assert refusal(
+        kms_client.encrypt,
+        KeyId=md["KeyId"],
+        Plaintext=b"x",
+        EncryptionAlgorithm="RSAES_OAEP_SHA_256",
+    ) == wrong_usage(md["Arn"], "SIGN_VERIFY", "Encrypt")

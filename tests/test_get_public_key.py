@@ -3,21 +3,20 @@ algorithm list; refusals for symmetric/HMAC keys and by key state."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
+from kmsmock import KmsMock
+from tests.helpers import error_of, new_client, refusal
+
 from . import model
 
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = exc.value.response["Error"]
-    return err["Code"], err["Message"]
-
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
 
 CLASSIC = [
     (
@@ -57,7 +56,7 @@ CURVES = {
 
 @pytest.mark.parametrize(("spec", "usage", "field", "algorithms"), CLASSIC)
 def test_public_key_and_metadata(
-    kms_client: Any, spec: str, usage: str, field: str, algorithms: list[str] | None
+    kms_client: KMSClient, spec: str, usage: str, field: str, algorithms: list[str] | None
 ) -> None:
     key = kms_client.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
     out = kms_client.get_public_key(KeyId=key["KeyId"])
@@ -88,7 +87,7 @@ def test_public_key_and_metadata(
     assert kms_client.get_public_key(KeyId=key["Arn"])["PublicKey"] == out["PublicKey"]
 
 
-def test_alias_names_the_key(kms_client: Any) -> None:
+def test_alias_names_the_key(kms_client: KMSClient) -> None:
     key = kms_client.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
     kms_client.create_alias(AliasName="alias/pub", TargetKeyId=key["KeyId"])
     assert kms_client.get_public_key(KeyId="alias/pub")["KeyId"] == key["Arn"]
@@ -98,11 +97,13 @@ def test_alias_names_the_key(kms_client: Any) -> None:
     ("spec", "usage"),
     [("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT"), ("HMAC_256", "GENERATE_VERIFY_MAC")],
 )
-def test_symmetric_and_hmac_keys_have_no_public_key(kms_client: Any, spec: str, usage: str) -> None:
+def test_symmetric_and_hmac_keys_have_no_public_key(
+    kms_client: KMSClient, spec: str, usage: str
+) -> None:
     key = kms_client.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
     with pytest.raises(ClientError) as exc:
         kms_client.get_public_key(KeyId=key["KeyId"])
-    assert error(exc) == ("UnsupportedOperationException", "")
+    assert error_of(exc) == ("UnsupportedOperationException", "")
     assert "message" not in exc.value.response
 
 
@@ -110,26 +111,28 @@ def test_symmetric_and_hmac_keys_have_no_public_key(kms_client: Any, spec: str, 
     ("spec", "usage"), [("ECC_NIST_P256", "SIGN_VERIFY"), ("HMAC_256", "GENERATE_VERIFY_MAC")]
 )
 def test_pending_deletion_is_checked_before_the_key_spec(
-    kms_client: Any, spec: str, usage: str
+    kms_client: KMSClient, spec: str, usage: str
 ) -> None:
     key = kms_client.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
     kms_client.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
-    with pytest.raises(ClientError) as exc:
-        kms_client.get_public_key(KeyId=key["KeyId"])
-    assert error(exc) == ("KMSInvalidStateException", f"{key['Arn']} is pending deletion.")
+    assert refusal(kms_client.get_public_key, KeyId=key["KeyId"]) == (
+        "KMSInvalidStateException",
+        f"{key['Arn']} is pending deletion.",
+    )
 
 
 @pytest.mark.parametrize(
     ("spec", "usage"), [("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT"), ("RSA_2048", "SIGN_VERIFY")]
 )
-def test_pending_import(kms_client: Any, spec: str, usage: str) -> None:
+def test_pending_import(kms_client: KMSClient, spec: str, usage: str) -> None:
     key = kms_client.create_key(KeySpec=spec, KeyUsage=usage, Origin="EXTERNAL")["KeyMetadata"]
-    with pytest.raises(ClientError) as exc:
-        kms_client.get_public_key(KeyId=key["KeyId"])
-    assert error(exc) == ("KMSInvalidStateException", f"{key['Arn']} is pending import.")
+    assert refusal(kms_client.get_public_key, KeyId=key["KeyId"]) == (
+        "KMSInvalidStateException",
+        f"{key['Arn']} is pending import.",
+    )
 
 
-def test_disabled_key_still_shows_its_public_key(kms_client: Any) -> None:
+def test_disabled_key_still_shows_its_public_key(kms_client: KMSClient) -> None:
     # Recorded from real KMS by floci (getPublicKeyWorksOnADisabledKey), against the 2023 table.
     key = kms_client.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
     before = kms_client.get_public_key(KeyId=key["KeyId"])["PublicKey"]
@@ -139,8 +142,8 @@ def test_disabled_key_still_shows_its_public_key(kms_client: Any) -> None:
     assert out["PublicKey"] == before
 
 
-def test_sm2_public_key_in_china(kms_mock: Any) -> None:
-    client = boto3.client("kms", region_name="cn-northwest-1")
+def test_sm2_public_key_in_china(kms_mock: KmsMock) -> None:
+    client = new_client("cn-northwest-1")
     key = client.create_key(KeySpec="SM2", KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]
     out = client.get_public_key(KeyId=key["KeyId"])
     assert out["EncryptionAlgorithms"] == ["SM2PKE"]

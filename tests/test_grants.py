@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from botocore.exceptions import ClientError
+
+from tests.helpers import refusal
+
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
 
 APP = "arn:aws:iam::123456789012:role/app"
 OPS = "arn:aws:iam::123456789012:role/ops"
 
 
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = exc.value.response["Error"]
-    return err["Code"], err["Message"]
-
-
 @pytest.fixture
-def key(kms_client: Any) -> dict[str, Any]:
+def key(kms_client: KMSClient) -> dict[str, Any]:
     return dict(kms_client.create_key()["KeyMetadata"])
 
 
-def test_create_and_list(kms_client: Any, key: dict[str, Any]) -> None:
+def test_create_and_list(kms_client: KMSClient, key: dict[str, Any]) -> None:
     out = kms_client.create_grant(
         KeyId=key["KeyId"],
         GranteePrincipal=APP,
@@ -49,7 +49,9 @@ def test_create_and_list(kms_client: Any, key: dict[str, Any]) -> None:
     }
 
 
-def test_same_name_and_parameters_is_the_same_grant(kms_client: Any, key: dict[str, Any]) -> None:
+def test_same_name_and_parameters_is_the_same_grant(
+    kms_client: KMSClient, key: dict[str, Any]
+) -> None:
     args = {
         "KeyId": key["KeyId"],
         "GranteePrincipal": APP,
@@ -68,7 +70,7 @@ def test_same_name_and_parameters_is_the_same_grant(kms_client: Any, key: dict[s
     assert len(kms_client.list_grants(KeyId=key["KeyId"])["Grants"]) == 3
 
 
-def test_list_filters_and_paging(kms_client: Any, key: dict[str, Any]) -> None:
+def test_list_filters_and_paging(kms_client: KMSClient, key: dict[str, Any]) -> None:
     ids = [
         kms_client.create_grant(KeyId=key["KeyId"], GranteePrincipal=p, Operations=["Encrypt"])[
             "GrantId"
@@ -85,27 +87,29 @@ def test_list_filters_and_paging(kms_client: Any, key: dict[str, Any]) -> None:
     assert [len(p["Grants"]) for p in pages] == [2, 1]
 
 
-def test_retire_by_token_and_by_id(kms_client: Any, key: dict[str, Any]) -> None:
+def test_retire_by_token_and_by_id(kms_client: KMSClient, key: dict[str, Any]) -> None:
     a = kms_client.create_grant(KeyId=key["KeyId"], GranteePrincipal=APP, Operations=["Encrypt"])
     b = kms_client.create_grant(KeyId=key["KeyId"], GranteePrincipal=APP, Operations=["Decrypt"])
     kms_client.retire_grant(GrantToken=a["GrantToken"])
     kms_client.retire_grant(KeyId=key["Arn"], GrantId=b["GrantId"])
     assert kms_client.list_grants(KeyId=key["KeyId"])["Grants"] == []
-    with pytest.raises(ClientError) as exc:
-        kms_client.retire_grant(GrantToken=a["GrantToken"])
-    assert error(exc)[0] == "InvalidGrantTokenException"
+    assert (
+        refusal(kms_client.retire_grant, GrantToken=a["GrantToken"])[0]
+        == "InvalidGrantTokenException"
+    )
 
 
-def test_revoke(kms_client: Any, key: dict[str, Any]) -> None:
+def test_revoke(kms_client: KMSClient, key: dict[str, Any]) -> None:
     g = kms_client.create_grant(KeyId=key["KeyId"], GranteePrincipal=APP, Operations=["Encrypt"])
     kms_client.revoke_grant(KeyId=key["KeyId"], GrantId=g["GrantId"])
     assert kms_client.list_grants(KeyId=key["KeyId"])["Grants"] == []
-    with pytest.raises(ClientError) as exc:
-        kms_client.revoke_grant(KeyId=key["KeyId"], GrantId=g["GrantId"])
-    assert error(exc) == ("NotFoundException", f"Grant ID {g['GrantId']} not found")
+    assert refusal(kms_client.revoke_grant, KeyId=key["KeyId"], GrantId=g["GrantId"]) == (
+        "NotFoundException",
+        f"Grant ID {g['GrantId']} not found",
+    )
 
 
-def test_list_retirable_grants(kms_client: Any, key: dict[str, Any]) -> None:
+def test_list_retirable_grants(kms_client: KMSClient, key: dict[str, Any]) -> None:
     other = kms_client.create_key()["KeyMetadata"]["KeyId"]
     for key_id in (key["KeyId"], other):
         kms_client.create_grant(
@@ -116,12 +120,12 @@ def test_list_retirable_grants(kms_client: Any, key: dict[str, Any]) -> None:
     assert sorted(g["KeyId"].rsplit("/", 1)[1] for g in grants) == sorted([key["KeyId"], other])
 
 
-def test_grant_tokens_must_name_a_live_grant(kms_client: Any, key: dict[str, Any]) -> None:
+def test_grant_tokens_must_name_a_live_grant(kms_client: KMSClient, key: dict[str, Any]) -> None:
     g = kms_client.create_grant(KeyId=key["KeyId"], GranteePrincipal=APP, Operations=["Encrypt"])
     kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p", GrantTokens=[g["GrantToken"]])
-    with pytest.raises(ClientError) as exc:
-        kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p", GrantTokens=["not-a-token"])
-    assert error(exc) == ("InvalidGrantTokenException", "The grant token is not valid.")
+    assert refusal(
+        kms_client.encrypt, KeyId=key["KeyId"], Plaintext=b"p", GrantTokens=["not-a-token"]
+    ) == ("InvalidGrantTokenException", "The grant token is not valid.")
 
 
 @pytest.mark.parametrize(
@@ -133,11 +137,13 @@ def test_grant_tokens_must_name_a_live_grant(kms_client: Any, key: dict[str, Any
         ("ECC_NIST_P256", "KEY_AGREEMENT", "Verify"),
     ],
 )
-def test_operations_must_suit_the_key(kms_client: Any, spec: str, usage: str, bad: str) -> None:
+def test_operations_must_suit_the_key(
+    kms_client: KMSClient, spec: str, usage: str, bad: str
+) -> None:
     md = kms_client.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
-    with pytest.raises(ClientError) as exc:
-        kms_client.create_grant(KeyId=md["KeyId"], GranteePrincipal=APP, Operations=[bad])
-    assert error(exc) == (
+    assert refusal(
+        kms_client.create_grant, KeyId=md["KeyId"], GranteePrincipal=APP, Operations=[bad]
+    ) == (
         "ValidationException",
         f"The grant operations [{bad}] are not supported for KMS keys with KeySpec {spec} and "
         f"KeyUsage {usage}.",
@@ -145,63 +151,64 @@ def test_operations_must_suit_the_key(kms_client: Any, spec: str, usage: str, ba
     kms_client.create_grant(KeyId=md["KeyId"], GranteePrincipal=APP, Operations=["DescribeKey"])
 
 
-def test_constraints_only_on_symmetric_keys(kms_client: Any) -> None:
+def test_constraints_only_on_symmetric_keys(kms_client: KMSClient) -> None:
     md = kms_client.create_key(KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]
-    with pytest.raises(ClientError) as exc:
-        kms_client.create_grant(
+    assert (
+        refusal(
+            kms_client.create_grant,
             KeyId=md["KeyId"],
             GranteePrincipal=APP,
             Operations=["Decrypt"],
             Constraints={"EncryptionContextEquals": {"a": "b"}},
-        )
-    assert error(exc)[0] == "ValidationException"
+        )[0]
+        == "ValidationException"
+    )
 
 
-def test_key_state_and_identifiers(kms_client: Any, key: dict[str, Any]) -> None:
+def test_key_state_and_identifiers(kms_client: KMSClient, key: dict[str, Any]) -> None:
     kms_client.disable_key(KeyId=key["KeyId"])
-    with pytest.raises(ClientError) as exc:
-        kms_client.create_grant(KeyId=key["KeyId"], GranteePrincipal=APP, Operations=["Encrypt"])
-    assert error(exc) == ("DisabledException", f"{key['Arn']} is disabled.")
+    assert refusal(
+        kms_client.create_grant, KeyId=key["KeyId"], GranteePrincipal=APP, Operations=["Encrypt"]
+    ) == ("DisabledException", f"{key['Arn']} is disabled.")
     kms_client.create_alias(AliasName="alias/g", TargetKeyId=key["KeyId"])
-    with pytest.raises(ClientError) as exc:
-        kms_client.create_grant(KeyId="alias/g", GranteePrincipal=APP, Operations=["Encrypt"])
-    assert error(exc) == (
+    assert refusal(
+        kms_client.create_grant, KeyId="alias/g", GranteePrincipal=APP, Operations=["Encrypt"]
+    ) == (
         "InvalidArnException",
         "Key Aliases are not supported for this operation.",
     )
 
 
-def test_dry_run(kms_client: Any, key: dict[str, Any]) -> None:
-    with pytest.raises(ClientError) as exc:
-        kms_client.create_grant(
-            KeyId=key["KeyId"], GranteePrincipal=APP, Operations=["Encrypt"], DryRun=True
-        )
-    assert error(exc)[0] == "DryRunOperationException"
+def test_dry_run(kms_client: KMSClient, key: dict[str, Any]) -> None:
+    assert (
+        refusal(
+            kms_client.create_grant,
+            KeyId=key["KeyId"],
+            GranteePrincipal=APP,
+            Operations=["Encrypt"],
+            DryRun=True,
+        )[0]
+        == "DryRunOperationException"
+    )
     assert kms_client.list_grants(KeyId=key["KeyId"])["Grants"] == []
 
 
-def test_describe_key_does_not_check_grant_tokens(kms_client: Any, key: dict[str, Any]) -> None:
+def test_describe_key_does_not_check_grant_tokens(
+    kms_client: KMSClient, key: dict[str, Any]
+) -> None:
     """Only operations whose model lists InvalidGrantTokenException check the tokens."""
     md = kms_client.describe_key(KeyId=key["KeyId"], GrantTokens=["anything"])["KeyMetadata"]
     assert md["KeyId"] == key["KeyId"]
 
 
-def test_grantee_is_required(raw_client: Any) -> None:
-    key_id = raw_client.create_key()["KeyMetadata"]["KeyId"]
+def test_grantee_is_required(unchecked_kms: KMSClient) -> None:
+    key_id = unchecked_kms.create_key()["KeyMetadata"]["KeyId"]
     with pytest.raises(ClientError) as exc:
-        raw_client.create_grant(KeyId=key_id, Operations=["Encrypt"])
+        unchecked_kms.create_grant(KeyId=key_id, Operations=["Encrypt"])
     assert exc.value.response["Error"]["Code"] == "ValidationException"
     with pytest.raises(ClientError) as exc:
-        raw_client.list_retirable_grants()
+        unchecked_kms.list_retirable_grants()
     assert exc.value.response["Error"]["Code"] == "ValidationException"
-
-
-@pytest.fixture
-def raw_client(kms_mock: Any) -> Any:
-    import boto3
-    from botocore.config import Config
-
-    return boto3.client("kms", region_name="us-east-1", config=Config(parameter_validation=False))
 
 
 def test_token_checks_follow_the_model() -> None:
@@ -223,7 +230,7 @@ def test_token_checks_follow_the_model() -> None:
 
 
 @pytest.mark.parametrize("spec", ["ML_KEM_768"])
-def test_grants_on_ml_kem_keys(kms_client: Any, spec: str) -> None:
+def test_grants_on_ml_kem_keys(kms_client: KMSClient, spec: str) -> None:
     from tests.model import enum
 
     if spec not in enum("KeySpec"):
@@ -234,6 +241,9 @@ def test_grants_on_ml_kem_keys(kms_client: Any, spec: str) -> None:
         GranteePrincipal=APP,
         Operations=["Encapsulate", "Decapsulate", "DescribeKey"],
     )
-    with pytest.raises(ClientError) as exc:
-        kms_client.create_grant(KeyId=md["KeyId"], GranteePrincipal=APP, Operations=["Sign"])
-    assert error(exc)[0] == "ValidationException"
+    assert (
+        refusal(
+            kms_client.create_grant, KeyId=md["KeyId"], GranteePrincipal=APP, Operations=["Sign"]
+        )[0]
+        == "ValidationException"
+    )

@@ -9,7 +9,7 @@ import hmac
 import os
 import re
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from botocore.exceptions import ClientError
@@ -17,14 +17,13 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding
 from cryptography.hazmat.primitives.keywrap import aes_key_wrap_with_padding
 
+from tests.helpers import error_of, refusal
 from tests.timetravel import frozen, utc
 
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
+
 DAY = timedelta(days=1)
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = exc.value.response["Error"]
-    return err["Code"], err["Message"]
 
 
 def wrap(params: dict[str, Any], material: bytes, algorithm: str) -> bytes:
@@ -38,7 +37,11 @@ def wrap(params: dict[str, Any], material: bytes, algorithm: str) -> bytes:
 
 
 def import_material(
-    kms: Any, key_id: str, material: bytes, algorithm: str = "RSAES_OAEP_SHA_256", **kwargs: Any
+    kms: KMSClient,
+    key_id: str,
+    material: bytes,
+    algorithm: str = "RSAES_OAEP_SHA_256",
+    **kwargs: Any,
 ) -> dict[str, Any]:
     params = kms.get_parameters_for_import(
         KeyId=key_id, WrappingAlgorithm=algorithm, WrappingKeySpec="RSA_2048"
@@ -54,27 +57,28 @@ def import_material(
     )
 
 
-def metadata(kms: Any, key_id: str) -> dict[str, Any]:
+def metadata(kms: KMSClient, key_id: str) -> dict[str, Any]:
     return dict(kms.describe_key(KeyId=key_id)["KeyMetadata"])
 
 
 @pytest.fixture
-def external(kms_client: Any) -> dict[str, Any]:
+def external(kms_client: KMSClient) -> dict[str, Any]:
     return dict(kms_client.create_key(Origin="EXTERNAL")["KeyMetadata"])
 
 
-def test_a_new_external_key_waits_for_material(kms_client: Any, external: Any) -> None:
+def test_a_new_external_key_waits_for_material(kms_client: KMSClient, external: Any) -> None:
     assert external["KeyState"] == "PendingImport"
     assert external["Enabled"] is False
     assert external["Origin"] == "EXTERNAL"
     assert "CurrentKeyMaterialId" not in external
     assert "ExpirationModel" not in external
-    with pytest.raises(ClientError) as exc:
-        kms_client.encrypt(KeyId=external["KeyId"], Plaintext=b"p")
-    assert error(exc) == ("KMSInvalidStateException", f"{external['Arn']} is pending import.")
+    assert refusal(kms_client.encrypt, KeyId=external["KeyId"], Plaintext=b"p") == (
+        "KMSInvalidStateException",
+        f"{external['Arn']} is pending import.",
+    )
 
 
-def test_parameters(kms_client: Any, external: Any) -> None:
+def test_parameters(kms_client: KMSClient, external: Any) -> None:
     with frozen("time-machine", utc(2026, 1, 1)):
         params = kms_client.get_parameters_for_import(
             KeyId=external["KeyId"],
@@ -91,13 +95,14 @@ def test_parameters(kms_client: Any, external: Any) -> None:
     assert again["ImportToken"] != params["ImportToken"]
 
 
-def test_only_for_external_keys(kms_client: Any) -> None:
+def test_only_for_external_keys(kms_client: KMSClient) -> None:
     md = kms_client.create_key()["KeyMetadata"]
-    with pytest.raises(ClientError) as exc:
-        kms_client.get_parameters_for_import(
-            KeyId=md["KeyId"], WrappingAlgorithm="RSAES_OAEP_SHA_256", WrappingKeySpec="RSA_2048"
-        )
-    assert error(exc) == (
+    assert refusal(
+        kms_client.get_parameters_for_import,
+        KeyId=md["KeyId"],
+        WrappingAlgorithm="RSAES_OAEP_SHA_256",
+        WrappingKeySpec="RSA_2048",
+    ) == (
         "UnsupportedOperationException",
         f"{md['Arn']} origin is AWS_KMS which is not valid for this operation.",
     )
@@ -112,7 +117,7 @@ def test_only_for_external_keys(kms_client: Any) -> None:
         "RSA_AES_KEY_WRAP_SHA_256",
     ],
 )
-def test_import_then_use(kms_client: Any, external: Any, algorithm: str) -> None:
+def test_import_then_use(kms_client: KMSClient, external: Any, algorithm: str) -> None:
     material = os.urandom(32)
     out = import_material(kms_client, external["KeyId"], material, algorithm)
     assert out["KeyId"] == external["Arn"]
@@ -127,7 +132,7 @@ def test_import_then_use(kms_client: Any, external: Any, algorithm: str) -> None
     assert (back["Plaintext"], back["KeyMaterialId"]) == (b"p", out["KeyMaterialId"])
 
 
-def test_material_id_depends_on_key_and_material(kms_client: Any, external: Any) -> None:
+def test_material_id_depends_on_key_and_material(kms_client: KMSClient, external: Any) -> None:
     material = os.urandom(32)
     first = import_material(kms_client, external["KeyId"], material)["KeyMaterialId"]
     again = import_material(kms_client, external["KeyId"], material)["KeyMaterialId"]
@@ -136,7 +141,7 @@ def test_material_id_depends_on_key_and_material(kms_client: Any, external: Any)
     assert import_material(kms_client, other, material)["KeyMaterialId"] != first
 
 
-def test_expiry_on_the_clock_and_reimport(kms_client: Any) -> None:
+def test_expiry_on_the_clock_and_reimport(kms_client: KMSClient) -> None:
     with frozen("freezegun", utc(2026, 3, 1)) as clock:
         md = kms_client.create_key(Origin="EXTERNAL")["KeyMetadata"]
         material = os.urandom(32)
@@ -156,23 +161,25 @@ def test_expiry_on_the_clock_and_reimport(kms_client: Any) -> None:
         assert expired["KeyState"] == "PendingImport"
         assert expired["CurrentKeyMaterialId"] == out["KeyMaterialId"]  # the id stays
         assert "ExpirationModel" not in expired
-        with pytest.raises(ClientError) as exc:
-            kms_client.decrypt(CiphertextBlob=blob)
-        assert error(exc) == ("KMSInvalidStateException", f"{md['Arn']} is pending import.")
+        assert refusal(kms_client.decrypt, CiphertextBlob=blob) == (
+            "KMSInvalidStateException",
+            f"{md['Arn']} is pending import.",
+        )
         import_material(kms_client, md["KeyId"], material)  # the same material again
         assert kms_client.decrypt(CiphertextBlob=blob)["Plaintext"] == b"p"
 
 
-def test_valid_to_rules(kms_client: Any, external: Any) -> None:
+def test_valid_to_rules(kms_client: KMSClient, external: Any) -> None:
     params = kms_client.get_parameters_for_import(
         KeyId=external["KeyId"], WrappingAlgorithm="RSAES_OAEP_SHA_256", WrappingKeySpec="RSA_2048"
     )
     wrapped = wrap(params, os.urandom(32), "RSAES_OAEP_SHA_256")
-    with pytest.raises(ClientError) as exc:
-        kms_client.import_key_material(
-            KeyId=external["KeyId"], ImportToken=params["ImportToken"], EncryptedKeyMaterial=wrapped
-        )
-    assert error(exc) == (
+    assert refusal(
+        kms_client.import_key_material,
+        KeyId=external["KeyId"],
+        ImportToken=params["ImportToken"],
+        EncryptedKeyMaterial=wrapped,
+    ) == (
         "ValidationException",
         "A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES",
     )
@@ -185,7 +192,7 @@ def test_valid_to_rules(kms_client: Any, external: Any) -> None:
     )
 
 
-def test_token_errors(kms_client: Any, external: Any) -> None:
+def test_token_errors(kms_client: KMSClient, external: Any) -> None:
     with frozen("time-machine", utc(2026, 6, 1)) as clock:
         params = kms_client.get_parameters_for_import(
             KeyId=external["KeyId"],
@@ -194,41 +201,45 @@ def test_token_errors(kms_client: Any, external: Any) -> None:
         )
         wrapped = wrap(params, os.urandom(32), "RSAES_OAEP_SHA_256")
         other = kms_client.create_key(Origin="EXTERNAL")["KeyMetadata"]["KeyId"]
-        with pytest.raises(ClientError) as exc:
-            kms_client.import_key_material(
+        assert (
+            refusal(
+                kms_client.import_key_material,
                 KeyId=other,
                 ImportToken=params["ImportToken"],
                 EncryptedKeyMaterial=wrapped,
                 ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE",
-            )
-        assert error(exc)[0] == "InvalidImportTokenException"
-        with pytest.raises(ClientError) as exc:
-            kms_client.import_key_material(
-                KeyId=external["KeyId"],
-                ImportToken=params["ImportToken"],
-                EncryptedKeyMaterial=b"\x00" * 256,
-                ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE",
-            )
-        assert error(exc) == ("InvalidCiphertextException", "")
+            )[0]
+            == "InvalidImportTokenException"
+        )
+        assert refusal(
+            kms_client.import_key_material,
+            KeyId=external["KeyId"],
+            ImportToken=params["ImportToken"],
+            EncryptedKeyMaterial=b"\x00" * 256,
+            ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE",
+        ) == ("InvalidCiphertextException", "")
         clock.advance(timedelta(hours=24))
-        with pytest.raises(ClientError) as exc:
-            kms_client.import_key_material(
+        assert (
+            refusal(
+                kms_client.import_key_material,
                 KeyId=external["KeyId"],
                 ImportToken=params["ImportToken"],
                 EncryptedKeyMaterial=wrapped,
                 ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE",
-            )
-        assert error(exc)[0] == "ExpiredImportTokenException"
+            )[0]
+            == "ExpiredImportTokenException"
+        )
 
 
-def test_different_material_is_refused_as_existing(kms_client: Any, external: Any) -> None:
+def test_different_material_is_refused_as_existing(kms_client: KMSClient, external: Any) -> None:
     import_material(kms_client, external["KeyId"], os.urandom(32))
-    with pytest.raises(ClientError) as exc:
-        import_material(kms_client, external["KeyId"], os.urandom(32))
-    assert error(exc)[0] == "IncorrectKeyMaterialException"
+    assert (
+        refusal(import_material, kms_client, external["KeyId"], os.urandom(32))[0]
+        == "IncorrectKeyMaterialException"
+    )
 
 
-def test_delete_and_reimport(kms_client: Any, external: Any) -> None:
+def test_delete_and_reimport(kms_client: KMSClient, external: Any) -> None:
     material = os.urandom(32)
     material_id = import_material(kms_client, external["KeyId"], material)["KeyMaterialId"]
     blob = kms_client.encrypt(KeyId=external["KeyId"], Plaintext=b"p")["CiphertextBlob"]
@@ -241,13 +252,11 @@ def test_delete_and_reimport(kms_client: Any, external: Any) -> None:
     assert kms_client.decrypt(CiphertextBlob=blob)["Plaintext"] == b"p"
 
 
-def test_new_material_waits_for_on_demand_rotation(kms_client: Any, external: Any) -> None:
+def test_new_material_waits_for_on_demand_rotation(kms_client: KMSClient, external: Any) -> None:
     key_id, arn = external["KeyId"], external["Arn"]
     m1 = import_material(kms_client, key_id, os.urandom(32))["KeyMaterialId"]
     old = kms_client.encrypt(KeyId=key_id, Plaintext=b"old")["CiphertextBlob"]
-    with pytest.raises(ClientError) as exc:
-        kms_client.rotate_key_on_demand(KeyId=key_id)
-    assert error(exc) == (
+    assert refusal(kms_client.rotate_key_on_demand, KeyId=key_id) == (
         "KMSInvalidStateException",
         f"No available key material pending rotation for the key: {arn}.",
     )
@@ -269,7 +278,7 @@ def test_new_material_waits_for_on_demand_rotation(kms_client: Any, external: An
     with pytest.raises(ClientError) as exc:
         import_material(kms_client, key_id, third, ImportType="NEW_KEY_MATERIAL")
     third_id = hashlib.sha256(key_id.encode() + third).hexdigest()
-    assert error(exc) == (
+    assert error_of(exc) == (
         "KMSInvalidStateException",
         f"New key material (id: {third_id}) cannot be imported into KMS key {arn}, because "
         f"another key material (id: {m2}) is pending rotation.",
@@ -283,7 +292,7 @@ def test_new_material_waits_for_on_demand_rotation(kms_client: Any, external: An
     assert [(r["KeyMaterialId"], r["RotationType"]) for r in rotations] == [(m2, "ON_DEMAND")]
 
 
-def test_imported_signing_key_signs_with_the_imported_private_key(kms_client: Any) -> None:
+def test_imported_signing_key_signs_with_the_imported_private_key(kms_client: KMSClient) -> None:
     private = ec.generate_private_key(ec.SECP256R1())
     der = private.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
@@ -299,12 +308,13 @@ def test_imported_signing_key_signs_with_the_imported_private_key(kms_client: An
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    with pytest.raises(ClientError) as exc:
-        import_material(kms_client, key_id, other, "RSA_AES_KEY_WRAP_SHA_256")
-    assert error(exc)[0] == "IncorrectKeyMaterialException"
+    assert (
+        refusal(import_material, kms_client, key_id, other, "RSA_AES_KEY_WRAP_SHA_256")[0]
+        == "IncorrectKeyMaterialException"
+    )
 
 
-def test_imported_hmac_key_computes_the_expected_mac(kms_client: Any) -> None:
+def test_imported_hmac_key_computes_the_expected_mac(kms_client: KMSClient) -> None:
     secret = os.urandom(32)
     md = kms_client.create_key(
         KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC", Origin="EXTERNAL"
@@ -314,40 +324,41 @@ def test_imported_hmac_key_computes_the_expected_mac(kms_client: Any) -> None:
     assert out["Mac"] == hmac.new(secret, b"m", hashlib.sha256).digest()
 
 
-def test_wrong_kind_of_material(kms_client: Any, external: Any) -> None:
-    with pytest.raises(ClientError) as exc:
-        import_material(kms_client, external["KeyId"], os.urandom(16))
-    assert error(exc)[0] == "IncorrectKeyMaterialException"
+def test_wrong_kind_of_material(kms_client: KMSClient, external: Any) -> None:
+    assert (
+        refusal(import_material, kms_client, external["KeyId"], os.urandom(16))[0]
+        == "IncorrectKeyMaterialException"
+    )
     rsa_key = kms_client.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY", Origin="EXTERNAL")
-    with pytest.raises(ClientError) as exc:
-        import_material(
-            kms_client,
-            rsa_key["KeyMetadata"]["KeyId"],
-            os.urandom(32),
-            ImportType="NEW_KEY_MATERIAL",
-        )
-    assert error(exc) == (
+    assert refusal(
+        import_material,
+        kms_client,
+        rsa_key["KeyMetadata"]["KeyId"],
+        os.urandom(32),
+        ImportType="NEW_KEY_MATERIAL",
+    ) == (
         "ValidationException",
         "Input parameter importType can only be used with symmetric keys.",
     )
 
 
-def test_deprecated_wrapping_algorithm(kms_client: Any, external: Any) -> None:
-    with pytest.raises(ClientError) as exc:
-        kms_client.get_parameters_for_import(
+def test_deprecated_wrapping_algorithm(kms_client: KMSClient, external: Any) -> None:
+    assert (
+        refusal(
+            kms_client.get_parameters_for_import,
             KeyId=external["KeyId"],
             WrappingAlgorithm="RSAES_PKCS1_V1_5",
             WrappingKeySpec="RSA_2048",
-        )
-    assert error(exc)[0] == "ValidationException"
+        )[0]
+        == "ValidationException"
+    )
 
 
-def test_pending_deletion(kms_client: Any, external: Any) -> None:
+def test_pending_deletion(kms_client: KMSClient, external: Any) -> None:
     kms_client.schedule_key_deletion(KeyId=external["KeyId"])
-    with pytest.raises(ClientError) as exc:
-        kms_client.get_parameters_for_import(
-            KeyId=external["KeyId"],
-            WrappingAlgorithm="RSAES_OAEP_SHA_256",
-            WrappingKeySpec="RSA_2048",
-        )
-    assert error(exc) == ("KMSInvalidStateException", f"{external['Arn']} is pending deletion.")
+    assert refusal(
+        kms_client.get_parameters_for_import,
+        KeyId=external["KeyId"],
+        WrappingAlgorithm="RSAES_OAEP_SHA_256",
+        WrappingKeySpec="RSA_2048",
+    ) == ("KMSInvalidStateException", f"{external['Arn']} is pending deletion.")

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from botocore.exceptions import ClientError
 
 from tests.timetravel import frozen, utc
 
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
 
-def usage(kms: Any, key_id: str) -> dict[str, Any]:
+
+def usage(kms: KMSClient, key_id: str) -> dict[str, Any]:
     out = kms.get_key_last_usage(KeyId=key_id)
     out.pop("ResponseMetadata")
     return dict(out)
 
 
-def test_fresh_key_has_no_usage(kms_client: Any) -> None:
+def test_fresh_key_has_no_usage(kms_client: KMSClient) -> None:
     with frozen("time-machine", utc(2026, 5, 1)):
         md = kms_client.create_key()["KeyMetadata"]
         assert usage(kms_client, md["KeyId"]) == {
@@ -26,7 +29,7 @@ def test_fresh_key_has_no_usage(kms_client: Any) -> None:
         }
 
 
-def test_records_operation_time_and_request_id(kms_client: Any) -> None:
+def test_records_operation_time_and_request_id(kms_client: KMSClient) -> None:
     with frozen("freezegun", utc(2026, 5, 1)) as clock:
         key_id = kms_client.create_key()["KeyMetadata"]["KeyId"]
         clock.move_to(utc(2026, 5, 2, 10, 30))
@@ -38,7 +41,7 @@ def test_records_operation_time_and_request_id(kms_client: Any) -> None:
         assert len(last["CloudTrailEventId"]) == 36
 
 
-def test_reencrypt_records_both_keys_and_failures_record_nothing(kms_client: Any) -> None:
+def test_reencrypt_records_both_keys_and_failures_record_nothing(kms_client: KMSClient) -> None:
     source = kms_client.create_key()["KeyMetadata"]["KeyId"]
     dest = kms_client.create_key()["KeyMetadata"]["KeyId"]
     blob = kms_client.encrypt(KeyId=source, Plaintext=b"p")["CiphertextBlob"]
@@ -52,7 +55,7 @@ def test_reencrypt_records_both_keys_and_failures_record_nothing(kms_client: Any
     assert usage(kms_client, source)["KeyLastUsage"]["Operation"] == "ReEncrypt"
 
 
-def test_signing_and_mac_are_tracked(kms_client: Any) -> None:
+def test_signing_and_mac_are_tracked(kms_client: KMSClient) -> None:
     sign_key = kms_client.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")
     mac_key = kms_client.create_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")
     sign_id, mac_id = sign_key["KeyMetadata"]["KeyId"], mac_key["KeyMetadata"]["KeyId"]
@@ -62,7 +65,7 @@ def test_signing_and_mac_are_tracked(kms_client: Any) -> None:
     assert usage(kms_client, mac_id)["KeyLastUsage"]["Operation"] == "GenerateMac"
 
 
-def test_aliases_are_not_supported(kms_client: Any) -> None:
+def test_aliases_are_not_supported(kms_client: KMSClient) -> None:
     key_id = kms_client.create_key()["KeyMetadata"]["KeyId"]
     kms_client.create_alias(AliasName="alias/used", TargetKeyId=key_id)
     with pytest.raises(ClientError) as exc:
@@ -84,7 +87,7 @@ def test_tracked_operations_follow_the_model() -> None:
     assert {name for name in TRACKED if name in modeled} <= set(OPERATIONS)
 
 
-def test_cloudtrail_event_id_is_stable_between_reads(kms_client: Any) -> None:
+def test_cloudtrail_event_id_is_stable_between_reads(kms_client: KMSClient) -> None:
     key_id = kms_client.create_key()["KeyMetadata"]["KeyId"]
     kms_client.encrypt(KeyId=key_id, Plaintext=b"p")
     first = usage(kms_client, key_id)["KeyLastUsage"]["CloudTrailEventId"]

@@ -3,15 +3,19 @@ algorithm lists DescribeKey shows, Region availability, and no key generation at
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from kmsmock import KmsMock
 from kmsmock.crypto import asymmetric
+from tests.helpers import RSA_SIGNING, error_of, new_client, refusal
 
 from . import model
+
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
 
 # From CreateKey's KeyUsage documentation (botocore 1.44) and the Developer Guide's key specs.
 ALLOWED: dict[str, dict[str, tuple[str, list[str]]]] = {
@@ -21,14 +25,7 @@ ALLOWED: dict[str, dict[str, tuple[str, list[str]]]] = {
             "ENCRYPT_DECRYPT": ("EncryptionAlgorithms", ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"]),
             "SIGN_VERIFY": (
                 "SigningAlgorithms",
-                [
-                    "RSASSA_PKCS1_V1_5_SHA_256",
-                    "RSASSA_PKCS1_V1_5_SHA_384",
-                    "RSASSA_PKCS1_V1_5_SHA_512",
-                    "RSASSA_PSS_SHA_256",
-                    "RSASSA_PSS_SHA_384",
-                    "RSASSA_PSS_SHA_512",
-                ],
+                RSA_SIGNING,
             ),
         }
         for n in (2048, 3072, 4096)
@@ -76,11 +73,6 @@ MODEL_USAGES = list(model.enum("KeyUsageType"))
 ML_KEM_SPECS = {"ML_KEM_512", "ML_KEM_768", "ML_KEM_1024"}
 
 
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = exc.value.response["Error"]
-    return err["Code"], err["Message"]
-
-
 def test_the_table_covers_the_model() -> None:
     assert set(MODEL_SPECS) <= set(ALLOWED)
     # A model with Encapsulate has every spec of the table; an older one lacks just ML-KEM.
@@ -90,7 +82,7 @@ def test_the_table_covers_the_model() -> None:
 
 
 @pytest.mark.parametrize("spec", [s for s in MODEL_SPECS if s != "SM2"])
-def test_usages_per_spec(kms_client: Any, spec: str) -> None:
+def test_usages_per_spec(kms_client: KMSClient, spec: str) -> None:
     for usage in MODEL_USAGES:
         if usage in ALLOWED[spec]:
             md = kms_client.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
@@ -101,34 +93,28 @@ def test_usages_per_spec(kms_client: Any, spec: str) -> None:
             assert ALGORITHM_FIELDS & set(md) == {field}
             assert kms_client.describe_key(KeyId=md["KeyId"])["KeyMetadata"][field] == algorithms
         else:
-            with pytest.raises(ClientError) as exc:
-                kms_client.create_key(KeySpec=spec, KeyUsage=usage)
-            assert error(exc) == (
+            assert refusal(kms_client.create_key, KeySpec=spec, KeyUsage=usage) == (
                 "ValidationException",
                 f"KeyUsage {usage} is not compatible with KeySpec {spec}",
             )
 
 
-def test_sm2_outside_china(kms_client: Any) -> None:
-    with pytest.raises(ClientError) as exc:
-        kms_client.create_key(KeySpec="SM2", KeyUsage="SIGN_VERIFY")
-    assert error(exc) == (
+def test_sm2_outside_china(kms_client: KMSClient) -> None:
+    assert refusal(kms_client.create_key, KeySpec="SM2", KeyUsage="SIGN_VERIFY") == (
         "UnsupportedOperationException",
         "KeySpec SM2 is not supported in this Region",
     )
 
 
-def test_sm2_usages_in_china(kms_mock: Any) -> None:
-    client = boto3.client("kms", region_name="cn-north-1")
+def test_sm2_usages_in_china(kms_mock: KmsMock) -> None:
+    client = new_client("cn-north-1")
     for usage in MODEL_USAGES:
         if usage in ALLOWED["SM2"]:
             md = client.create_key(KeySpec="SM2", KeyUsage=usage)["KeyMetadata"]
             field, algorithms = ALLOWED["SM2"][usage]
             assert md[field] == algorithms
         else:
-            with pytest.raises(ClientError) as exc:
-                client.create_key(KeySpec="SM2", KeyUsage=usage)
-            assert error(exc) == (
+            assert refusal(client.create_key, KeySpec="SM2", KeyUsage=usage) == (
                 "ValidationException",
                 f"KeyUsage {usage} is not compatible with KeySpec SM2",
             )
@@ -147,14 +133,16 @@ class TestCheapUntilUsed:
         monkeypatch.setattr(asymmetric, "generate", counting)
         return calls
 
-    def test_create_key_generates_nothing(self, kms_client: Any, generated: list[str]) -> None:
+    def test_create_key_generates_nothing(
+        self, kms_client: KMSClient, generated: list[str]
+    ) -> None:
         for spec, usages in ALLOWED.items():
             if spec != "SM2" and spec in MODEL_SPECS:  # an older model has no ML-KEM
                 for usage in usages:
                     kms_client.create_key(KeySpec=spec, KeyUsage=usage)
         assert generated == []
 
-    def test_first_use_generates_once(self, kms_client: Any, generated: list[str]) -> None:
+    def test_first_use_generates_once(self, kms_client: KMSClient, generated: list[str]) -> None:
         key = kms_client.create_key(KeySpec="RSA_4096", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
         kms_client.describe_key(KeyId=key["KeyId"])
         assert generated == []
@@ -170,7 +158,7 @@ class TestCheapUntilUsed:
         assert public == kms_client.get_public_key(KeyId=key["KeyId"])["PublicKey"]
 
     def test_hmac_secret_generated_on_first_mac(
-        self, kms_client: Any, generated: list[str]
+        self, kms_client: KMSClient, generated: list[str]
     ) -> None:
         key = kms_client.create_key(KeySpec="HMAC_512", KeyUsage="GENERATE_VERIFY_MAC")[
             "KeyMetadata"
@@ -185,7 +173,9 @@ class TestCheapUntilUsed:
         assert generated == ["HMAC_512"]
         assert first["Mac"] == second["Mac"]
 
-    def test_refused_request_generates_nothing(self, kms_client: Any, generated: list[str]) -> None:
+    def test_refused_request_generates_nothing(
+        self, kms_client: KMSClient, generated: list[str]
+    ) -> None:
         key = kms_client.create_key(KeySpec="RSA_3072", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
         kms_client.disable_key(KeyId=key["KeyId"])
         with pytest.raises(ClientError):
@@ -199,14 +189,14 @@ class TestCheapUntilUsed:
 
 
 @model.requires("KeySpec=ML_KEM_512", "GetPublicKeyResponse.EncapsulationAlgorithms")
-def test_ml_kem_512_says_what_is_missing(kms_client: Any) -> None:
+def test_ml_kem_512_says_what_is_missing(kms_client: KMSClient) -> None:
     key = kms_client.create_key(KeySpec="ML_KEM_512", KeyUsage="ENCAPSULATE_DECAPSULATE")
     try:
         asymmetric.generate("ML_KEM_512")
     except Exception as exc:  # the installed cryptography lacks ML-KEM-512
         with pytest.raises(ClientError) as caught:
             kms_client.get_public_key(KeyId=key["KeyMetadata"]["KeyId"])
-        code, message = error(caught)
+        code, message = error_of(caught)
         assert code == "NotImplementedByKmsmock"
         assert message == getattr(exc, "message", None)
         assert "ML-KEM-512" in message

@@ -14,7 +14,7 @@ import tracemalloc
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
@@ -24,6 +24,9 @@ from botocore.exceptions import ClientError
 from kmsmock import KmsMock, mock_kms
 from kmsmock.operations import OPERATIONS
 
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
+
 REGION = "us-east-1"
 FOREIGN_ACCOUNTS = ("111111111111", "222222222222", "333333333333")
 
@@ -32,7 +35,7 @@ class Workload:
     """One round touches most operations, on a fixed set of keys, so that nothing the round
     creates outlives it (aliases, tags, grants and states are undone)."""
 
-    def __init__(self, kms: Any) -> None:
+    def __init__(self, kms: KMSClient) -> None:
         self.kms = kms
         self.key = kms.create_key()["KeyMetadata"]
         self.other = kms.create_key()["KeyMetadata"]

@@ -4,11 +4,17 @@ of imported HMAC material would know it); every refusal has AWS's exact code and
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import hashes, hmac
+
+from kmsmock import KmsMock
+from tests.helpers import STATE_REFUSALS, change_state, error_of, refusal, wrong_usage
+
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
 
 SPECS = {
     "HMAC_224": ("HMAC_SHA_224", hashes.SHA224, 28),
@@ -18,17 +24,14 @@ SPECS = {
 }
 
 
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = exc.value.response["Error"]
-    return err["Code"], err["Message"]
-
-
-def create(client: Any, spec: str) -> dict[str, Any]:
+def create(client: KMSClient, spec: str) -> dict[str, Any]:
     return dict(client.create_key(KeySpec=spec, KeyUsage="GENERATE_VERIFY_MAC")["KeyMetadata"])
 
 
 @pytest.mark.parametrize("spec", list(SPECS))
-def test_mac_is_rfc2104_hmac_of_the_key_secret(kms_client: Any, kms_mock: Any, spec: str) -> None:
+def test_mac_is_rfc2104_hmac_of_the_key_secret(
+    kms_client: KMSClient, kms_mock: KmsMock, spec: str
+) -> None:
     algorithm, hash_cls, length = SPECS[spec]
     key = create(kms_client, spec)
     assert key["MacAlgorithms"] == [algorithm]
@@ -52,7 +55,7 @@ def test_mac_is_rfc2104_hmac_of_the_key_secret(kms_client: Any, kms_mock: Any, s
     assert verified["KeyId"] == key["Arn"]
 
 
-def secret_of(kms_mock: Any, key_id: str) -> bytes:
+def secret_of(kms_mock: KmsMock, key_id: str) -> bytes:
     backend = kms_mock.backend
     for store in backend.stores():
         key = store.keys.get(key_id)
@@ -61,7 +64,7 @@ def secret_of(kms_mock: Any, key_id: str) -> bytes:
     raise AssertionError(key_id)
 
 
-def test_macs_are_deterministic_and_key_bound(kms_client: Any) -> None:
+def test_macs_are_deterministic_and_key_bound(kms_client: KMSClient) -> None:
     one, two = create(kms_client, "HMAC_256"), create(kms_client, "HMAC_256")
     a = kms_client.generate_mac(KeyId=one["KeyId"], Message=b"m", MacAlgorithm="HMAC_SHA_256")
     b = kms_client.generate_mac(KeyId=one["KeyId"], Message=b"m", MacAlgorithm="HMAC_SHA_256")
@@ -73,7 +76,7 @@ def test_macs_are_deterministic_and_key_bound(kms_client: Any) -> None:
     ("message", "mac"), [(b"other message", None), (b"message", b"\x00" * 32), (b"message", b"x")]
 )
 def test_wrong_mac_is_refused_without_a_message(
-    kms_client: Any, message: bytes, mac: bytes | None
+    kms_client: KMSClient, message: bytes, mac: bytes | None
 ) -> None:
     key = create(kms_client, "HMAC_256")
     good = kms_client.generate_mac(
@@ -83,18 +86,20 @@ def test_wrong_mac_is_refused_without_a_message(
         kms_client.verify_mac(
             KeyId=key["KeyId"], Message=message, MacAlgorithm="HMAC_SHA_256", Mac=mac or good["Mac"]
         )
-    assert error(exc) == ("KMSInvalidMacException", "")
+    assert error_of(exc) == ("KMSInvalidMacException", "")
     assert "message" not in exc.value.response
 
 
-def test_mac_of_another_key_is_refused(kms_client: Any) -> None:
+def test_mac_of_another_key_is_refused(kms_client: KMSClient) -> None:
     one, two = create(kms_client, "HMAC_384"), create(kms_client, "HMAC_384")
     mac = kms_client.generate_mac(KeyId=one["KeyId"], Message=b"m", MacAlgorithm="HMAC_SHA_384")
-    with pytest.raises(ClientError) as exc:
-        kms_client.verify_mac(
-            KeyId=two["KeyId"], Message=b"m", MacAlgorithm="HMAC_SHA_384", Mac=mac["Mac"]
-        )
-    assert error(exc) == ("KMSInvalidMacException", "")
+    assert refusal(
+        kms_client.verify_mac,
+        KeyId=two["KeyId"],
+        Message=b"m",
+        MacAlgorithm="HMAC_SHA_384",
+        Mac=mac["Mac"],
+    ) == ("KMSInvalidMacException", "")
 
 
 @pytest.mark.parametrize("operation", ["GenerateMac", "VerifyMac"])
@@ -103,12 +108,10 @@ def test_mac_of_another_key_is_refused(kms_client: Any) -> None:
     [("HMAC_224", "HMAC_SHA_256"), ("HMAC_256", "HMAC_SHA_512"), ("HMAC_512", "HMAC_SHA_384")],
 )
 def test_algorithm_incompatible_with_key_spec(
-    kms_client: Any, operation: str, spec: str, algorithm: str
+    kms_client: KMSClient, operation: str, spec: str, algorithm: str
 ) -> None:
     key = create(kms_client, spec)
-    with pytest.raises(ClientError) as exc:
-        call(kms_client, operation, key["Arn"], algorithm)
-    assert error(exc) == (
+    assert refusal(call, kms_client, operation, key["Arn"], algorithm) == (
         "InvalidKeyUsageException",
         f"Algorithm {algorithm} is incompatible with key spec {spec}.",
     )
@@ -123,64 +126,53 @@ def test_algorithm_incompatible_with_key_spec(
         ("ECC_NIST_P256", "KEY_AGREEMENT"),
     ],
 )
-def test_key_usage(kms_client: Any, operation: str, spec: str, usage: str) -> None:
+def test_key_usage(kms_client: KMSClient, operation: str, spec: str, usage: str) -> None:
     key = kms_client.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
-    with pytest.raises(ClientError) as exc:
-        call(kms_client, operation, key["Arn"], "HMAC_SHA_256")
-    assert error(exc) == (
-        "InvalidKeyUsageException",
-        f"{key['Arn']} key usage is {usage} which is not valid for {operation}.",
+    assert refusal(call, kms_client, operation, key["Arn"], "HMAC_SHA_256") == wrong_usage(
+        key["Arn"], usage, operation
     )
 
 
 @pytest.mark.parametrize("operation", ["GenerateMac", "VerifyMac"])
-@pytest.mark.parametrize(
-    ("change", "code", "text"),
-    [
-        ("disable", "DisabledException", "is disabled."),
-        ("schedule", "KMSInvalidStateException", "is pending deletion."),
-    ],
-)
+@pytest.mark.parametrize(("change", "code", "text"), STATE_REFUSALS)
 def test_key_state_before_algorithm(
-    kms_client: Any, operation: str, change: str, code: str, text: str
+    kms_client: KMSClient, operation: str, change: str, code: str, text: str
 ) -> None:
     key = create(kms_client, "HMAC_256")
-    if change == "disable":
-        kms_client.disable_key(KeyId=key["KeyId"])
-    else:
-        kms_client.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
-    with pytest.raises(ClientError) as exc:
-        call(kms_client, operation, key["Arn"], "HMAC_SHA_512")
-    assert error(exc) == (code, f"{key['Arn']} {text}")
+    change_state(kms_client, key["KeyId"], change)
+    assert refusal(call, kms_client, operation, key["Arn"], "HMAC_SHA_512") == (
+        code,
+        f"{key['Arn']} {text}",
+    )
 
 
-def test_pending_import(kms_client: Any) -> None:
+def test_pending_import(kms_client: KMSClient) -> None:
     key = kms_client.create_key(
         KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC", Origin="EXTERNAL"
     )["KeyMetadata"]
-    with pytest.raises(ClientError) as exc:
-        call(kms_client, "GenerateMac", key["Arn"], "HMAC_SHA_256")
-    assert error(exc) == ("KMSInvalidStateException", f"{key['Arn']} is pending import.")
+    assert refusal(call, kms_client, "GenerateMac", key["Arn"], "HMAC_SHA_256") == (
+        "KMSInvalidStateException",
+        f"{key['Arn']} is pending import.",
+    )
 
 
 @pytest.mark.parametrize("operation", ["GenerateMac", "VerifyMac"])
-def test_dry_run(kms_client: Any, operation: str) -> None:
+def test_dry_run(kms_client: KMSClient, operation: str) -> None:
     key = create(kms_client, "HMAC_256")
-    with pytest.raises(ClientError) as exc:
-        call(kms_client, operation, key["Arn"], "HMAC_SHA_256", DryRun=True)
-    assert error(exc) == (
+    assert refusal(call, kms_client, operation, key["Arn"], "HMAC_SHA_256", DryRun=True) == (
         "DryRunOperationException",
         "The request would have succeeded, but the DryRun option is set.",
     )
 
 
-def test_invalid_key_id(kms_client: Any) -> None:
-    with pytest.raises(ClientError) as exc:
-        call(kms_client, "GenerateMac", "key_id", "HMAC_SHA_256")
-    assert error(exc) == ("NotFoundException", "Invalid keyId 'key_id'")
+def test_invalid_key_id(kms_client: KMSClient) -> None:
+    assert refusal(call, kms_client, "GenerateMac", "key_id", "HMAC_SHA_256") == (
+        "NotFoundException",
+        "Invalid keyId 'key_id'",
+    )
 
 
-def call(client: Any, operation: str, key_id: str, algorithm: str, **extra: Any) -> Any:
+def call(client: KMSClient, operation: str, key_id: str, algorithm: str, **extra: Any) -> Any:
     if operation == "GenerateMac":
         return client.generate_mac(KeyId=key_id, Message=b"m", MacAlgorithm=algorithm, **extra)
     return client.verify_mac(

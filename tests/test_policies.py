@@ -4,15 +4,17 @@ policies, and the checks on a new policy (kms-facts §5; research items 3, 7).""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
-from botocore.exceptions import ClientError
 
 from kmsmock import mock_kms
 from kmsmock.operations.policies import render
+from tests.helpers import raises_error
+
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
 
 REGION, ACCOUNT = "us-east-1", "123456789012"
 ROOT = f"arn:aws:iam::{ACCOUNT}:root"
@@ -46,13 +48,7 @@ S3_MANAGED_POLICY = (
 
 
 @pytest.fixture
-def kms() -> Iterator[Any]:
-    with mock_kms():
-        yield boto3.client("kms", region_name=REGION)
-
-
-@pytest.fixture
-def key(kms: Any) -> dict[str, Any]:
+def key(kms: KMSClient) -> dict[str, Any]:
     return dict(kms.create_key()["KeyMetadata"])
 
 
@@ -64,17 +60,11 @@ def allow(principal: Any, action: Any = "kms:*", **extra: Any) -> dict[str, Any]
     return {"Effect": "Allow", "Principal": principal, "Action": action, "Resource": "*", **extra}
 
 
-def error(call: Any, **kwargs: Any) -> dict[str, str]:
-    with pytest.raises(ClientError) as exc:
-        call(**kwargs)
-    return dict(exc.value.response["Error"])
-
-
 def malformed(message: str = "") -> dict[str, str]:
     return {"Code": "MalformedPolicyDocumentException", "Message": message}
 
 
-def test_default_policy(kms: Any, key: dict[str, Any]) -> None:
+def test_default_policy(kms: KMSClient, key: dict[str, Any]) -> None:
     response = kms.get_key_policy(KeyId=key["KeyId"])
     assert response["Policy"] == DEFAULT_POLICY
     assert response["PolicyName"] == "default"
@@ -89,13 +79,13 @@ def test_default_policy_names_the_keys_account() -> None:
     assert document["Statement"][0]["Principal"] == {"AWS": "arn:aws:iam::111122223333:root"}
 
 
-def test_list_key_policies(kms: Any, key: dict[str, Any]) -> None:
+def test_list_key_policies(kms: KMSClient, key: dict[str, Any]) -> None:
     response = kms.list_key_policies(KeyId=key["KeyId"])
     del response["ResponseMetadata"]
     assert response == {"PolicyNames": ["default"], "Truncated": False}
 
 
-def test_put_key_policy_then_get_it_verbatim(kms: Any, key: dict[str, Any]) -> None:
+def test_put_key_policy_then_get_it_verbatim(kms: KMSClient, key: dict[str, Any]) -> None:
     text = policy(allow({"AWS": ROOT}), allow({"Service": "logs.amazonaws.com"}, "kms:Encrypt"))
     assert set(kms.put_key_policy(KeyId=key["KeyId"], Policy=text)) == {"ResponseMetadata"}
     assert kms.get_key_policy(KeyId=key["KeyId"])["Policy"] == text
@@ -115,14 +105,14 @@ def test_put_key_policy_then_get_it_verbatim(kms: Any, key: dict[str, Any]) -> N
 )
 @pytest.mark.parametrize("action", ["kms:*", "kms:PutKeyPolicy", "kms:Put*", ["kms:Get*", "*"]])
 def test_policies_that_keep_the_key_manageable(
-    kms: Any, key: dict[str, Any], principal: Any, action: Any
+    kms: KMSClient, key: dict[str, Any], principal: Any, action: Any
 ) -> None:
     text = policy(allow(principal, action))
     kms.put_key_policy(KeyId=key["KeyId"], Policy=text)
     assert kms.get_key_policy(KeyId=key["KeyId"])["Policy"] == text
 
 
-def test_not_action_that_spares_put_key_policy(kms: Any, key: dict[str, Any]) -> None:
+def test_not_action_that_spares_put_key_policy(kms: KMSClient, key: dict[str, Any]) -> None:
     statement = {"Effect": "Allow", "Principal": {"AWS": ROOT}, "NotAction": "kms:Decrypt"}
     kms.put_key_policy(KeyId=key["KeyId"], Policy=policy(statement))
 
@@ -140,9 +130,9 @@ def test_not_action_that_spares_put_key_policy(kms: Any, key: dict[str, Any]) ->
     ],
     ids=["other-action", "read-only", "other-account", "service", "deny", "not-action", "none"],
 )
-def test_lockout_safety_check(kms: Any, key: dict[str, Any], statements: list[Any]) -> None:
+def test_lockout_safety_check(kms: KMSClient, key: dict[str, Any], statements: list[Any]) -> None:
     text = policy(*statements)
-    assert error(kms.put_key_policy, KeyId=key["KeyId"], Policy=text) == malformed(LOCKOUT)
+    assert raises_error(kms.put_key_policy, KeyId=key["KeyId"], Policy=text) == malformed(LOCKOUT)
     assert kms.get_key_policy(KeyId=key["KeyId"])["Policy"] == DEFAULT_POLICY
     kms.put_key_policy(KeyId=key["KeyId"], Policy=text, BypassPolicyLockoutSafetyCheck=True)
     assert kms.get_key_policy(KeyId=key["KeyId"])["Policy"] == text
@@ -157,14 +147,14 @@ def test_lockout_safety_check(kms: Any, key: dict[str, Any], statements: list[An
         {"AWS": 123456789012},
     ],
 )
-def test_invalid_principals(kms: Any, key: dict[str, Any], principal: Any) -> None:
-    assert error(
+def test_invalid_principals(kms: KMSClient, key: dict[str, Any], principal: Any) -> None:
+    assert raises_error(
         kms.put_key_policy,
         KeyId=key["KeyId"],
         Policy=policy(allow({"AWS": ROOT}), allow(principal)),
         BypassPolicyLockoutSafetyCheck=True,
     ) == malformed("Policy contains a statement with one or more invalid principals.")
-    assert error(kms.create_key, Policy=policy(allow(principal))) == malformed(
+    assert raises_error(kms.create_key, Policy=policy(allow(principal))) == malformed(
         "Policy contains a statement with one or more invalid principals."
     )
 
@@ -179,41 +169,43 @@ def test_invalid_principals(kms: Any, key: dict[str, Any], principal: Any) -> No
         '{"Statement": ["x"]}',
     ],
 )
-def test_malformed_documents_say_nothing_more(kms: Any, key: dict[str, Any], text: str) -> None:
-    assert error(kms.put_key_policy, KeyId=key["KeyId"], Policy=text) == malformed()
-    assert error(kms.create_key, Policy=text) == malformed()
+def test_malformed_documents_say_nothing_more(
+    kms: KMSClient, key: dict[str, Any], text: str
+) -> None:
+    assert raises_error(kms.put_key_policy, KeyId=key["KeyId"], Policy=text) == malformed()
+    assert raises_error(kms.create_key, Policy=text) == malformed()
 
 
-def test_a_single_statement_object_is_accepted(kms: Any, key: dict[str, Any]) -> None:
+def test_a_single_statement_object_is_accepted(kms: KMSClient, key: dict[str, Any]) -> None:
     text = json.dumps({"Version": "2012-10-17", "Statement": allow({"AWS": ROOT})})
     kms.put_key_policy(KeyId=key["KeyId"], Policy=text)
     assert kms.get_key_policy(KeyId=key["KeyId"])["Policy"] == text
 
 
-def test_policy_size_limit_is_32_kilobytes(kms: Any, key: dict[str, Any]) -> None:
+def test_policy_size_limit_is_32_kilobytes(kms: KMSClient, key: dict[str, Any]) -> None:
     base = policy(allow({"AWS": ROOT}, Sid="S"))
     padded = base.replace('"Sid": "S"', '"Sid": "' + "x" * (32768 - len(base) + 1) + '"')
     assert len(padded.encode()) == 32768
     kms.put_key_policy(KeyId=key["KeyId"], Policy=padded)
     too_big = padded.replace('"Sid": "x', '"Sid": "xx')
-    assert error(kms.put_key_policy, KeyId=key["KeyId"], Policy=too_big) == {
+    assert raises_error(kms.put_key_policy, KeyId=key["KeyId"], Policy=too_big) == {
         "Code": "LimitExceededException",
         "Message": "Policy document exceeds the maximum size of 32768 bytes.",
     }
 
 
-def test_policy_names(kms: Any, key: dict[str, Any]) -> None:
-    assert error(kms.get_key_policy, KeyId=key["KeyId"], PolicyName="AWS_RAM") == {
+def test_policy_names(kms: KMSClient, key: dict[str, Any]) -> None:
+    assert raises_error(kms.get_key_policy, KeyId=key["KeyId"], PolicyName="AWS_RAM") == {
         "Code": "NotFoundException",
         "Message": f"Key policy AWS_RAM does not exist for key {key['Arn']}",
     }
-    assert error(
+    assert raises_error(
         kms.put_key_policy, KeyId=key["KeyId"], PolicyName="AWS_RAM", Policy=DEFAULT_POLICY
     ) == {
         "Code": "ValidationException",
         "Message": "The AWS_RAM policy can only be managed by the RAM service.",
     }
-    assert error(
+    assert raises_error(
         kms.put_key_policy, KeyId=key["KeyId"], PolicyName="other", Policy=DEFAULT_POLICY
     ) == {
         "Code": "ValidationException",
@@ -221,7 +213,7 @@ def test_policy_names(kms: Any, key: dict[str, Any]) -> None:
     }
 
 
-def test_policies_of_keys_in_every_state(kms: Any) -> None:
+def test_policies_of_keys_in_every_state(kms: KMSClient) -> None:
     external = kms.create_key(Origin="EXTERNAL")["KeyMetadata"]["KeyId"]
     pending = kms.create_key()["KeyMetadata"]["KeyId"]
     kms.schedule_key_deletion(KeyId=pending)
@@ -233,7 +225,7 @@ def test_policies_of_keys_in_every_state(kms: Any) -> None:
         assert kms.list_key_policies(KeyId=key_id)["PolicyNames"] == ["default"]
 
 
-def test_aws_managed_key_policy(kms: Any) -> None:
+def test_aws_managed_key_policy(kms: KMSClient) -> None:
     key_id = kms.describe_key(KeyId="alias/aws/s3")["KeyMetadata"]["KeyId"]
     assert kms.get_key_policy(KeyId=key_id)["Policy"] == S3_MANAGED_POLICY
 
@@ -250,7 +242,7 @@ def test_aws_managed_key_policy(kms: Any) -> None:
     ],
 )
 def test_aws_managed_key_policies_by_service(
-    kms: Any,
+    kms: KMSClient,
     service: str,
     policy_id: str,
     via: str,
@@ -278,15 +270,15 @@ def test_aws_managed_key_policies_by_service(
     assert read["Action"] == ["kms:Describe*", "kms:Get*", "kms:List*", *extra_account]
 
 
-def test_missing_key(kms: Any) -> None:
+def test_missing_key(kms: KMSClient) -> None:
     missing = "1234abcd-12ab-34cd-56ef-1234567890ab"
     not_found = {
         "Code": "NotFoundException",
         "Message": f"Key 'arn:aws:kms:{REGION}:{ACCOUNT}:key/{missing}' does not exist",
     }
-    assert error(kms.get_key_policy, KeyId=missing) == not_found
-    assert error(kms.put_key_policy, KeyId=missing, Policy=DEFAULT_POLICY) == not_found
-    assert error(kms.list_key_policies, KeyId=missing) == not_found
+    assert raises_error(kms.get_key_policy, KeyId=missing) == not_found
+    assert raises_error(kms.put_key_policy, KeyId=missing, Policy=DEFAULT_POLICY) == not_found
+    assert raises_error(kms.list_key_policies, KeyId=missing) == not_found
 
 
 def test_render_is_awss_pretty_printer() -> None:

@@ -6,7 +6,7 @@ import base64
 import json
 import socket
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import botocore.session
@@ -15,11 +15,14 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from pytest_socket import disable_socket
 
-from kmsmock import mock_kms, protocol
+from kmsmock import protocol
 from kmsmock.backend.store import Backend
 from kmsmock.operations import OPERATIONS
 
 from . import model
+
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
 
 MODEL = botocore.session.get_session().get_service_model("kms")
 
@@ -33,12 +36,11 @@ def call(target: str, body: Any, backend: Backend | None = None) -> tuple[int, d
 
 
 @pytest.fixture
-def kms() -> Iterator[Any]:
+def offline_kms(kms: KMSClient) -> Iterator[KMSClient]:
     saved = (socket.socket, socket.getaddrinfo, socket.gethostbyname)
     disable_socket()  # an operation kmsmock does not serve must not reach the network
     try:
-        with mock_kms():
-            yield boto3.client("kms", region_name="us-east-1")
+        yield kms
     finally:
         socket.socket, socket.getaddrinfo, socket.gethostbyname = saved  # type: ignore[misc]
 
@@ -140,11 +142,11 @@ def test_a_json_array_body_is_a_serialization_error() -> None:
 
 
 def test_an_operation_kmsmock_does_not_serve_names_itself(
-    kms: Any, monkeypatch: pytest.MonkeyPatch
+    offline_kms: KMSClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delitem(OPERATIONS, "ListKeys")
     with pytest.raises(ClientError) as exc:  # and no network call: sockets are off
-        kms.list_keys()
+        offline_kms.list_keys()
     assert exc.value.response["Error"] == {
         "Code": "NotImplementedByKmsmock",
         "Message": "kmsmock does not implement the KMS operation ListKeys yet.",
@@ -181,14 +183,16 @@ def test_an_operation_the_model_lacks_is_unknown_though_kmsmock_serves_it(name: 
 
 
 def test_a_kmsmock_bug_is_an_aws_shaped_internal_error(
-    kms: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    offline_kms: KMSClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     def broken(ctx: Any, req: Any) -> Any:
         raise ZeroDivisionError("oops")
 
     monkeypatch.setitem(OPERATIONS, "ListKeys", broken)
     # A 500 is retried by botocore as AWS's would be: one attempt here, so the test is quick.
-    once = boto3.client("kms", region_name="us-east-1", config=Config(retries={"max_attempts": 1}))
+    once = boto3.client(
+        "kms", region_name="us-east-1", config=Config(retries={"total_max_attempts": 1})
+    )
     with pytest.raises(once.exceptions.KMSInternalException) as exc:
         once.list_keys()
     assert exc.value.response["Error"]["Message"] == (
@@ -198,13 +202,15 @@ def test_a_kmsmock_bug_is_an_aws_shaped_internal_error(
     assert "kmsmock failed to serve TrentService.ListKeys" in caplog.text
 
 
-def test_modeled_errors_carry_message_at_the_top_level_validation_errors_do_not(kms: Any) -> None:
+def test_modeled_errors_carry_message_at_the_top_level_validation_errors_do_not(
+    offline_kms: KMSClient,
+) -> None:
     with pytest.raises(ClientError) as modeled:
-        kms.describe_key(KeyId="nope")
+        offline_kms.describe_key(KeyId="nope")
     assert modeled.value.response["message"] == "Invalid keyId 'nope'"
     with pytest.raises(ClientError) as unmodeled:
-        kms.schedule_key_deletion(
-            KeyId=kms.create_key()["KeyMetadata"]["KeyId"], PendingWindowInDays=5
+        offline_kms.schedule_key_deletion(
+            KeyId=offline_kms.create_key()["KeyMetadata"]["KeyId"], PendingWindowInDays=5
         )
     assert unmodeled.value.response["Error"]["Code"] == "ValidationException"
     assert "message" not in unmodeled.value.response

@@ -6,15 +6,20 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-from typing import Any
+from typing import TYPE_CHECKING
 
 import aws_encryption_sdk
 import pytest
 from aws_encryption_sdk.identifiers import CommitmentPolicy
 from awscli.clidriver import create_clidriver
 
+from kmsmock import KmsMock
 
-def test_encryption_sdk_round_trip_across_rotation(kms_client: Any) -> None:
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
+
+
+def test_encryption_sdk_round_trip_across_rotation(kms_client: KMSClient) -> None:
     arn = kms_client.create_key()["KeyMetadata"]["Arn"]
     sdk = aws_encryption_sdk.EncryptionSDKClient(
         commitment_policy=CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT
@@ -29,7 +34,7 @@ def test_encryption_sdk_round_trip_across_rotation(kms_client: Any) -> None:
     assert header.encryption_context["tenant"] == "acme"
 
 
-def test_encryption_sdk_refuses_a_disabled_key(kms_client: Any) -> None:
+def test_encryption_sdk_refuses_a_disabled_key(kms_client: KMSClient) -> None:
     arn = kms_client.create_key()["KeyMetadata"]["Arn"]
     sdk = aws_encryption_sdk.EncryptionSDKClient(
         commitment_policy=CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT
@@ -48,7 +53,7 @@ def aws(*args: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def test_aws_cli(kms_mock: Any) -> None:
+def test_aws_cli(kms_mock: KmsMock) -> None:
     code, out, _ = aws("kms", "create-key", "--description", "from the CLI")
     assert code == 0
     key_id = json.loads(out)["KeyMetadata"]["KeyId"]

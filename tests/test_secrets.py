@@ -7,7 +7,7 @@ import base64
 import logging
 import os
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
@@ -18,6 +18,11 @@ import kmsmock
 from kmsmock import KmsMock, mock_kms
 from kmsmock.backend.key import Key, Material
 from kmsmock.operations import OPERATIONS
+from tests.activation_forms import FORMS
+from tests.helpers import public_xks_store
+
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
 
 REGION = "us-east-1"
 PLAINTEXT = b"attack at dawn: the plaintext nobody may print"
@@ -84,7 +89,7 @@ def _material_secrets(mock: KmsMock) -> dict[str, bytes]:
     return found
 
 
-def _build_state(kms: Any) -> dict[str, bytes | str]:
+def _build_state(kms: KMSClient) -> dict[str, bytes | str]:
     """Keys of every kind, used, so that every secret-holding object exists; returns the
     secrets the caller saw (plaintexts, data keys, imported material)."""
     seen: dict[str, bytes | str] = {"plaintext": PLAINTEXT}
@@ -127,17 +132,7 @@ def _build_state(kms: Any) -> dict[str, bytes | str]:
         )
         seen["imported material"] = IMPORTED
     if "CreateCustomKeyStore" in OPERATIONS:
-        kms.create_custom_key_store(
-            CustomKeyStoreName="secrets-xks",
-            CustomKeyStoreType="EXTERNAL_KEY_STORE",
-            XksProxyUriEndpoint="https://xks.example.com",
-            XksProxyUriPath="/kms/xks/v1",
-            XksProxyConnectivity="PUBLIC_ENDPOINT",
-            XksProxyAuthenticationCredential={
-                "AccessKeyId": "ABCDEFGHIJKLMNOPQRST",
-                "RawSecretAccessKey": XKS_SECRET,
-            },
-        )
+        kms.create_custom_key_store(**public_xks_store("secrets-xks", XKS_SECRET))
         seen["XKS proxy secret"] = XKS_SECRET
     return seen
 
@@ -207,25 +202,9 @@ REAL_SECRET = "real/Looking+Secret/Access/Key/0123456789"
 REAL_TOKEN = "FwoGZXIvYXdzEreal-looking-session-token"
 
 
-def _with_context(body: Callable[[], None]) -> None:
-    with mock_kms():
-        body()
-
-
-def _with_decorator(body: Callable[[], None]) -> None:
-    mock_kms(body)()
-
-
-def _with_start_stop(body: Callable[[], None]) -> None:
-    m = mock_kms()
-    m.start()
-    try:
-        body()
-    finally:
-        m.stop()
-
-
-@pytest.mark.parametrize("form", [_with_context, _with_decorator, _with_start_stop])
+@pytest.mark.parametrize(
+    "form", [FORMS[name] for name in ("context_manager", "decorator", "start_stop")]
+)
 def test_real_credentials_are_left_alone_and_never_copied(
     monkeypatch: pytest.MonkeyPatch, form: Callable[[Callable[[], None]], None]
 ) -> None:

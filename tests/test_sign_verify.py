@@ -5,25 +5,30 @@ Ed25519ph, which ``cryptography`` lacks), and every refusal with AWS's code and 
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa, utils
 
+from kmsmock import KmsMock
+from tests.helpers import (
+    RSA_SIGNING,
+    STATE_REFUSALS,
+    change_state,
+    error_of,
+    new_client,
+    refusal,
+    wrong_usage,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
+
 HASHES = {"SHA_256": hashes.SHA256, "SHA_384": hashes.SHA384, "SHA_512": hashes.SHA512}
 HASHLIB = {"SHA_256": hashlib.sha256, "SHA_384": hashlib.sha384, "SHA_512": hashlib.sha512}
-RSA_ALGORITHMS = [
-    "RSASSA_PKCS1_V1_5_SHA_256",
-    "RSASSA_PKCS1_V1_5_SHA_384",
-    "RSASSA_PKCS1_V1_5_SHA_512",
-    "RSASSA_PSS_SHA_256",
-    "RSASSA_PSS_SHA_384",
-    "RSASSA_PSS_SHA_512",
-]
 ECDSA = {
     "ECC_NIST_P256": "ECDSA_SHA_256",
     "ECC_NIST_P384": "ECDSA_SHA_384",
@@ -33,16 +38,11 @@ ECDSA = {
 MESSAGE = b"the message KMS signs"
 
 
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    err = exc.value.response["Error"]
-    return err["Code"], err["Message"]
-
-
-def create(client: Any, spec: str, usage: str = "SIGN_VERIFY") -> dict[str, Any]:
+def create(client: KMSClient, spec: str, usage: str = "SIGN_VERIFY") -> dict[str, Any]:
     return dict(client.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"])
 
 
-def public_key(client: Any, key_id: str) -> Any:
+def public_key(client: KMSClient, key_id: str) -> Any:
     return serialization.load_der_public_key(client.get_public_key(KeyId=key_id)["PublicKey"])
 
 
@@ -50,7 +50,9 @@ def digest_of(algorithm: str, message: bytes) -> bytes:
     return HASHLIB[algorithm[-7:]](message).digest()
 
 
-def sign(client: Any, key_id: str, algorithm: str, message: bytes, message_type: str) -> bytes:
+def sign(
+    client: KMSClient, key_id: str, algorithm: str, message: bytes, message_type: str
+) -> bytes:
     out = client.sign(
         KeyId=key_id, Message=message, SigningAlgorithm=algorithm, MessageType=message_type
     )
@@ -59,7 +61,7 @@ def sign(client: Any, key_id: str, algorithm: str, message: bytes, message_type:
 
 
 def kms_verifies(
-    client: Any, key_id: str, algorithm: str, message: bytes, message_type: str, sig: bytes
+    client: KMSClient, key_id: str, algorithm: str, message: bytes, message_type: str, sig: bytes
 ) -> None:
     out = client.verify(
         KeyId=key_id,
@@ -74,13 +76,13 @@ def kms_verifies(
 
 class TestEverySignatureVerifiesOutside:
     @pytest.mark.parametrize("spec", ["RSA_2048", "RSA_3072", "RSA_4096"])
-    def test_rsa(self, kms_client: Any, spec: str) -> None:
+    def test_rsa(self, kms_client: KMSClient, spec: str) -> None:
         key = create(kms_client, spec)
-        assert key["SigningAlgorithms"] == RSA_ALGORITHMS
+        assert key["SigningAlgorithms"] == RSA_SIGNING
         public = public_key(kms_client, key["KeyId"])
         assert isinstance(public, rsa.RSAPublicKey)
         assert public.key_size == int(spec[4:])
-        for algorithm in RSA_ALGORITHMS:
+        for algorithm in RSA_SIGNING:
             h = HASHES[algorithm[-7:]]()
             # KMS's PSS salt is as long as the digest: verify with exactly that salt length.
             pad = (
@@ -99,7 +101,7 @@ class TestEverySignatureVerifiesOutside:
             kms_verifies(kms_client, key["Arn"], algorithm, MESSAGE, "RAW", signed_digest)
 
     @pytest.mark.parametrize("spec", list(ECDSA))
-    def test_ecdsa_signatures_are_der(self, kms_client: Any, spec: str) -> None:
+    def test_ecdsa_signatures_are_der(self, kms_client: KMSClient, spec: str) -> None:
         algorithm = ECDSA[spec]
         key = create(kms_client, spec)
         assert key["SigningAlgorithms"] == [algorithm]
@@ -115,7 +117,7 @@ class TestEverySignatureVerifiesOutside:
         kms_verifies(kms_client, key["KeyId"], algorithm, MESSAGE, "RAW", signed_digest)
         kms_verifies(kms_client, key["KeyId"], algorithm, digest, "DIGEST", raw)
 
-    def test_ed25519_raw_is_pure_ed25519(self, kms_client: Any) -> None:
+    def test_ed25519_raw_is_pure_ed25519(self, kms_client: KMSClient) -> None:
         key = create(kms_client, "ECC_NIST_EDWARDS25519")
         assert key["SigningAlgorithms"] == ["ED25519_SHA_512", "ED25519_PH_SHA_512"]
         der = kms_client.get_public_key(KeyId=key["KeyId"])["PublicKey"]
@@ -127,7 +129,7 @@ class TestEverySignatureVerifiesOutside:
         public.verify(sig, MESSAGE)
         kms_verifies(kms_client, key["KeyId"], "ED25519_SHA_512", MESSAGE, "RAW", sig)
 
-    def test_ed25519ph_digest_is_prehashed_once_more(self, kms_client: Any) -> None:
+    def test_ed25519ph_digest_is_prehashed_once_more(self, kms_client: KMSClient) -> None:
         eddsa = pytest.importorskip("Cryptodome.Signature.eddsa")
         sha512 = pytest.importorskip("Cryptodome.Hash.SHA512")
         ecc = pytest.importorskip("Cryptodome.PublicKey.ECC")
@@ -154,7 +156,7 @@ class TestEverySignatureVerifiesOutside:
         [("ML_DSA_44", 1334, 2420), ("ML_DSA_65", 1974, 3309), ("ML_DSA_87", 2614, 4627)],
     )
     def test_ml_dsa_raw_and_external_mu(
-        self, kms_client: Any, spec: str, public_len: int, sig_len: int
+        self, kms_client: KMSClient, spec: str, public_len: int, sig_len: int
     ) -> None:
         key = create(kms_client, spec)
         assert key["SigningAlgorithms"] == ["ML_DSA_SHAKE_256"]
@@ -174,20 +176,20 @@ class TestEverySignatureVerifiesOutside:
         kms_verifies(kms_client, key["KeyId"], "ML_DSA_SHAKE_256", MESSAGE, "RAW", from_mu)
         kms_verifies(kms_client, key["KeyId"], "ML_DSA_SHAKE_256", mu, "EXTERNAL_MU", raw)
 
-    def test_default_message_type_is_raw(self, kms_client: Any) -> None:
+    def test_default_message_type_is_raw(self, kms_client: KMSClient) -> None:
         key = create(kms_client, "ECC_NIST_P256")
         sig = kms_client.sign(
             KeyId=key["KeyId"], Message=MESSAGE, SigningAlgorithm="ECDSA_SHA_256"
         )["Signature"]
         public_key(kms_client, key["KeyId"]).verify(sig, MESSAGE, ec.ECDSA(hashes.SHA256()))
 
-    def test_message_of_4096_bytes_signs(self, kms_client: Any) -> None:
+    def test_message_of_4096_bytes_signs(self, kms_client: KMSClient) -> None:
         key = create(kms_client, "ECC_NIST_P256")
         message = bytes(range(256)) * 16
         sig = sign(kms_client, key["KeyId"], "ECDSA_SHA_256", message, "RAW")
         public_key(kms_client, key["KeyId"]).verify(sig, message, ec.ECDSA(hashes.SHA256()))
 
-    def test_response_shape(self, kms_client: Any) -> None:
+    def test_response_shape(self, kms_client: KMSClient) -> None:
         key = create(kms_client, "ECC_NIST_P256")
         kms_client.create_alias(AliasName="alias/signer", TargetKeyId=key["KeyId"])
         out = kms_client.sign(
@@ -210,20 +212,16 @@ class TestEverySignatureVerifiesOutside:
 
 
 class TestSm2InChina:
-    @pytest.fixture
-    def cn_client(self, kms_mock: Any) -> Any:
-        return boto3.client("kms", region_name="cn-north-1")
-
-    def test_sm2dsa_raw_and_digest_verify_with_gmalg(self, cn_client: Any) -> None:
+    def test_sm2dsa_raw_and_digest_verify_with_gmalg(self, china_kms: KMSClient) -> None:
         gmalg = pytest.importorskip("gmalg")
-        key = create(cn_client, "SM2")
+        key = create(china_kms, "SM2")
         assert key["Arn"].startswith("arn:aws-cn:kms:cn-north-1:")
         assert key["SigningAlgorithms"] == ["SM2DSA"]
-        der = cn_client.get_public_key(KeyId=key["KeyId"])["PublicKey"]
+        der = china_kms.get_public_key(KeyId=key["KeyId"])["PublicKey"]
         point = der[-65:]  # SPKI ends with the uncompressed point 04 || x || y
         assert point[0] == 4
         verifier = gmalg.SM2(pk=point, uid=b"1234567812345678")
-        raw = sign(cn_client, key["KeyId"], "SM2DSA", MESSAGE, "RAW")
+        raw = sign(china_kms, key["KeyId"], "SM2DSA", MESSAGE, "RAW")
         r, s = utils.decode_dss_signature(raw)
         assert verifier.verify(MESSAGE, r.to_bytes(32, "big"), s.to_bytes(32, "big"))
         assert not verifier.verify(b"other", r.to_bytes(32, "big"), s.to_bytes(32, "big"))
@@ -241,24 +239,24 @@ class TestSm2InChina:
         )
         e = gmalg.SM3()
         e.update(z.value() + MESSAGE)
-        signed_digest = sign(cn_client, key["KeyId"], "SM2DSA", e.value(), "DIGEST")
+        signed_digest = sign(china_kms, key["KeyId"], "SM2DSA", e.value(), "DIGEST")
         r, s = utils.decode_dss_signature(signed_digest)
         assert verifier.verify(MESSAGE, r.to_bytes(32, "big"), s.to_bytes(32, "big"))
-        kms_verifies(cn_client, key["KeyId"], "SM2DSA", e.value(), "DIGEST", raw)
-        kms_verifies(cn_client, key["KeyId"], "SM2DSA", MESSAGE, "RAW", signed_digest)
+        kms_verifies(china_kms, key["KeyId"], "SM2DSA", e.value(), "DIGEST", raw)
+        kms_verifies(china_kms, key["KeyId"], "SM2DSA", MESSAGE, "RAW", signed_digest)
 
-    def test_gmalg_signature_verifies_in_kms(self, cn_client: Any) -> None:
+    def test_gmalg_signature_verifies_in_kms(self, china_kms: KMSClient) -> None:
         gmalg = pytest.importorskip("gmalg")
         sk, pk = gmalg.SM2().generate_keypair()
         signer = gmalg.SM2(sk=sk, pk=pk, uid=b"1234567812345678")
-        key = create(cn_client, "SM2")
-        point = cn_client.get_public_key(KeyId=key["KeyId"])["PublicKey"][-65:]
+        key = create(china_kms, "SM2")
+        point = china_kms.get_public_key(KeyId=key["KeyId"])["PublicKey"][-65:]
         assert point != pk
         r, s = signer.sign(MESSAGE)
         foreign = utils.encode_dss_signature(int.from_bytes(r, "big"), int.from_bytes(s, "big"))
-        with pytest.raises(ClientError) as exc:
-            kms_verifies(cn_client, key["KeyId"], "SM2DSA", MESSAGE, "RAW", foreign)
-        assert error(exc) == ("KMSInvalidSignatureException", "")
+        assert refusal(
+            kms_verifies, china_kms, key["KeyId"], "SM2DSA", MESSAGE, "RAW", foreign
+        ) == ("KMSInvalidSignatureException", "")
 
 
 class TestVerifyRefusesBadSignatures:
@@ -272,22 +270,28 @@ class TestVerifyRefusesBadSignatures:
             ("ML_DSA_44", "ML_DSA_SHAKE_256"),
         ],
     )
-    def test_signature_of_another_message(self, kms_client: Any, spec: str, algorithm: str) -> None:
+    def test_signature_of_another_message(
+        self, kms_client: KMSClient, spec: str, algorithm: str
+    ) -> None:
         key = create(kms_client, spec)
         sig = sign(kms_client, key["KeyId"], algorithm, b"other", "RAW")
         with pytest.raises(ClientError) as exc:
             kms_verifies(kms_client, key["KeyId"], algorithm, MESSAGE, "RAW", sig)
-        assert error(exc) == ("KMSInvalidSignatureException", "")
+        assert error_of(exc) == ("KMSInvalidSignatureException", "")
         assert "message" not in exc.value.response
 
-    def test_ed25519ph_signature_of_another_digest(self, kms_client: Any) -> None:
+    def test_ed25519ph_signature_of_another_digest(self, kms_client: KMSClient) -> None:
         key = create(kms_client, "ECC_NIST_EDWARDS25519")
         sig = sign(kms_client, key["KeyId"], "ED25519_PH_SHA_512", bytes(64), "DIGEST")
-        with pytest.raises(ClientError) as exc:
-            kms_verifies(
-                kms_client, key["KeyId"], "ED25519_PH_SHA_512", b"\x01" * 64, "DIGEST", sig
-            )
-        assert error(exc) == ("KMSInvalidSignatureException", "")
+        assert refusal(
+            kms_verifies,
+            kms_client,
+            key["KeyId"],
+            "ED25519_PH_SHA_512",
+            b"\x01" * 64,
+            "DIGEST",
+            sig,
+        ) == ("KMSInvalidSignatureException", "")
 
     @pytest.mark.parametrize("junk", [b"\x01", b"a" * 6144, bytes(64)])
     @pytest.mark.parametrize(
@@ -300,29 +304,30 @@ class TestVerifyRefusesBadSignatures:
         ],
     )
     def test_malformed_signature(
-        self, kms_client: Any, spec: str, algorithm: str, junk: bytes
+        self, kms_client: KMSClient, spec: str, algorithm: str, junk: bytes
     ) -> None:
         key = create(kms_client, spec)
-        with pytest.raises(ClientError) as exc:
-            kms_verifies(kms_client, key["KeyId"], algorithm, MESSAGE, "RAW", junk)
-        assert error(exc) == ("KMSInvalidSignatureException", "")
+        assert refusal(kms_verifies, kms_client, key["KeyId"], algorithm, MESSAGE, "RAW", junk) == (
+            "KMSInvalidSignatureException",
+            "",
+        )
 
-    def test_signature_of_another_key(self, kms_client: Any) -> None:
+    def test_signature_of_another_key(self, kms_client: KMSClient) -> None:
         one, two = create(kms_client, "ECC_NIST_P256"), create(kms_client, "ECC_NIST_P256")
         sig = sign(kms_client, one["KeyId"], "ECDSA_SHA_256", MESSAGE, "RAW")
-        with pytest.raises(ClientError) as exc:
-            kms_verifies(kms_client, two["KeyId"], "ECDSA_SHA_256", MESSAGE, "RAW", sig)
-        assert error(exc) == ("KMSInvalidSignatureException", "")
+        assert refusal(
+            kms_verifies, kms_client, two["KeyId"], "ECDSA_SHA_256", MESSAGE, "RAW", sig
+        ) == ("KMSInvalidSignatureException", "")
 
-    def test_digest_signed_then_verified_as_raw_digest_fails(self, kms_client: Any) -> None:
+    def test_digest_signed_then_verified_as_raw_digest_fails(self, kms_client: KMSClient) -> None:
         # "if the signed message is hashed once while signing, but twice while verifying,
         # verification fails"
         key = create(kms_client, "ECC_NIST_P256")
         digest = hashlib.sha256(MESSAGE).digest()
         sig = sign(kms_client, key["KeyId"], "ECDSA_SHA_256", digest, "DIGEST")
-        with pytest.raises(ClientError) as exc:
-            kms_verifies(kms_client, key["KeyId"], "ECDSA_SHA_256", digest, "RAW", sig)
-        assert error(exc) == ("KMSInvalidSignatureException", "")
+        assert refusal(
+            kms_verifies, kms_client, key["KeyId"], "ECDSA_SHA_256", digest, "RAW", sig
+        ) == ("KMSInvalidSignatureException", "")
 
 
 class TestRefusals:
@@ -336,49 +341,41 @@ class TestRefusals:
             ("ECC_NIST_P256", "KEY_AGREEMENT"),
         ],
     )
-    def test_key_usage(self, kms_client: Any, spec: str, usage: str, operation: str) -> None:
+    def test_key_usage(self, kms_client: KMSClient, spec: str, usage: str, operation: str) -> None:
         key = create(kms_client, spec, usage)
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, operation, key["Arn"], "ECDSA_SHA_256")
-        assert error(exc) == (
-            "InvalidKeyUsageException",
-            f"{key['Arn']} key usage is {usage} which is not valid for {operation}.",
+        assert refusal(call, kms_client, operation, key["Arn"], "ECDSA_SHA_256") == wrong_usage(
+            key["Arn"], usage, operation
         )
 
     @pytest.mark.parametrize("change", ["disable", "schedule"])
-    def test_key_usage_is_checked_before_key_state(self, kms_client: Any, change: str) -> None:
+    def test_key_usage_is_checked_before_key_state(
+        self, kms_client: KMSClient, change: str
+    ) -> None:
         key = create(kms_client, "HMAC_256", "GENERATE_VERIFY_MAC")
         change_state(kms_client, key["KeyId"], change)
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, "Sign", key["Arn"], "RSASSA_PSS_SHA_256")
-        assert error(exc) == (
-            "InvalidKeyUsageException",
-            f"{key['Arn']} key usage is GENERATE_VERIFY_MAC which is not valid for Sign.",
+        assert refusal(call, kms_client, "Sign", key["Arn"], "RSASSA_PSS_SHA_256") == wrong_usage(
+            key["Arn"], "GENERATE_VERIFY_MAC", "Sign"
         )
 
     @pytest.mark.parametrize("operation", ["Sign", "Verify"])
-    @pytest.mark.parametrize(
-        ("change", "code", "text"),
-        [
-            ("disable", "DisabledException", "is disabled."),
-            ("schedule", "KMSInvalidStateException", "is pending deletion."),
-        ],
-    )
+    @pytest.mark.parametrize(("change", "code", "text"), STATE_REFUSALS)
     def test_key_state_is_checked_before_the_algorithm(
-        self, kms_client: Any, operation: str, change: str, code: str, text: str
+        self, kms_client: KMSClient, operation: str, change: str, code: str, text: str
     ) -> None:
         key = create(kms_client, "ECC_NIST_P256")
         change_state(kms_client, key["KeyId"], change)
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, operation, key["Arn"], "ECDSA_SHA_384")
-        assert error(exc) == (code, f"{key['Arn']} {text}")
+        assert refusal(call, kms_client, operation, key["Arn"], "ECDSA_SHA_384") == (
+            code,
+            f"{key['Arn']} {text}",
+        )
 
-    def test_pending_import(self, kms_client: Any) -> None:
+    def test_pending_import(self, kms_client: KMSClient) -> None:
         key = kms_client.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY", Origin="EXTERNAL")
         arn = key["KeyMetadata"]["Arn"]
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, "Sign", arn, "RSASSA_PSS_SHA_256")
-        assert error(exc) == ("KMSInvalidStateException", f"{arn} is pending import.")
+        assert refusal(call, kms_client, "Sign", arn, "RSASSA_PSS_SHA_256") == (
+            "KMSInvalidStateException",
+            f"{arn} is pending import.",
+        )
 
     @pytest.mark.parametrize("operation", ["Sign", "Verify"])
     @pytest.mark.parametrize(
@@ -395,21 +392,19 @@ class TestRefusals:
         ],
     )
     def test_algorithm_incompatible_with_key_spec(
-        self, kms_client: Any, spec: str, algorithm: str, operation: str
+        self, kms_client: KMSClient, spec: str, algorithm: str, operation: str
     ) -> None:
         key = create(kms_client, spec)
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, operation, key["Arn"], algorithm)
-        assert error(exc) == (
+        assert refusal(call, kms_client, operation, key["Arn"], algorithm) == (
             "InvalidKeyUsageException",
             f"Algorithm {algorithm} is incompatible with key spec {spec}.",
         )
 
-    def test_key_spec_is_checked_before_the_digest_length(self, kms_client: Any) -> None:
+    def test_key_spec_is_checked_before_the_digest_length(self, kms_client: KMSClient) -> None:
         key = create(kms_client, "ECC_NIST_P256")
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, "Sign", key["Arn"], "ECDSA_SHA_384", bytes(20), "DIGEST")
-        assert error(exc) == (
+        assert refusal(
+            call, kms_client, "Sign", key["Arn"], "ECDSA_SHA_384", bytes(20), "DIGEST"
+        ) == (
             "InvalidKeyUsageException",
             "Algorithm ECDSA_SHA_384 is incompatible with key spec ECC_NIST_P256.",
         )
@@ -430,12 +425,12 @@ class TestRefusals:
         ],
     )
     def test_digest_of_wrong_length(
-        self, kms_client: Any, operation: str, spec: str, algorithm: str, length: int
+        self, kms_client: KMSClient, operation: str, spec: str, algorithm: str, length: int
     ) -> None:
         key = create(kms_client, spec)
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, operation, key["Arn"], algorithm, bytes(length), "DIGEST")
-        assert error(exc) == (
+        assert refusal(
+            call, kms_client, operation, key["Arn"], algorithm, bytes(length), "DIGEST"
+        ) == (
             "ValidationException",
             f"Digest is invalid length for algorithm {algorithm}.",
         )
@@ -450,32 +445,32 @@ class TestRefusals:
         ],
     )
     def test_ed25519_message_types(
-        self, kms_client: Any, algorithm: str, message_type: str
+        self, kms_client: KMSClient, algorithm: str, message_type: str
     ) -> None:
         key = create(kms_client, "ECC_NIST_EDWARDS25519")
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, "Sign", key["Arn"], algorithm, bytes(64), message_type)
-        assert error(exc) == (
+        assert refusal(
+            call, kms_client, "Sign", key["Arn"], algorithm, bytes(64), message_type
+        ) == (
             "ValidationException",
             f"Message type {message_type} is incompatible with algorithm {algorithm}.",
         )
 
     @pytest.mark.parametrize("operation", ["Sign", "Verify"])
-    def test_ml_dsa_refuses_digest(self, kms_client: Any, operation: str) -> None:
+    def test_ml_dsa_refuses_digest(self, kms_client: KMSClient, operation: str) -> None:
         key = create(kms_client, "ML_DSA_65")
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, operation, key["Arn"], "ML_DSA_SHAKE_256", bytes(64), "DIGEST")
-        assert error(exc) == (
+        assert refusal(
+            call, kms_client, operation, key["Arn"], "ML_DSA_SHAKE_256", bytes(64), "DIGEST"
+        ) == (
             "ValidationException",
             "Message type DIGEST is incompatible with key spec ML_DSA_65.",
         )
 
     @pytest.mark.parametrize("length", [32, 63, 65])
-    def test_external_mu_must_be_64_bytes(self, kms_client: Any, length: int) -> None:
+    def test_external_mu_must_be_64_bytes(self, kms_client: KMSClient, length: int) -> None:
         key = create(kms_client, "ML_DSA_44")
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, "Sign", key["Arn"], "ML_DSA_SHAKE_256", bytes(length), "EXTERNAL_MU")
-        assert error(exc) == (
+        assert refusal(
+            call, kms_client, "Sign", key["Arn"], "ML_DSA_SHAKE_256", bytes(length), "EXTERNAL_MU"
+        ) == (
             "ValidationException",
             "Digest is invalid length for algorithm ML_DSA_SHAKE_256.",
         )
@@ -485,42 +480,33 @@ class TestRefusals:
         [("RSA_2048", "RSASSA_PSS_SHA_512"), ("ECC_NIST_P521", "ECDSA_SHA_512")],
     )
     def test_external_mu_is_only_for_ml_dsa(
-        self, kms_client: Any, spec: str, algorithm: str
+        self, kms_client: KMSClient, spec: str, algorithm: str
     ) -> None:
         key = create(kms_client, spec)
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, "Sign", key["Arn"], algorithm, bytes(64), "EXTERNAL_MU")
-        assert error(exc) == (
+        assert refusal(
+            call, kms_client, "Sign", key["Arn"], algorithm, bytes(64), "EXTERNAL_MU"
+        ) == (
             "ValidationException",
             f"Message type EXTERNAL_MU is incompatible with key spec {spec}.",
         )
 
-    def test_message_size_limits_come_from_the_model(self, kms_mock: Any) -> None:
-        from botocore.config import Config
+    def test_message_size_limits_come_from_the_model(self, kms_mock: KmsMock) -> None:
 
-        raw = boto3.client(
-            "kms", region_name="us-east-1", config=Config(parameter_validation=False)
-        )
+        raw = new_client(validate=False)
         key = create(raw, "ECC_NIST_P256")
-        with pytest.raises(ClientError) as exc:
-            call(raw, "Sign", key["Arn"], "ECDSA_SHA_256", bytes(4097))
-        assert error(exc) == (
+        assert refusal(call, raw, "Sign", key["Arn"], "ECDSA_SHA_256", bytes(4097)) == (
             "ValidationException",
             "1 validation error detected: Value at 'message' failed to satisfy constraint: "
             "Member must have length less than or equal to 4096",
         )
-        with pytest.raises(ClientError) as exc:
-            call(raw, "Sign", key["Arn"], "ECDSA_SHA_256", b"")
-        assert error(exc) == (
+        assert refusal(call, raw, "Sign", key["Arn"], "ECDSA_SHA_256", b"") == (
             "ValidationException",
             "1 validation error detected: Value at 'message' failed to satisfy constraint: "
             "Member must have length greater than or equal to 1",
         )
 
-    def test_missing_key(self, kms_client: Any) -> None:
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, "Sign", "alias/nope", "ECDSA_SHA_256")
-        assert error(exc) == (
+    def test_missing_key(self, kms_client: KMSClient) -> None:
+        assert refusal(call, kms_client, "Sign", "alias/nope", "ECDSA_SHA_256") == (
             "NotFoundException",
             "Alias arn:aws:kms:us-east-1:123456789012:alias/nope is not found.",
         )
@@ -528,24 +514,23 @@ class TestRefusals:
 
 class TestDryRun:
     @pytest.mark.parametrize("operation", ["Sign", "Verify"])
-    def test_succeeding_request(self, kms_client: Any, operation: str) -> None:
+    def test_succeeding_request(self, kms_client: KMSClient, operation: str) -> None:
         key = create(kms_client, "ECC_NIST_P256")
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, operation, key["Arn"], "ECDSA_SHA_256", dry_run=True)
-        assert error(exc) == (
+        assert refusal(call, kms_client, operation, key["Arn"], "ECDSA_SHA_256", dry_run=True) == (
             "DryRunOperationException",
             "The request would have succeeded, but the DryRun option is set.",
         )
 
-    def test_failing_request_reports_its_failure(self, kms_client: Any) -> None:
+    def test_failing_request_reports_its_failure(self, kms_client: KMSClient) -> None:
         key = create(kms_client, "ECC_NIST_P256")
-        with pytest.raises(ClientError) as exc:
-            call(kms_client, "Sign", key["Arn"], "ECDSA_SHA_512", dry_run=True)
-        assert error(exc)[0] == "InvalidKeyUsageException"
+        assert (
+            refusal(call, kms_client, "Sign", key["Arn"], "ECDSA_SHA_512", dry_run=True)[0]
+            == "InvalidKeyUsageException"
+        )
 
 
 def call(
-    client: Any,
+    client: KMSClient,
     operation: str,
     key_id: str,
     algorithm: str,
@@ -565,10 +550,3 @@ def call(
     if operation == "Sign":
         return client.sign(**kwargs)
     return client.verify(Signature=bytes(64), **kwargs)
-
-
-def change_state(client: Any, key_id: str, change: str) -> None:
-    if change == "disable":
-        client.disable_key(KeyId=key_id)
-    else:
-        client.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)

@@ -6,9 +6,8 @@ enums, patterns, blob lengths) are the ones the service answers with these texts
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import botocore.session
@@ -16,8 +15,11 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from kmsmock import errors, mock_kms
+from kmsmock import KmsMock, errors
 from kmsmock.validation import decode_request
+
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
 
 MODEL = botocore.session.get_session().get_service_model("kms")
 KEY_SPECS = (
@@ -28,16 +30,8 @@ KEY_SPECS = (
 
 
 @pytest.fixture
-def kms() -> Iterator[Any]:
-    with mock_kms():
-        yield boto3.client(
-            "kms", region_name="us-east-1", config=Config(parameter_validation=False)
-        )
-
-
-@pytest.fixture
-def key_id(kms: Any) -> str:
-    return str(kms.create_key()["KeyMetadata"]["KeyId"])
+def key_id(unchecked_kms: KMSClient) -> str:
+    return str(unchecked_kms.create_key()["KeyMetadata"]["KeyId"])
 
 
 def validation_error(call: Any, **kwargs: Any) -> str:
@@ -53,15 +47,15 @@ def one(rule: str) -> str:
     return f"1 validation error detected: {rule}"
 
 
-def test_empty_plaintext_hides_the_blob(kms: Any, key_id: str) -> None:
-    assert validation_error(kms.encrypt, KeyId=key_id, Plaintext=b"") == one(
+def test_empty_plaintext_hides_the_blob(unchecked_kms: KMSClient, key_id: str) -> None:
+    assert validation_error(unchecked_kms.encrypt, KeyId=key_id, Plaintext=b"") == one(
         "Value at 'plaintext' failed to satisfy constraint: "
         "Member must have length greater than or equal to 1"
     )
 
 
-def test_plaintext_over_4096_bytes(kms: Any, key_id: str) -> None:
-    assert validation_error(kms.encrypt, KeyId=key_id, Plaintext=b"x" * 4097) == one(
+def test_plaintext_over_4096_bytes(unchecked_kms: KMSClient, key_id: str) -> None:
+    assert validation_error(unchecked_kms.encrypt, KeyId=key_id, Plaintext=b"x" * 4097) == one(
         "Value at 'plaintext' failed to satisfy constraint: "
         "Member must have length less than or equal to 4096"
     )
@@ -74,14 +68,14 @@ def test_plaintext_over_4096_bytes(kms: Any, key_id: str) -> None:
         (1025, "Member must have value less than or equal to 1024"),
     ],
 )
-def test_number_of_bytes_range(kms: Any, count: int, rule: str) -> None:
-    assert validation_error(kms.generate_random, NumberOfBytes=count) == one(
+def test_number_of_bytes_range(unchecked_kms: KMSClient, count: int, rule: str) -> None:
+    assert validation_error(unchecked_kms.generate_random, NumberOfBytes=count) == one(
         f"Value '{count}' at 'numberOfBytes' failed to satisfy constraint: {rule}"
     )
 
 
-def test_key_spec_enum_in_aws_order(kms: Any) -> None:
-    message = validation_error(kms.create_key, KeySpec="HMAC_random")
+def test_key_spec_enum_in_aws_order(unchecked_kms: KMSClient) -> None:
+    message = validation_error(unchecked_kms.create_key, KeySpec="HMAC_random")
     prefix = one(
         "Value 'HMAC_random' at 'keySpec' failed to satisfy constraint: "
         f"Member must satisfy enum value set: {KEY_SPECS}"
@@ -92,22 +86,22 @@ def test_key_spec_enum_in_aws_order(kms: Any) -> None:
     assert message == prefix + "".join(f", {s}" for s in newer) + "]"
 
 
-def test_key_usage_enum(kms: Any) -> None:
+def test_key_usage_enum(unchecked_kms: KMSClient) -> None:
     usages = ["ENCRYPT_DECRYPT", "SIGN_VERIFY", "GENERATE_VERIFY_MAC"] + [
         u
         for u in MODEL.shape_for("KeyUsageType").enum
         if u not in ("ENCRYPT_DECRYPT", "SIGN_VERIFY", "GENERATE_VERIFY_MAC")
     ]
-    assert validation_error(kms.create_key, KeyUsage="RANDOM") == one(
+    assert validation_error(unchecked_kms.create_key, KeyUsage="RANDOM") == one(
         "Value 'RANDOM' at 'keyUsage' failed to satisfy constraint: "
         f"Member must satisfy enum value set: [{', '.join(usages)}]"
     )
     assert usages[3] == "KEY_AGREEMENT"
 
 
-def test_mac_algorithm_enum_in_aws_order(kms: Any, key_id: str) -> None:
+def test_mac_algorithm_enum_in_aws_order(unchecked_kms: KMSClient, key_id: str) -> None:
     assert validation_error(
-        kms.generate_mac, KeyId=key_id, Message=b"m", MacAlgorithm="HMAC_SHA_1"
+        unchecked_kms.generate_mac, KeyId=key_id, Message=b"m", MacAlgorithm="HMAC_SHA_1"
     ) == one(
         "Value 'HMAC_SHA_1' at 'macAlgorithm' failed to satisfy constraint: "
         "Member must satisfy enum value set: [HMAC_SHA_384, HMAC_SHA_256, HMAC_SHA_224, "
@@ -115,27 +109,30 @@ def test_mac_algorithm_enum_in_aws_order(kms: Any, key_id: str) -> None:
     )
 
 
-def test_include_key_material_enum(kms: Any, key_id: str) -> None:
+def test_include_key_material_enum(unchecked_kms: KMSClient, key_id: str) -> None:
     assert validation_error(
-        kms.list_key_rotations, KeyId=key_id, IncludeKeyMaterial="INVALID_VALUE"
+        unchecked_kms.list_key_rotations, KeyId=key_id, IncludeKeyMaterial="INVALID_VALUE"
     ) == one(
         "Value 'INVALID_VALUE' at 'includeKeyMaterial' failed to satisfy constraint: "
         "Member must satisfy enum value set: [ALL_KEY_MATERIAL, ROTATIONS_ONLY]"
     )
 
 
-def test_key_agreement_algorithm_enum(kms: Any, key_id: str) -> None:
+def test_key_agreement_algorithm_enum(unchecked_kms: KMSClient, key_id: str) -> None:
     assert validation_error(
-        kms.derive_shared_secret, KeyId=key_id, KeyAgreementAlgorithm="INVALID", PublicKey=b"k"
+        unchecked_kms.derive_shared_secret,
+        KeyId=key_id,
+        KeyAgreementAlgorithm="INVALID",
+        PublicKey=b"k",
     ) == one(
         "Value 'INVALID' at 'keyAgreementAlgorithm' failed to satisfy constraint: "
         "Member must satisfy enum value set: [ECDH]"
     )
 
 
-def test_encryption_algorithm_enum_in_aws_order(kms: Any, key_id: str) -> None:
+def test_encryption_algorithm_enum_in_aws_order(unchecked_kms: KMSClient, key_id: str) -> None:
     assert validation_error(
-        kms.encrypt, KeyId=key_id, Plaintext=b"x", EncryptionAlgorithm="AES"
+        unchecked_kms.encrypt, KeyId=key_id, Plaintext=b"x", EncryptionAlgorithm="AES"
     ) == one(
         "Value 'AES' at 'encryptionAlgorithm' failed to satisfy constraint: "
         "Member must satisfy enum value set: [RSAES_OAEP_SHA_1, RSAES_OAEP_SHA_256, SM2PKE, "
@@ -143,14 +140,16 @@ def test_encryption_algorithm_enum_in_aws_order(kms: Any, key_id: str) -> None:
     )
 
 
-def test_tag_lengths_use_the_nested_member_path(kms: Any) -> None:
+def test_tag_lengths_use_the_nested_member_path(unchecked_kms: KMSClient) -> None:
     long_key, long_value = "k" * 129, "v" * 257
-    assert validation_error(kms.create_key, Tags=[{"TagKey": long_key, "TagValue": "v"}]) == one(
+    assert validation_error(
+        unchecked_kms.create_key, Tags=[{"TagKey": long_key, "TagValue": "v"}]
+    ) == one(
         f"Value '{long_key}' at 'tags.1.member.tagKey' failed to satisfy constraint: "
         "Member must have length less than or equal to 128"
     )
     assert validation_error(
-        kms.create_key,
+        unchecked_kms.create_key,
         Tags=[{"TagKey": "a", "TagValue": "b"}, {"TagKey": "c", "TagValue": long_value}],
     ) == one(
         f"Value '{long_value}' at 'tags.2.member.tagValue' failed to satisfy constraint: "
@@ -158,10 +157,10 @@ def test_tag_lengths_use_the_nested_member_path(kms: Any) -> None:
     )
 
 
-def test_several_errors_are_counted_and_joined_in_member_order(kms: Any) -> None:
+def test_several_errors_are_counted_and_joined_in_member_order(unchecked_kms: KMSClient) -> None:
     newer = "".join(f", {s}" for s in MODEL.shape_for("KeySpec").enum if s not in KEY_SPECS)
     assert validation_error(
-        kms.create_key, KeySpec="NOPE", Tags=[{"TagKey": "", "TagValue": "v" * 257}]
+        unchecked_kms.create_key, KeySpec="NOPE", Tags=[{"TagKey": "", "TagValue": "v" * 257}]
     ) == (
         "3 validation errors detected: "
         "Value 'NOPE' at 'keySpec' failed to satisfy constraint: "
@@ -173,8 +172,8 @@ def test_several_errors_are_counted_and_joined_in_member_order(kms: Any) -> None
     )
 
 
-def test_errors_follow_the_models_member_order(kms: Any) -> None:
-    message = validation_error(kms.list_keys, Limit=0, Marker="")
+def test_errors_follow_the_models_member_order(unchecked_kms: KMSClient) -> None:
+    message = validation_error(unchecked_kms.list_keys, Limit=0, Marker="")
     assert message == (
         "2 validation errors detected: "
         "Value '0' at 'limit' failed to satisfy constraint: "
@@ -184,30 +183,30 @@ def test_errors_follow_the_models_member_order(kms: Any) -> None:
     )
 
 
-def test_missing_required_member(kms: Any) -> None:
-    assert validation_error(kms.describe_key) == one(
+def test_missing_required_member(unchecked_kms: KMSClient) -> None:
+    assert validation_error(unchecked_kms.describe_key) == one(
         "Value null at 'keyId' failed to satisfy constraint: Member must not be null"
     )
 
 
-def test_missing_required_members_of_a_key_only_operation(kms: Any) -> None:
-    assert validation_error(kms.create_alias) == (
+def test_missing_required_members_of_a_key_only_operation(unchecked_kms: KMSClient) -> None:
+    assert validation_error(unchecked_kms.create_alias) == (
         "2 validation errors detected: "
         "Value null at 'aliasName' failed to satisfy constraint: Member must not be null; "
         "Value null at 'targetKeyId' failed to satisfy constraint: Member must not be null"
     )
 
 
-def test_empty_key_id(kms: Any) -> None:
-    assert validation_error(kms.describe_key, KeyId="") == one(
+def test_empty_key_id(unchecked_kms: KMSClient) -> None:
+    assert validation_error(unchecked_kms.describe_key, KeyId="") == one(
         "Value '' at 'keyId' failed to satisfy constraint: "
         "Member must have length greater than or equal to 1"
     )
 
 
-def test_validation_comes_before_key_lookup(kms: Any) -> None:
+def test_validation_comes_before_key_lookup(unchecked_kms: KMSClient) -> None:
     assert validation_error(
-        kms.enable_key_rotation,
+        unchecked_kms.enable_key_rotation,
         KeyId="1234abcd-12ab-34cd-56ef-1234567890ab",
         RotationPeriodInDays=89,
     ) == one(
@@ -215,7 +214,7 @@ def test_validation_comes_before_key_lookup(kms: Any) -> None:
         "Member must have value greater than or equal to 90"
     )
     assert validation_error(
-        kms.enable_key_rotation,
+        unchecked_kms.enable_key_rotation,
         KeyId="1234abcd-12ab-34cd-56ef-1234567890ab",
         RotationPeriodInDays=2561,
     ) == one(
@@ -224,8 +223,10 @@ def test_validation_comes_before_key_lookup(kms: Any) -> None:
     )
 
 
-def test_alias_pattern(kms: Any, key_id: str) -> None:
-    assert validation_error(kms.create_alias, AliasName="alias/my alias!", TargetKeyId=key_id) == (
+def test_alias_pattern(unchecked_kms: KMSClient, key_id: str) -> None:
+    assert validation_error(
+        unchecked_kms.create_alias, AliasName="alias/my alias!", TargetKeyId=key_id
+    ) == (
         one(
             "Value 'alias/my alias!' at 'aliasName' failed to satisfy constraint: "
             "Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$"
@@ -233,16 +234,16 @@ def test_alias_pattern(kms: Any, key_id: str) -> None:
     )
 
 
-def test_list_of_values_is_shown_in_brackets(kms: Any, key_id: str) -> None:
+def test_list_of_values_is_shown_in_brackets(unchecked_kms: KMSClient, key_id: str) -> None:
     tokens = [f"t{i}" for i in range(11)]
-    assert validation_error(kms.describe_key, KeyId=key_id, GrantTokens=tokens) == one(
+    assert validation_error(unchecked_kms.describe_key, KeyId=key_id, GrantTokens=tokens) == one(
         f"Value '[{', '.join(tokens)}]' at 'grantTokens' failed to satisfy constraint: "
         "Member must have length less than or equal to 10"
     )
 
 
-def test_limit_above_the_model_maximum(kms: Any) -> None:
-    assert validation_error(kms.list_keys, Limit=1001) == one(
+def test_limit_above_the_model_maximum(unchecked_kms: KMSClient) -> None:
+    assert validation_error(unchecked_kms.list_keys, Limit=1001) == one(
         "Value '1001' at 'limit' failed to satisfy constraint: "
         "Member must have value less than or equal to 1000"
     )
@@ -291,11 +292,9 @@ def test_every_operation_input_compiles() -> None:
                 decode_request(op, {})
 
 
-def test_lengths_count_utf16_units_as_aws_does(kms_mock: Any) -> None:
+def test_lengths_count_utf16_units_as_aws_does(kms_mock: KmsMock) -> None:
     """AWS's limits count Java String.length(): an emoji is two units, so 4,096 of them in a
     description (max 8,192) fit and 4,097 do not."""
-    import boto3
-    from botocore.config import Config
 
     raw = boto3.client("kms", region_name="us-east-1", config=Config(parameter_validation=False))
     raw.create_key(Description="\U0001f511" * 4096)
