@@ -102,7 +102,7 @@ def move(backend: Backend, body: bytes) -> Answer:
     try:
         try:
             request = json.loads(body or b"{}")
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than Python parses
             raise _BadRequest("the body is not JSON") from None
         if not isinstance(request, dict):
             raise _BadRequest("the body is not a JSON object")

@@ -240,6 +240,7 @@ PROBLEM = 'send exactly one of {"advance_seconds": N}, {"set": "<ISO 8601>"}, {"
     ("body", "problem"),
     [
         (b"soon", "the body is not JSON"),
+        (b"[" * 100_000, "the body is not JSON"),
         ([], "the body is not a JSON object"),
         ({}, PROBLEM),
         ({"advance_days": 1}, PROBLEM),
