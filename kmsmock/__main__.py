@@ -24,6 +24,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=4599)
     serve.add_argument("--account-id", default=DEFAULT_ACCOUNT)
+    serve.add_argument(
+        "--clock-control",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="answer POST/GET /_kmsmock/clock, which moves the server's clock "
+        "(default: on for a loopback --host, off otherwise)",
+    )
     args = parser.parse_args(argv)
 
     if args.command == "demo":
@@ -34,8 +41,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from .server import KmsServer
 
-    server = KmsServer(args.host, args.port, account_id=args.account_id)
+    server = KmsServer(
+        args.host, args.port, account_id=args.account_id, clock_control=args.clock_control
+    )
     print(f"kmsmock: serving KMS at {server.url} (Ctrl-C to stop)", flush=True)
+    if server.clock_control:
+        print(f"kmsmock: clock control at {server.url}/_kmsmock/clock", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
     return 0

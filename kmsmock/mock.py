@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from .backend.store import Backend
     from .interceptor import Interceptor
+    from .server import KmsServer
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T", bound=type)
@@ -162,6 +163,16 @@ class KmsMock:
         if self._backend is None:
             raise RuntimeError("kmsmock: the mock is not active")
         return self._backend
+
+    def serve_http(
+        self, host: str = "127.0.0.1", port: int = 0, *, clock_control: bool | None = None
+    ) -> KmsServer:
+        """A started local endpoint on this activation's state, for clients in other processes
+        (``with kms_mock.serve_http() as server: server.url``); stop it, or leave the ``with``,
+        before the activation ends. See ``kmsmock.server.KmsServer``."""
+        from .server import KmsServer  # here: the server imports http.server and botocore
+
+        return KmsServer(host, port, backend=self.backend, clock_control=clock_control).start()
 
     # -- decoration ----------------------------------------------------------------------
 

@@ -88,7 +88,7 @@ def handle(
             ctx = Context(
                 backend,
                 backend.store(account or backend.default_account, region),
-                clock.now(),
+                clock.now() + backend.clock_offset,
                 name,
                 rid,
             )

@@ -1,36 +1,91 @@
-"""pytest fixtures, registered through the ``pytest11`` entry point.
+"""pytest fixtures and the ``kmsmock`` marker, registered through the ``pytest11`` entry point.
 
-Importing this module does nothing but define fixtures: no mock starts, nothing is patched and
-botocore is not imported until a test asks for a fixture. Disable it with ``-p no:kmsmock``.
+Importing this module does nothing but define fixtures and hooks: no mock starts, nothing is
+patched and botocore is not imported until a test asks for a fixture. Disable it with
+``-p no:kmsmock``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 
 from .mock import KmsMock
 
 CLIENT_REGION = "us-east-1"
+MARKER = "kmsmock"
+_MARKER_OPTIONS = ("region", "account_id")
 
 
-@pytest.fixture
-def kms_mock() -> Iterator[KmsMock]:
-    """An active kmsmock for the duration of one test, starting from empty state."""
-    with KmsMock() as mock:
-        yield mock
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(region=..., account_id=...): the Region of kms_client (and of "
+        "kms_client_factory's clients) and the account kms_mock serves",
+    )
 
 
-@pytest.fixture
-def kms_client(kms_mock: KmsMock) -> Any:
-    """A KMS client in ``us-east-1`` served by ``kms_mock``: boto3's when boto3 is installed,
-    otherwise botocore's (boto3 is not a dependency of kmsmock)."""
+def _marked(request: pytest.FixtureRequest) -> dict[str, str]:
+    """The options of every ``kmsmock`` marker on the test, the closest one winning each."""
+    options: dict[str, str] = {}
+    for marker in reversed(list(request.node.iter_markers(MARKER))):  # module, class, function
+        unknown = [name for name in marker.kwargs if name not in _MARKER_OPTIONS]
+        if marker.args or unknown:
+            pytest.fail(
+                f"@pytest.mark.{MARKER} takes only keyword arguments region= and account_id=; "
+                f"got {', '.join([*map(repr, marker.args), *(f'{n}=' for n in unknown)])}",
+                pytrace=False,
+            )
+        options.update(marker.kwargs)
+    return options
+
+
+class KmsClientFactory(Protocol):
+    """``kms_client_factory``'s type: ``(region=None, **client_kwargs) -> KMS client``."""
+
+    def __call__(self, region: str | None = None, **client_kwargs: Any) -> Any: ...
+
+
+def _new_client(region: str, **client_kwargs: Any) -> Any:
+    """boto3's KMS client when boto3 is installed, otherwise botocore's (boto3 is not a
+    dependency of kmsmock)."""
     try:
         import boto3
     except ImportError:
         from botocore.session import get_session
 
-        return get_session().create_client("kms", region_name=CLIENT_REGION)
-    return boto3.client("kms", region_name=CLIENT_REGION)
+        return get_session().create_client("kms", region_name=region, **client_kwargs)
+    return boto3.client("kms", region_name=region, **client_kwargs)
+
+
+@pytest.fixture
+def kms_mock(request: pytest.FixtureRequest) -> Iterator[KmsMock]:
+    """An active kmsmock for the duration of one test, starting from empty state.
+
+    In the account a ``@pytest.mark.kmsmock(account_id=...)`` marker names, if any."""
+    account_id = _marked(request).get("account_id")
+    with KmsMock(**({} if account_id is None else {"account_id": account_id})) as mock:
+        yield mock
+
+
+@pytest.fixture
+def kms_client_factory(kms_mock: KmsMock, request: pytest.FixtureRequest) -> KmsClientFactory:
+    """Makes KMS clients served by ``kms_mock``: ``kms_client_factory(region="eu-west-1")``.
+
+    The Region defaults to the ``kmsmock`` marker's, else ``us-east-1``; other keyword arguments
+    go to ``client()`` (``config=``, ``endpoint_url=``, ...)."""
+    default_region = _marked(request).get("region", CLIENT_REGION)
+
+    def make(region: str | None = None, **client_kwargs: Any) -> Any:
+        return _new_client(region or default_region, **client_kwargs)
+
+    return make
+
+
+@pytest.fixture
+def kms_client(kms_client_factory: KmsClientFactory) -> Any:
+    """A KMS client in ``us-east-1`` served by ``kms_mock``: boto3's when boto3 is installed,
+    otherwise botocore's. ``@pytest.mark.kmsmock(region=...)`` picks another Region."""
+    return kms_client_factory()

@@ -23,6 +23,17 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown() -> None:
+    """Lift pytest-socket's guard once every fixture is torn down. A fixture that saved the
+    guarded ``socket`` functions and puts them back (a monkeypatch, say) is torn down after
+    pytest-socket's own teardown, and would leave the guard to the next test, where
+    ``allow_hosts`` alone does not lift it; each test's setup applies the guard afresh."""
+    from pytest_socket import enable_socket
+
+    enable_socket()
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """``slow`` tests (a million calls, ...) run only on demand: ``-m slow``."""
     if "slow" in (config.getoption("markexpr") or ""):

@@ -131,6 +131,96 @@ def test_fixtures_are_listed(pytester: pytest.Pytester) -> None:
             "*A KMS client in ``us-east-1`` served by ``kms_mock``*",
         ]
     )
+    result.stdout.fnmatch_lines(["*kms_client_factory*", "*Makes KMS clients served by*"])
+
+
+def test_the_marker_is_registered(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_inprocess("--markers", *ORDERED)
+    result.stdout.fnmatch_lines(["@pytest.mark.kmsmock(region=..., account_id=...): *"])
+
+
+def test_the_marker_chooses_region_and_account(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        pytestmark = pytest.mark.kmsmock(account_id="111122223333")
+
+        def arn_of(kms):
+            return kms.create_key()["KeyMetadata"]["Arn"]
+
+        def test_module_marker(kms_client, kms_mock):
+            assert kms_mock.account_id == "111122223333"
+            assert arn_of(kms_client).startswith("arn:aws:kms:us-east-1:111122223333:key/")
+
+        @pytest.mark.kmsmock(region="eu-west-1")
+        class TestInEurope:
+            def test_class_marker_adds_the_region(self, kms_client):
+                assert kms_client.meta.region_name == "eu-west-1"
+                assert arn_of(kms_client).startswith("arn:aws:kms:eu-west-1:111122223333:key/")
+
+            @pytest.mark.kmsmock(region="ap-south-1", account_id="444455556666")
+            def test_closest_marker_wins(self, kms_client):
+                assert arn_of(kms_client).startswith("arn:aws:kms:ap-south-1:444455556666:key/")
+        """
+    )
+    pytester.makepyfile(
+        test_plain="""
+        def test_defaults(kms_client, kms_mock):
+            assert kms_client.meta.region_name == "us-east-1"
+            assert kms_mock.account_id == "123456789012"
+        """
+    )
+    pytester.runpytest_inprocess("--strict-markers", *ORDERED).assert_outcomes(passed=4)
+
+
+def test_a_misused_marker_says_how_to_use_it(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.kmsmock("eu-west-1", partition="aws")
+        def test_misused(kms_client):
+            pass
+        """
+    )
+    result = pytester.runpytest_inprocess(*ORDERED)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*@pytest.mark.kmsmock takes only keyword arguments region= and account_id=;"
+            " got 'eu-west-1', partition=*"
+        ]
+    )
+
+
+def test_the_client_factory(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+        from botocore.config import Config
+
+        def test_regions_share_one_mock(kms_client_factory, kms_client):
+            eu = kms_client_factory(region="eu-west-1")
+            key_id = eu.create_key()["KeyMetadata"]["KeyId"]
+            again = kms_client_factory("eu-west-1")
+            assert again.describe_key(KeyId=key_id)["KeyMetadata"]["KeyId"] == key_id
+            assert kms_client_factory().meta.region_name == "us-east-1"
+            assert kms_client.list_keys()["Keys"] == []
+
+        def test_client_arguments_pass_through(kms_client_factory):
+            kms = kms_client_factory(config=Config(user_agent_extra="mine"))
+            assert kms.meta.config.user_agent_extra == "mine"
+            custom = kms_client_factory(endpoint_url="https://kms.example.test")
+            assert custom.create_key()["KeyMetadata"]["KeyState"] == "Enabled"
+
+        @pytest.mark.kmsmock(region="eu-north-1")
+        def test_defaults_to_the_marked_region(kms_client_factory):
+            assert kms_client_factory().meta.region_name == "eu-north-1"
+            assert kms_client_factory(region="us-west-2").meta.region_name == "us-west-2"
+        """
+    )
+    pytester.runpytest_inprocess(*ORDERED).assert_outcomes(passed=3)
 
 
 def test_importing_the_plugin_has_no_side_effects() -> None:

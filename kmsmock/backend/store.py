@@ -227,6 +227,9 @@ class Backend:
     def __init__(self, account_id: str = DEFAULT_ACCOUNT) -> None:
         self.default_account = account_id
         self.lock = threading.RLock()
+        # Added to the clock's reading for this backend's requests. Zero unless the local
+        # endpoint's clock control moved it: that moves this backend's time only.
+        self.clock_offset = timedelta(0)
         self._stores: dict[tuple[str, str], RegionStore] = {}
 
     def store(self, account: str, region: str) -> RegionStore:
