@@ -53,6 +53,7 @@ LOOP_EVENTS = (
 # own, and moto's ``before-send`` stub, which kmsmock precedes for KMS on either path.
 _NEUTRAL_MODULES = ("botocore.", "boto3.", "moto.", "kmsmock.")
 _HANDLER_ID = "kmsmock-before-send"
+_FAST_DECISIONS = 1024  # emitter states remembered; a test suite rarely has more clients
 
 
 class UnservedKmsRequest(RuntimeError):
@@ -86,10 +87,10 @@ class Interceptor:
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
         self._originals: list[tuple[type, str, Any]] = []
-        # emitter -> (its lookup cache when decided, {operation: fast path allowed})
-        self._fast: weakref.WeakKeyDictionary[Any, tuple[dict[str, Any], dict[str, bool]]] = (
-            weakref.WeakKeyDictionary()
-        )
+        # id(emitter's lookup cache) -> (that cache, {operation: fast path allowed}). botocore
+        # replaces an emitter's cache on every (un)registration, so a cache names one state of
+        # one emitter's handlers; holding it keeps its id from being reused. Bounded.
+        self._fast: dict[int, tuple[dict[str, Any], dict[str, bool]]] = {}
         # response parser factory -> its JSON parser
         self._parsers: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
         # emitters kmsmock registered its before-send handler on (unregistered at uninstall)
@@ -161,7 +162,7 @@ class Interceptor:
         while self._originals:
             cls, name, original = self._originals.pop()
             setattr(cls, name, original)
-        self._fast = weakref.WeakKeyDictionary()
+        self._fast = {}
 
     # -- the fast path ------------------------------------------------------------------------
 
@@ -173,9 +174,11 @@ class Interceptor:
         """
         emitter = client.meta.events._emitter
         cache = emitter._lookup_cache
-        entry = self._fast.get(emitter)
-        if entry is None or entry[0] is not cache:
-            entry = self._fast[emitter] = (cache, {})
+        entry = self._fast.get(id(cache))
+        if entry is None:
+            if len(self._fast) >= _FAST_DECISIONS:
+                self._fast.clear()
+            entry = self._fast[id(cache)] = (cache, {})
         allowed = entry[1].get(operation)
         if allowed is None:
             handlers = emitter._handlers
@@ -211,7 +214,7 @@ class Interceptor:
             return None
         http = AWSResponse(request_dict["url"], status, answer_headers, _Body(body))  # type: ignore[arg-type]
         response = {
-            "headers": {name.lower(): value for name, value in answer_headers.items()},
+            "headers": protocol.lower_headers(answer_headers),
             "status_code": status,
             "body": body,
             "context": {"operation_name": operation_model.name},

@@ -50,6 +50,15 @@ def _answer(status: int, payload: dict[str, Any], request_id: str | None = None)
     return status, headers, body
 
 
+def lower_headers(headers: dict[str, str]) -> dict[str, str]:
+    """The answer's headers as botocore's parser receives them (names lower-cased)."""
+    return {
+        "x-amzn-requestid": headers["x-amzn-RequestId"],
+        "content-type": CONTENT_TYPE,
+        "content-length": headers["Content-Length"],
+    }
+
+
 def error_answer(error: errors.KMSError) -> Answer:
     payload = {"__type": error.code}
     if error.message:  # AWS omits the member when it has nothing to say
