@@ -16,7 +16,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from kmsmock import mock_kms
-from kmsmock.backend import specs as backend_specs
+from kmsmock.crypto import families
 
 from . import model
 
@@ -225,7 +225,7 @@ def test_a_key_spec_kmsmock_does_not_know_is_a_clear_error(
     kms: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """botocore's model may name key specs newer than kmsmock's table."""
-    monkeypatch.delitem(backend_specs.SPECS, "ML_DSA_44")
+    monkeypatch.delitem(families.SPECS, "ML_DSA_44")
     assert error(kms.create_key, KeySpec="ML_DSA_44", KeyUsage="SIGN_VERIFY") == {
         "Code": "NotImplementedByKmsmock",
         "Message": "kmsmock does not support KeySpec ML_DSA_44 yet.",
