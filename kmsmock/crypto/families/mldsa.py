@@ -1,17 +1,22 @@
 """ML_DSA_44, ML_DSA_65, ML_DSA_87 (FIPS 204): ``ML_DSA_SHAKE_256`` signatures, pure ML-DSA with
 an empty context, over a RAW message or a caller's 64-byte external mu (MessageType
 EXTERNAL_MU); signatures are the raw FIPS 204 encoding.
+
+External mu needs ``sign_mu``/``verify_mu``, which some ``cryptography`` builds lack. Whether
+this one has them is checked once, on first use (``has_external_mu``), never at import.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+import functools
+from typing import Any, Protocol
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 
+from ... import errors
 from ...backend.specs import SIGN_VERIFY
 from .base import Message, PrivateKey
-from .postquantum import PostQuantumFamily
+from .postquantum import PostQuantumFamily, cryptography_version
 
 EXTERNAL_MU = "EXTERNAL_MU"
 EXTERNAL_MU_BYTES = 64
@@ -21,6 +26,34 @@ class MlDsaPrivateKey(PrivateKey, Protocol):
     def sign(self, data: bytes) -> bytes: ...
 
     def sign_mu(self, mu: bytes) -> bytes: ...
+
+
+@functools.cache
+def has_external_mu() -> bool:
+    """Whether this ``cryptography`` build signs and verifies an ML-DSA external mu."""
+    try:
+        from cryptography.hazmat.primitives.asymmetric import mldsa
+
+        probe: Any = mldsa.MLDSA44PrivateKey.generate()
+        mu = bytes(EXTERNAL_MU_BYTES)
+        probe.public_key().verify_mu(probe.sign_mu(mu), mu)
+    except (ImportError, AttributeError, UnsupportedAlgorithm, InvalidSignature):
+        return False
+    return True
+
+
+def external_mu_gap() -> str:
+    """Why MessageType EXTERNAL_MU is refused where ``has_external_mu()`` is false."""
+    return (
+        "MessageType EXTERNAL_MU is not implemented by kmsmock on this cryptography build: "
+        f"cryptography {cryptography_version()} cannot sign or verify an ML-DSA external mu "
+        "(no sign_mu/verify_mu)."
+    )
+
+
+def _require_external_mu() -> None:
+    if not has_external_mu():
+        raise errors.NotImplementedByKmsmock(external_mu_gap())
 
 
 class MlDsaFamily(PostQuantumFamily[MlDsaPrivateKey]):
@@ -36,13 +69,17 @@ class MlDsaFamily(PostQuantumFamily[MlDsaPrivateKey]):
 
     def sign(self, private: MlDsaPrivateKey, message: Message) -> bytes:
         if message.message_type == EXTERNAL_MU:
+            _require_external_mu()
             return private.sign_mu(message.data)
         return private.sign(message.data)  # pure ML-DSA, empty context
 
     def verify(self, private: MlDsaPrivateKey, message: Message, signature: bytes) -> bool:
         public = private.public_key()
+        external_mu = message.message_type == EXTERNAL_MU
+        if external_mu:
+            _require_external_mu()
         try:
-            if message.message_type == EXTERNAL_MU:
+            if external_mu:
                 public.verify_mu(signature, message.data)
             else:
                 public.verify(signature, message.data)
