@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, padding
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.keywrap import aes_key_wrap_with_padding
 
 from tests.helpers import error_of, refusal
@@ -340,6 +340,65 @@ def test_wrong_kind_of_material(kms_client: KMSClient, external: Any) -> None:
         "ValidationException",
         "Input parameter importType can only be used with symmetric keys.",
     )
+
+
+def _pkcs8(private: Any) -> bytes:
+    return bytes(
+        private.private_bytes(
+            serialization.Encoding.DER,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+
+
+def _ml_dsa(size: int) -> Any:
+    from cryptography.hazmat.primitives.asymmetric import mldsa
+
+    return getattr(mldsa, f"MLDSA{size}PrivateKey").generate()
+
+
+@pytest.mark.parametrize(
+    ("spec", "other"),
+    [
+        ("RSA_2048", lambda: rsa.generate_private_key(65537, 3072)),
+        ("ECC_NIST_P256", lambda: ec.generate_private_key(ec.SECP384R1())),
+        ("ECC_SECG_P256K1", lambda: ec.generate_private_key(ec.SECP256R1())),
+        ("ECC_NIST_EDWARDS25519", lambda: ec.generate_private_key(ec.SECP256R1())),
+        ("ECC_NIST_P256", ed25519.Ed25519PrivateKey.generate),
+        # A loadable private key of another algorithm or parameter set is not ML-DSA's.
+        ("ML_DSA_44", lambda: rsa.generate_private_key(65537, 2048)),
+        ("ML_DSA_65", lambda: _ml_dsa(44)),
+    ],
+)
+def test_private_key_of_another_spec_is_refused(kms_client: Any, spec: str, other: Any) -> None:
+    md = kms_client.create_key(KeySpec=spec, KeyUsage="SIGN_VERIFY", Origin="EXTERNAL")
+    key_id = md["KeyMetadata"]["KeyId"]
+    for material in (_pkcs8(other()), os.urandom(48)):
+        with pytest.raises(ClientError) as exc:
+            import_material(kms_client, key_id, material, "RSA_AES_KEY_WRAP_SHA_256")
+        assert error_of(exc) == (
+            "IncorrectKeyMaterialException",
+            f"The key material is not a valid {spec} private key.",
+        )
+    assert metadata(kms_client, key_id)["KeyState"] == "PendingImport"
+
+
+@pytest.mark.parametrize(("spec", "low", "high"), [("HMAC_224", 28, 64), ("HMAC_512", 64, 128)])
+def test_hmac_material_between_hash_and_block_size(
+    kms_client: Any, spec: str, low: int, high: int
+) -> None:
+    md = kms_client.create_key(KeySpec=spec, KeyUsage="GENERATE_VERIFY_MAC", Origin="EXTERNAL")
+    key_id = md["KeyMetadata"]["KeyId"]
+    for length in (low - 1, high + 1):
+        with pytest.raises(ClientError) as exc:
+            import_material(kms_client, key_id, os.urandom(length), "RSA_AES_KEY_WRAP_SHA_256")
+        assert error_of(exc) == (
+            "IncorrectKeyMaterialException",
+            f"HMAC key material for {spec} must be {low} to {high} bytes long.",
+        )
+    import_material(kms_client, key_id, os.urandom(high), "RSA_AES_KEY_WRAP_SHA_256")
+    assert metadata(kms_client, key_id)["KeyState"] == "Enabled"
 
 
 def test_deprecated_wrapping_algorithm(kms_client: KMSClient, external: Any) -> None:

@@ -9,7 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from kmsmock import KmsMock
-from kmsmock.crypto import asymmetric
+from kmsmock.crypto import families
 from tests.helpers import RSA_SIGNING, error_of, new_client, refusal
 
 from . import model
@@ -81,6 +81,27 @@ def test_the_table_covers_the_model() -> None:
     )
 
 
+def test_the_families_declare_exactly_these_specs() -> None:
+    declared = {
+        spec.name: {usage: list(algorithms) for usage, algorithms in spec.usages.items()}
+        for spec in families.SPECS.values()
+    }
+    assert declared == {
+        spec: {usage: algorithms for usage, (_, algorithms) in usages.items()}
+        for spec, usages in ALLOWED.items()
+    }
+    for family in families.FAMILIES:
+        assert all(spec.family is family for spec in family.specs)
+
+
+def test_data_key_pair_specs_are_the_models() -> None:
+    """GenerateDataKeyPair's KeyPairSpec values are key specs whose family makes pairs."""
+    pairs = {name for name, spec in families.SPECS.items() if spec.data_key_pair}
+    model_pairs = set(model.enum("DataKeyPairSpec"))
+    assert model_pairs <= pairs
+    assert pairs - model_pairs <= ML_KEM_SPECS  # an older model lacks ML-KEM
+
+
 @pytest.mark.parametrize("spec", [s for s in MODEL_SPECS if s != "SM2"])
 def test_usages_per_spec(kms_client: KMSClient, spec: str) -> None:
     for usage in MODEL_USAGES:
@@ -124,13 +145,13 @@ class TestCheapUntilUsed:
     @pytest.fixture
     def generated(self, monkeypatch: pytest.MonkeyPatch) -> list[str]:
         calls: list[str] = []
-        real = asymmetric.generate
+        real = families.generate
 
-        def counting(spec: str) -> Any:
-            calls.append(spec)
+        def counting(spec: families.KeySpec) -> Any:
+            calls.append(spec.name)
             return real(spec)
 
-        monkeypatch.setattr(asymmetric, "generate", counting)
+        monkeypatch.setattr(families, "generate", counting)
         return calls
 
     def test_create_key_generates_nothing(
@@ -192,7 +213,7 @@ class TestCheapUntilUsed:
 def test_ml_kem_512_says_what_is_missing(kms_client: KMSClient) -> None:
     key = kms_client.create_key(KeySpec="ML_KEM_512", KeyUsage="ENCAPSULATE_DECAPSULATE")
     try:
-        asymmetric.generate("ML_KEM_512")
+        families.generate(families.SPECS["ML_KEM_512"])
     except Exception as exc:  # the installed cryptography lacks ML-KEM-512
         with pytest.raises(ClientError) as caught:
             kms_client.get_public_key(KeyId=key["KeyMetadata"]["KeyId"])

@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa, utils
 
 from kmsmock import KmsMock
+from kmsmock.crypto.families import mldsa
 from tests.helpers import (
     RSA_SIGNING,
     STATE_REFUSALS,
@@ -36,6 +37,8 @@ ECDSA = {
     "ECC_SECG_P256K1": "ECDSA_SHA_256",
 }
 MESSAGE = b"the message KMS signs"
+# MessageType EXTERNAL_MU signs through cryptography's sign_mu, which some builds lack.
+needs_external_mu = pytest.mark.skipif(not mldsa.has_external_mu(), reason=mldsa.external_mu_gap())
 
 
 def create(client: KMSClient, spec: str, usage: str = "SIGN_VERIFY") -> dict[str, Any]:
@@ -151,6 +154,7 @@ class TestEverySignatureVerifiesOutside:
             public.verify(sig, digest)
         kms_verifies(kms_client, key["KeyId"], "ED25519_PH_SHA_512", digest, "DIGEST", sig)
 
+    @needs_external_mu
     @pytest.mark.parametrize(
         ("spec", "public_len", "sig_len"),
         [("ML_DSA_44", 1334, 2420), ("ML_DSA_65", 1974, 3309), ("ML_DSA_87", 2614, 4627)],
@@ -474,6 +478,26 @@ class TestRefusals:
             "ValidationException",
             "Digest is invalid length for algorithm ML_DSA_SHAKE_256.",
         )
+
+    @pytest.mark.parametrize("operation", ["Sign", "Verify"])
+    def test_external_mu_on_a_build_without_it_says_so(
+        self, kms_client: Any, monkeypatch: pytest.MonkeyPatch, operation: str
+    ) -> None:
+        import cryptography
+
+        monkeypatch.setattr(mldsa, "has_external_mu", lambda: False)
+        key = create(kms_client, "ML_DSA_44")
+        with pytest.raises(ClientError) as exc:
+            call(kms_client, operation, key["Arn"], "ML_DSA_SHAKE_256", bytes(64), "EXTERNAL_MU")
+        assert error_of(exc) == (
+            "NotImplementedByKmsmock",
+            "MessageType EXTERNAL_MU is not implemented by kmsmock on this cryptography build: "
+            f"cryptography {cryptography.__version__} cannot sign or verify an ML-DSA external "
+            "mu (no sign_mu/verify_mu).",
+        )
+        assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
+        # RAW messages need no sign_mu: the same key still signs them.
+        call(kms_client, "Sign", key["Arn"], "ML_DSA_SHAKE_256")
 
     @pytest.mark.parametrize(
         ("spec", "algorithm"),

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .specs import KeySpec
 
 if TYPE_CHECKING:
+    from ..crypto.families.base import PrivateMaterial
     from .store import MultiRegionSet, RegionStore
 
 ENABLED = "Enabled"
@@ -139,7 +140,7 @@ class Key:
         self.materials: list[Material] = (
             [new_material(created, None)] if spec.symmetric and origin == "AWS_KMS" else []
         )
-        self.private: Any = None
+        self.private: PrivateMaterial | None = None
         self.rotation_period: int | None = None  # days; None while automatic rotation is off
         self.next_rotation: datetime | None = None
         self.on_demand_rotations = 0

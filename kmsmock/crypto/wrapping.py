@@ -7,13 +7,11 @@ with Padding, RFC 5649). SM2PKE: SM2 public-key encryption (China Regions).
 
 from __future__ import annotations
 
-from typing import Any
-
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap_with_padding
 
-from . import asymmetric
+from . import sm2
 
 _HASH: dict[str, type[hashes.HashAlgorithm]] = {
     "RSAES_OAEP_SHA_1": hashes.SHA1,
@@ -32,11 +30,12 @@ def _oaep(algorithm: str) -> padding.OAEP:
     return padding.OAEP(mgf=padding.MGF1(h), algorithm=h, label=None)
 
 
-def unwrap(wrapping_key: Any, algorithm: str, blob: bytes) -> bytes:
+def unwrap(
+    wrapping_key: rsa.RSAPrivateKey | sm2.SM2PrivateKey, algorithm: str, blob: bytes
+) -> bytes:
     try:
-        if algorithm == "SM2PKE":
-            return asymmetric.sm2_decrypt(wrapping_key, blob)
-        assert isinstance(wrapping_key, rsa.RSAPrivateKey)
+        if isinstance(wrapping_key, sm2.SM2PrivateKey):  # SM2PKE
+            return sm2.decrypt(wrapping_key, blob)
         if algorithm.startswith("RSAES_OAEP"):
             return wrapping_key.decrypt(blob, _oaep(algorithm))
         size = wrapping_key.key_size // 8

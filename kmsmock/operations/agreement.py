@@ -11,7 +11,7 @@ from __future__ import annotations
 from .. import errors
 from ..backend.key import Key
 from ..backend.specs import ENCAPSULATE_DECAPSULATE, KEY_AGREEMENT
-from ..crypto import asymmetric
+from ..crypto.families.base import InvalidPeerKey
 from .encryption import _reject_recipient
 from .lookup import find_key
 from .registry import Context, Request, Response, operation
@@ -27,8 +27,8 @@ def derive_shared_secret(ctx: Context, req: Request) -> Response:
     _reject_recipient(req)
     private = private_key(key)
     try:
-        secret = asymmetric.derive_shared_secret(key.spec.name, private, req["PublicKey"])
-    except asymmetric.InvalidPeerKey as exc:
+        secret = key.spec.family.derive(key.spec, private, req["PublicKey"])
+    except InvalidPeerKey as exc:
         raise errors.ValidationException(str(exc)) from None
     dry_run(req)
     return {
@@ -56,7 +56,7 @@ def _ml_kem_key(ctx: Context, req: Request, operation_name: str) -> Key:
 def encapsulate(ctx: Context, req: Request) -> Response:
     key = _ml_kem_key(ctx, req, "Encapsulate")
     dry_run(req)
-    secret, ciphertext = asymmetric.encapsulate(private_key(key))
+    secret, ciphertext = key.spec.family.encapsulate(private_key(key))
     return {
         "KeyId": key.arn,
         "SharedSecret": secret,
@@ -70,7 +70,7 @@ def decapsulate(ctx: Context, req: Request) -> Response:
     key = _ml_kem_key(ctx, req, "Decapsulate")
     private = private_key(key)
     try:
-        secret = asymmetric.decapsulate(private, req["SharedSecretCiphertextBlob"])
+        secret = key.spec.family.decapsulate(private, req["SharedSecretCiphertextBlob"])
     except ValueError:
         raise errors.InvalidCiphertextException() from None
     dry_run(req)

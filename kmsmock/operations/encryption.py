@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from .. import errors
 from ..backend.key import Key, Material
 from ..backend.specs import ENCRYPT_DECRYPT
-from ..crypto import asymmetric, envelope
+from ..crypto import envelope
 from .keystores import require_random_source
 from .lookup import find_key
 from .registry import Context, Request, Response, operation
@@ -57,13 +57,13 @@ def _encrypt(
         return _seal(key, plaintext, context)
     if context:
         raise errors.ValidationException(_NO_CONTEXT)
-    limit = asymmetric.max_plaintext(key.spec.name, algorithm)
+    limit = key.spec.family.max_plaintext(key.spec, algorithm)
     if len(plaintext) > limit:
         raise errors.ValidationException(
             f"Algorithm {algorithm} and key spec {key.spec.name} cannot encrypt data larger "
             f"than {limit} bytes."
         )
-    return asymmetric.public_encrypt(private_key(key), algorithm, plaintext), None
+    return key.spec.family.encrypt(private_key(key), algorithm, plaintext), None
 
 
 @dataclass(slots=True)
@@ -93,7 +93,7 @@ def _open(
         if context:
             raise errors.ValidationException(_NO_CONTEXT)
         try:
-            plaintext = asymmetric.private_decrypt(private_key(key), algorithm, blob)
+            plaintext = key.spec.family.decrypt(private_key(key), algorithm, blob)
         except ValueError:
             raise errors.InvalidCiphertextException() from None
         return Opened(key, plaintext, algorithm, None)

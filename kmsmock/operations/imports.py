@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
-
 from .. import errors
 from ..backend.key import ENABLED, PENDING_DELETION, PENDING_IMPORT, ImportedMaterial, Key
-from ..crypto import asymmetric, wrapping
+from ..crypto import families, wrapping
+from ..crypto.families.base import InvalidMaterial, MaterialSize, PrivateMaterial
+from ..crypto.families.symmetric import KEY_BYTES
 from .lookup import find_key
 from .registry import Context, Request, Response, operation
 
@@ -26,14 +26,6 @@ PARAMETERS_VALID_FOR = timedelta(hours=24)
 MAX_VALID_TO = timedelta(days=365)
 _TOKEN_PREFIX = b"kmsmock-import:"
 _NONCE = 16
-# HMAC key material: at least the hash's size, at most its block size (Developer Guide,
-# "Requirements for imported key material").
-_HMAC_BYTES = {
-    "HMAC_224": (28, 64),
-    "HMAC_256": (32, 64),
-    "HMAC_384": (48, 128),
-    "HMAC_512": (64, 128),
-}
 _RSA_WRAPPING = {
     "RSAES_OAEP_SHA_1",
     "RSAES_OAEP_SHA_256",
@@ -84,14 +76,15 @@ def get_parameters_for_import(ctx: Context, req: Request) -> Response:
     for token_id in [t for t, p in store.import_parameters.items() if p.valid_to <= ctx.now]:
         del store.import_parameters[token_id]  # expired sets are of no use to anyone
     token_id = os.urandom(16).hex()
-    wrapping_key = asymmetric.generate(spec)
+    wrapping_spec = families.SPECS[spec]
+    wrapping_key = families.generate(wrapping_spec)
     params = ImportParameters(key.key_id, wrapping_key, algorithm, ctx.now + PARAMETERS_VALID_FOR)
     store.import_parameters[token_id] = params
     token = _TOKEN_PREFIX + os.urandom(_NONCE) + token_id.encode()
     return {
         "KeyId": key.arn,
         "ImportToken": token,
-        "PublicKey": asymmetric.public_der(wrapping_key),
+        "PublicKey": wrapping_spec.family.public_der(wrapping_key),
         "ParametersValidTo": params.valid_to,
     }
 
@@ -136,41 +129,20 @@ def _incorrect(text: str) -> errors.IncorrectKeyMaterialException:
     return errors.IncorrectKeyMaterialException(text)
 
 
-def _check_asymmetric_material(key: Key, der: bytes) -> Any:
-    """The private key ``der`` holds, if it is one of this key's spec."""
+def _check_asymmetric_material(key: Key, der: bytes) -> PrivateMaterial:
+    """The private key ``der`` holds (an HMAC key's: its secret), if it is one of this key's
+    spec."""
     spec = key.spec.name
-    if spec in _HMAC_BYTES:
-        low, high = _HMAC_BYTES[spec]
-        if not low <= len(der) <= high:
-            raise _incorrect(f"HMAC key material for {spec} must be {low} to {high} bytes long.")
-        return asymmetric.load_private_der(spec, der)
     try:
-        private = asymmetric.load_private_der(spec, der)
-    except (ValueError, TypeError):
+        material: PrivateMaterial = key.spec.family.load(key.spec, der)
+    except MaterialSize as size:
+        low, high = size.low, size.high
+        raise _incorrect(
+            f"HMAC key material for {spec} must be {low} to {high} bytes long."
+        ) from None
+    except InvalidMaterial:
         raise _incorrect(f"The key material is not a valid {spec} private key.") from None
-    if not _matches_spec(spec, private):
-        raise _incorrect(f"The key material is not a valid {spec} private key.")
-    return private
-
-
-def _matches_spec(spec: str, private: Any) -> bool:
-    if spec.startswith("RSA_"):
-        return isinstance(private, rsa.RSAPrivateKey) and private.key_size == int(spec[4:])
-    if spec.startswith("ECC_") and spec != "ECC_NIST_EDWARDS25519":
-        return isinstance(
-            private, ec.EllipticCurvePrivateKey
-        ) and private.curve.name == _CURVE_NAMES.get(spec)
-    if spec == "ECC_NIST_EDWARDS25519":
-        return isinstance(private, ed25519.Ed25519PrivateKey)
-    return True  # ML-DSA, ML-KEM, SM2: the loader already checked the algorithm
-
-
-_CURVE_NAMES = {
-    "ECC_NIST_P256": "secp256r1",
-    "ECC_NIST_P384": "secp384r1",
-    "ECC_NIST_P521": "secp521r1",
-    "ECC_SECG_P256K1": "secp256k1",
-}
+    return material
 
 
 @operation("ImportKeyMaterial")
@@ -207,7 +179,7 @@ def import_key_material(ctx: Context, req: Request) -> Response:
         )
 
     if symmetric:
-        if len(material) != 32:
+        if len(material) != KEY_BYTES:
             raise _incorrect("Symmetric key material must be 256 bits (32 bytes) long.")
         material_id = hashlib.sha256(key.key_id.encode() + material).hexdigest()
         imported = _import_symmetric(key, req, material_id, record)

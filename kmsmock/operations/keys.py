@@ -14,7 +14,7 @@ from ..backend.key import (
     PENDING_REPLICA_DELETION,
     Key,
 )
-from ..backend.specs import SPECS
+from ..crypto.families import SPECS
 from . import keystores
 from .lookup import find_key
 from .metadata import key_metadata

@@ -10,8 +10,8 @@ from .. import errors
 from ..backend.key import (
     Key,
 )
-from ..backend.specs import SPECS
 from ..backend.store import Alias, RegionStore
+from ..crypto.families import SPECS
 from .registry import Context
 
 # Well-formed key ids; upper-case hex is well-formed too (and then simply not found).

@@ -11,7 +11,6 @@ from __future__ import annotations
 from .. import errors
 from ..backend.key import Key
 from ..backend.specs import GENERATE_VERIFY_MAC
-from ..crypto import asymmetric
 from .lookup import find_key
 from .registry import Context, Request, Response, operation
 from .states import dry_run, private_key, require_usable, require_usage
@@ -33,14 +32,13 @@ def _mac_key(ctx: Context, req: Request, operation_name: str) -> tuple[Key, str]
 @operation("GenerateMac")
 def generate_mac(ctx: Context, req: Request) -> Response:
     key, algorithm = _mac_key(ctx, req, "GenerateMac")
-    tag = asymmetric.mac(private_key(key), algorithm, req["Message"])
+    tag = key.spec.family.mac(private_key(key), algorithm, req["Message"])
     return {"Mac": tag, "MacAlgorithm": algorithm, "KeyId": key.arn}
 
 
 @operation("VerifyMac")
 def verify_mac(ctx: Context, req: Request) -> Response:
     key, algorithm = _mac_key(ctx, req, "VerifyMac")
-    expected = asymmetric.mac(private_key(key), algorithm, req["Message"])
-    if not asymmetric.mac_equal(expected, req["Mac"]):
+    if not key.spec.family.verify_mac(private_key(key), algorithm, req["Message"], req["Mac"]):
         raise errors.KMSInvalidMacException()  # AWS sends no message
     return {"KeyId": key.arn, "MacValid": True, "MacAlgorithm": algorithm}

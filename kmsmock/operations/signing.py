@@ -15,14 +15,8 @@ from __future__ import annotations
 
 from .. import errors
 from ..backend.key import DISABLED, PENDING_DELETION, PENDING_IMPORT, Key
-from ..backend.specs import (
-    ALGORITHM_FIELD,
-    DIGEST_BYTES,
-    EXTERNAL_MU_BYTES,
-    REQUIRED_MESSAGE_TYPE,
-    SIGN_VERIFY,
-)
-from ..crypto import asymmetric
+from ..backend.specs import ALGORITHM_FIELD, SIGN_VERIFY
+from ..crypto.families.base import Message
 from .lookup import find_key
 from .registry import Context, Request, Response, operation
 from .states import (
@@ -48,25 +42,27 @@ def _signing_request(ctx: Context, req: Request, operation_name: str) -> tuple[K
         )
     message_type = req.get("MessageType", "RAW")
     message: bytes = req["Message"]
-    required = REQUIRED_MESSAGE_TYPE.get(algorithm)
+    family = key.spec.family
+    required = family.required_message_type(algorithm)
     if required is not None and message_type != required:
         raise errors.ValidationException(
             f"Message type {message_type} is incompatible with algorithm {algorithm}."
         )
+    expected = family.prehashed_bytes(algorithm, message_type)
     if message_type == "DIGEST":
-        if algorithm not in DIGEST_BYTES:  # ML-DSA has EXTERNAL_MU instead
+        if expected is None:  # ML-DSA has EXTERNAL_MU instead
             raise errors.ValidationException(
                 f"Message type DIGEST is incompatible with key spec {spec}."
             )
-        if len(message) != DIGEST_BYTES[algorithm]:
+        if len(message) != expected:
             raise errors.ValidationException(f"Digest is invalid length for algorithm {algorithm}.")
     elif message_type == "EXTERNAL_MU":
-        if not spec.startswith("ML_DSA_"):
+        if expected is None:  # only ML-DSA takes an external mu
             # Not recorded from AWS: worded like the recorded ML-DSA/DIGEST refusal.
             raise errors.ValidationException(
                 f"Message type EXTERNAL_MU is incompatible with key spec {spec}."
             )
-        if len(message) != EXTERNAL_MU_BYTES:
+        if len(message) != expected:
             # Not recorded from AWS: worded like the recorded DIGEST length refusal.
             raise errors.ValidationException(f"Digest is invalid length for algorithm {algorithm}.")
     return key, algorithm, message_type
@@ -76,9 +72,8 @@ def _signing_request(ctx: Context, req: Request, operation_name: str) -> tuple[K
 def sign(ctx: Context, req: Request) -> Response:
     key, algorithm, message_type = _signing_request(ctx, req, "Sign")
     dry_run(req)
-    signature = asymmetric.sign(
-        key.spec.name, private_key(key), algorithm, message_type, req["Message"]
-    )
+    message = Message(algorithm, message_type, req["Message"])
+    signature = key.spec.family.sign(private_key(key), message)
     return {"KeyId": key.arn, "Signature": signature, "SigningAlgorithm": algorithm}
 
 
@@ -86,9 +81,8 @@ def sign(ctx: Context, req: Request) -> Response:
 def verify(ctx: Context, req: Request) -> Response:
     key, algorithm, message_type = _signing_request(ctx, req, "Verify")
     dry_run(req)
-    valid = asymmetric.verify(
-        key.spec.name, private_key(key), algorithm, message_type, req["Message"], req["Signature"]
-    )
+    message = Message(algorithm, message_type, req["Message"])
+    valid = key.spec.family.verify(private_key(key), message, req["Signature"])
     if not valid:
         raise errors.KMSInvalidSignatureException()  # AWS sends no message
     return {"KeyId": key.arn, "SignatureValid": True, "SigningAlgorithm": algorithm}
@@ -118,7 +112,7 @@ def get_public_key(ctx: Context, req: Request) -> Response:
         raise errors.UnsupportedOperationException()  # AWS sends no message
     out: Response = {
         "KeyId": key.arn,
-        "PublicKey": asymmetric.public_der(private_key(key)),
+        "PublicKey": key.spec.family.public_der(private_key(key)),
         "CustomerMasterKeySpec": key.spec.name,
         "KeySpec": key.spec.name,
         "KeyUsage": key.usage,

@@ -4,7 +4,7 @@ asymmetric material generated on first use."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import errors
 from ..backend.key import (
@@ -16,6 +16,9 @@ from ..backend.key import (
     Key,
 )
 from .registry import Context
+
+if TYPE_CHECKING:
+    from ..crypto.families.base import PrivateMaterial
 
 
 def is_disabled(key: Key) -> errors.DisabledException:
@@ -113,20 +116,21 @@ def require_customer_managed(ctx: Context, key: Key) -> None:
         )
 
 
-def private_key(key: Key) -> Any:
+def private_key(key: Key) -> PrivateMaterial:
     """An asymmetric or HMAC key's material, generated the first time it is needed (once for
     all related multi-Region keys, which share it)."""
-    if key.private is None:
+    private = key.private
+    if private is None:
         if key.origin == "EXTERNAL":  # imported material is never made up
             raise is_pending_import(key)
-        from ..crypto import asymmetric
+        from ..crypto import families
 
         related = key.mr_set
         members = [related.primary, *related.replicas] if related is not None else [key]
-        private = asymmetric.generate(key.spec.name)
+        private = families.generate(key.spec)
         for member in members:
             member.private = private
-    return key.private
+    return private
 
 
 def require_usage(key: Key, usage: str, operation: str) -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from kmsmock.backend import specs as backend_specs
+from kmsmock.crypto import families
 from tests import model
 from tests.helpers import RSA_SIGNING, raises_error
 from tests.keys.lifecycle import ACCOUNT, ARN_PREFIX, REGION, START, new_key
@@ -184,7 +184,7 @@ def test_a_key_spec_kmsmock_does_not_know_is_a_clear_error(
     kms: KMSClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """botocore's model may name key specs newer than kmsmock's table."""
-    monkeypatch.delitem(backend_specs.SPECS, "ML_DSA_44")
+    monkeypatch.delitem(families.SPECS, "ML_DSA_44")
     assert raises_error(kms.create_key, KeySpec="ML_DSA_44", KeyUsage="SIGN_VERIFY") == {
         "Code": "NotImplementedByKmsmock",
         "Message": "kmsmock does not support KeySpec ML_DSA_44 yet.",

@@ -1,0 +1,224 @@
+"""The shape every key-spec family has, and the private material a key holds.
+
+A family declares its key specs (``specs``) and does whatever cryptography its usages need.
+The operations have already checked the key usage, state and algorithm before they call a
+family, so a method a family does not override is never reached; it says so if it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeAlias, TypeGuard, TypeVar
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa, utils
+
+from ...backend.specs import KeySpec
+from ..sm2 import SM2PrivateKey
+
+
+class PrivateKey(Protocol):
+    """What kmsmock uses of any asymmetric private key: ``cryptography``'s (ML-DSA and ML-KEM
+    typed structurally, as the installed release may predate them) and ``sm2``'s."""
+
+    def public_key(self) -> Any: ...
+
+    def private_bytes(
+        self,
+        encoding: serialization.Encoding,
+        format: serialization.PrivateFormat,
+        encryption_algorithm: serialization.KeySerializationEncryption,
+        /,
+    ) -> bytes: ...
+
+
+# What ``Key.private`` holds: an asymmetric private key, or an HMAC key's secret bytes.
+PrivateMaterial: TypeAlias = (
+    rsa.RSAPrivateKey
+    | ec.EllipticCurvePrivateKey
+    | ed25519.Ed25519PrivateKey
+    | SM2PrivateKey
+    | PrivateKey  # ML-DSA, ML-KEM
+    | bytes
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """What Sign signs and Verify checks: ``data`` is a RAW message, a DIGEST or an
+    EXTERNAL_MU, as ``message_type`` says; the operation has checked both against the spec."""
+
+    algorithm: str
+    message_type: str
+    data: bytes = field(repr=False)
+
+    @property
+    def prehashed(self) -> bool:
+        return self.message_type == "DIGEST"
+
+
+P = TypeVar("P")
+K = TypeVar("K", bound=PrivateKey)
+
+
+class InvalidMaterial(ValueError):
+    """Imported key material that is not a private key of the key's spec."""
+
+
+class MaterialSize(InvalidMaterial):
+    """Imported HMAC key material outside the spec's allowed length."""
+
+    def __init__(self, low: int, high: int) -> None:
+        super().__init__(low, high)
+        self.low, self.high = low, high
+
+
+class InvalidPeerKey(ValueError):
+    """The peer public key for DeriveSharedSecret is unusable; ``str()`` is AWS's message."""
+
+
+HASHES: dict[str, type[hashes.HashAlgorithm]] = {
+    "SHA_1": hashes.SHA1,
+    "SHA_224": hashes.SHA224,
+    "SHA_256": hashes.SHA256,
+    "SHA_384": hashes.SHA384,
+    "SHA_512": hashes.SHA512,
+}
+
+
+def hash_of(algorithm: str) -> hashes.HashAlgorithm:
+    """The hash an algorithm name ends with: ``RSASSA_PSS_SHA_256`` -> SHA-256."""
+    return HASHES["SHA_" + algorithm.rsplit("_", 1)[1]]()
+
+
+def signing_hash(message: Message) -> hashes.HashAlgorithm | utils.Prehashed:
+    """The hash to sign with, or a note that the caller already hashed (MessageType DIGEST)."""
+    h = hash_of(message.algorithm)
+    return utils.Prehashed(h) if message.prehashed else h
+
+
+class Family(Generic[P]):
+    """One family of key specs; ``P`` is the private material its keys hold."""
+
+    symmetric = False
+    hmac = False
+    data_key_pairs = False  # GenerateDataKeyPair's KeyPairSpec includes these specs
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.specs: tuple[KeySpec, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"<{self.name} key-spec family>"
+
+    def _declare(self, name: str, usages: Mapping[str, list[str]], **where: bool) -> KeySpec:
+        spec = KeySpec(name, self, {u: tuple(a) for u, a in usages.items()}, **where)
+        self.specs += (spec,)
+        return spec
+
+    def _refuse(self, what: str) -> Exception:
+        return TypeError(f"{self.name} keys do not {what}")  # the operations never get here
+
+    # -- material ---------------------------------------------------------------------------
+
+    def generate(self, spec: KeySpec) -> P:
+        """New private material for ``spec`` (made on a key's first use, never at CreateKey)."""
+        raise self._refuse("hold private material")  # symmetric: the key's material versions
+
+    def load(self, spec: KeySpec, material: bytes) -> P:
+        """Imported material (PKCS#8 DER; HMAC: the raw secret) as this family holds it.
+        Raises ``InvalidMaterial`` when it is not a private key of ``spec``."""
+        raise self._refuse("take imported private material")
+
+    def public_der(self, private: P) -> bytes:
+        """DER SubjectPublicKeyInfo, as GetPublicKey returns it."""
+        raise self._refuse("have a public key")
+
+    def private_der(self, private: P) -> bytes:
+        """DER PKCS#8 PrivateKeyInfo, as GenerateDataKeyPair returns it."""
+        raise self._refuse("make data key pairs")
+
+    # -- SIGN_VERIFY --------------------------------------------------------------------------
+
+    def required_message_type(self, algorithm: str) -> str | None:
+        """The one MessageType ``algorithm`` accepts, if it accepts only one."""
+        return None
+
+    def prehashed_bytes(self, algorithm: str, message_type: str) -> int | None:
+        """The length a DIGEST or EXTERNAL_MU message must have for ``algorithm``; None when
+        this family takes no such message."""
+        return None
+
+    def sign(self, private: P, message: Message) -> bytes:
+        raise self._refuse("sign")
+
+    def verify(self, private: P, message: Message, signature: bytes) -> bool:
+        """Whether ``signature`` is valid; a malformed signature is simply invalid."""
+        raise self._refuse("verify")
+
+    # -- ENCRYPT_DECRYPT (asymmetric) ---------------------------------------------------------
+
+    def max_plaintext(self, spec: KeySpec, algorithm: str) -> int:
+        """The largest plaintext Encrypt accepts with ``algorithm``."""
+        raise self._refuse("encrypt")
+
+    def encrypt(self, private: P, algorithm: str, plaintext: bytes) -> bytes:
+        """Encrypt with the public half of ``private``, as anyone holding it could."""
+        raise self._refuse("encrypt")
+
+    def decrypt(self, private: P, algorithm: str, ciphertext: bytes) -> bytes:
+        """Raises ``ValueError`` when the ciphertext does not decrypt under this key."""
+        raise self._refuse("decrypt")
+
+    # -- KEY_AGREEMENT, ENCAPSULATE_DECAPSULATE, GENERATE_VERIFY_MAC --------------------------
+
+    def derive(self, spec: KeySpec, private: P, peer_der: bytes) -> bytes:
+        """The raw ECDH secret with the peer's SPKI public key; ``InvalidPeerKey`` if unusable."""
+        raise self._refuse("agree keys")
+
+    def encapsulate(self, private: P) -> tuple[bytes, bytes]:
+        """(shared secret, ciphertext) from the public half of ``private``."""
+        raise self._refuse("encapsulate")
+
+    def decapsulate(self, private: P, ciphertext: bytes) -> bytes:
+        raise self._refuse("decapsulate")
+
+    def mac(self, private: P, algorithm: str, message: bytes) -> bytes:
+        raise self._refuse("compute MACs")
+
+    def verify_mac(self, private: P, algorithm: str, message: bytes, mac: bytes) -> bool:
+        raise self._refuse("verify MACs")
+
+
+class AsymmetricFamily(Family[K]):
+    """Families whose private material is a ``cryptography``-shaped private key."""
+
+    def public_der(self, private: K) -> bytes:
+        return bytes(
+            private.public_key().public_bytes(
+                serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+        )
+
+    def private_der(self, private: K) -> bytes:
+        return bytes(
+            private.private_bytes(
+                serialization.Encoding.DER,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+
+    def load(self, spec: KeySpec, material: bytes) -> K:
+        try:
+            private = serialization.load_der_private_key(material, password=None)
+        except (ValueError, TypeError):
+            raise InvalidMaterial(spec.name) from None
+        if not self.matches(private, spec):
+            raise InvalidMaterial(spec.name)
+        return private
+
+    def matches(self, private: object, spec: KeySpec) -> TypeGuard[K]:
+        """Whether a loaded private key is one of ``spec``."""
+        return False

@@ -1,0 +1,56 @@
+"""What ML-DSA and ML-KEM share: ``cryptography``'s classes, looked up on first use because the
+installed release (or its OpenSSL) may lack them, in which case kmsmock says so clearly."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, TypeGuard, TypeVar
+
+from cryptography.exceptions import UnsupportedAlgorithm
+
+from ... import errors
+from ...backend.specs import KeySpec
+from .base import AsymmetricFamily, PrivateKey
+
+Q = TypeVar("Q", bound=PrivateKey)
+
+
+def cryptography_version() -> str:
+    import cryptography
+
+    return str(cryptography.__version__)
+
+
+class PostQuantumFamily(AsymmetricFamily[Q]):
+    def __init__(self, name: str, module: str) -> None:
+        super().__init__(name)
+        self._module = module  # "mldsa": classes MLDSA44PrivateKey...
+
+    def private_class(self, spec: KeySpec) -> Any:
+        """The ``cryptography`` class for ``spec``, or a clear refusal."""
+        size = spec.name.rsplit("_", 1)[1]
+        try:
+            module = importlib.import_module(
+                f"cryptography.hazmat.primitives.asymmetric.{self._module}"
+            )
+            return getattr(module, f"{self._module.upper()}{size}PrivateKey")
+        except (ImportError, AttributeError):
+            raise errors.NotImplementedByKmsmock(
+                f"kmsmock needs a cryptography release that implements "
+                f"{spec.name.replace('_', '-')} for key spec {spec.name} "
+                f"(installed: cryptography {cryptography_version()})."
+            ) from None
+
+    def generate(self, spec: KeySpec) -> Q:
+        cls = self.private_class(spec)
+        try:
+            private: Q = cls.generate()
+        except UnsupportedAlgorithm:
+            raise errors.NotImplementedByKmsmock(
+                f"The installed cryptography/OpenSSL cannot generate {spec.name} keys "
+                "(ML-DSA and ML-KEM need OpenSSL 3.5+ or AWS-LC)."
+            ) from None
+        return private
+
+    def matches(self, private: object, spec: KeySpec) -> TypeGuard[Q]:
+        return isinstance(private, self.private_class(spec))
