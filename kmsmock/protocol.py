@@ -15,7 +15,7 @@ from typing import Any
 
 from . import clock, errors
 from .backend.store import Backend, random_uuid
-from .operations import OPERATIONS, Context
+from .operations import OPERATIONS, Context, dispatch
 from .validation import decode_request
 
 log = logging.getLogger("kmsmock")
@@ -87,8 +87,7 @@ def handle(
                 "Start of structure or map found where not expected."
             ) from None
         request = decode_request(service_model.operation_model(name), wire)
-        handler = OPERATIONS.get(name)
-        if handler is None:
+        if name not in OPERATIONS:
             raise errors.NotImplementedByKmsmock(
                 f"kmsmock does not implement the KMS operation {name} yet."
             )
@@ -101,7 +100,7 @@ def handle(
                 name,
                 rid,
             )
-            return _answer(200, handler(ctx, request), rid)
+            return _answer(200, dispatch(ctx, service_model, request), rid)
     except errors.KMSError as error:
         return error_answer(error)
     except Exception as exc:  # a kmsmock bug: say so in an AWS-shaped error, never a traceback

@@ -102,3 +102,23 @@ def new_client(region: str = REGION, *, validate: bool = True) -> KMSClient:
     """A KMS client in ``region`` (served by whichever kmsmock is active); ``validate=False``
     turns botocore's own parameter checks off, so the mock's checks answer."""
     return boto3.client("kms", region_name=region, config=None if validate else UNCHECKED)
+
+
+def replace_handler(
+    monkeypatch: pytest.MonkeyPatch, name: str, handler: Callable[[Any, Any], Any]
+) -> None:
+    """Serve operation ``name`` with ``handler`` for the rest of the test."""
+    import dataclasses
+
+    from kmsmock.operations import OPERATIONS
+
+    monkeypatch.setitem(OPERATIONS, name, dataclasses.replace(OPERATIONS[name], handler=handler))
+
+
+def without_retries(region: str = REGION) -> KMSClient:
+    """A client that makes one attempt: a 5xx answer reaches the test at once, not after
+    botocore's retries and their back-off."""
+    client: KMSClient = boto3.client(
+        "kms", region_name=region, config=Config(retries={"total_max_attempts": 1})
+    )
+    return client

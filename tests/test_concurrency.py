@@ -36,6 +36,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding
 
 from kmsmock import mock_kms
 from kmsmock.operations import OPERATIONS
+from tests.helpers import replace_handler
 
 REGION = "us-east-1"
 START = datetime(2025, 3, 1, tzinfo=timezone.utc)
@@ -420,8 +421,8 @@ def test_every_operation_runs_holding_the_activation_lock(monkeypatch: pytest.Mo
 
             return run
 
-        for name, handler in list(OPERATIONS.items()):
-            monkeypatch.setitem(OPERATIONS, name, holding(name, handler))
+        for name, op in list(OPERATIONS.items()):
+            replace_handler(monkeypatch, name, holding(name, op.handler))
         kms = boto3.client("kms", region_name=REGION)
 
         def work(rng: random.Random) -> None:

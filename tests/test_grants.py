@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from botocore import xform_name
 from botocore.exceptions import ClientError
 
 from tests.helpers import refusal
@@ -211,22 +212,66 @@ def test_grantee_is_required(unchecked_kms: KMSClient) -> None:
     assert exc.value.response["Error"]["Code"] == "ValidationException"
 
 
-def test_token_checks_follow_the_model() -> None:
-    """Exactly the served operations whose model lists InvalidGrantTokenException check tokens."""
-    import botocore.session
+KEY = "1234abcd-12ab-34cd-56ef-1234567890ab"  # well formed; no such key is needed
+# The smallest valid request of every operation that takes GrantTokens.
+TOKEN_TAKERS: dict[str, dict[str, Any]] = {
+    "CreateGrant": {
+        "KeyId": KEY,
+        "GranteePrincipal": "arn:aws:iam::111122223333:root",
+        "Operations": ["Decrypt"],
+    },
+    "Decrypt": {"CiphertextBlob": b"x" * 32},
+    "DeriveSharedSecret": {"KeyId": KEY, "KeyAgreementAlgorithm": "ECDH", "PublicKey": b"k"},
+    "DescribeKey": {"KeyId": KEY},
+    "Encrypt": {"KeyId": KEY, "Plaintext": b"p"},
+    "GenerateDataKey": {"KeyId": KEY, "NumberOfBytes": 32},
+    "GenerateDataKeyPair": {"KeyId": KEY, "KeyPairSpec": "ECC_NIST_P256"},
+    "GenerateDataKeyPairWithoutPlaintext": {"KeyId": KEY, "KeyPairSpec": "ECC_NIST_P256"},
+    "GenerateDataKeyWithoutPlaintext": {"KeyId": KEY, "NumberOfBytes": 32},
+    "GenerateMac": {"KeyId": KEY, "Message": b"m", "MacAlgorithm": "HMAC_SHA_256"},
+    "GetPublicKey": {"KeyId": KEY},
+    "ReEncrypt": {"CiphertextBlob": b"x" * 32, "DestinationKeyId": KEY},
+    "Sign": {"KeyId": KEY, "Message": b"m", "SigningAlgorithm": "ECDSA_SHA_256"},
+    "Verify": {
+        "KeyId": KEY,
+        "Message": b"m",
+        "Signature": b"s",
+        "SigningAlgorithm": "ECDSA_SHA_256",
+    },
+    "VerifyMac": {"KeyId": KEY, "Message": b"m", "MacAlgorithm": "HMAC_SHA_256", "Mac": b"m"},
+    "Encapsulate": {"KeyId": KEY, "EncapsulationAlgorithm": "ML_KEM"},
+    "Decapsulate": {"KeyId": KEY, "Ciphertext": b"c", "EncapsulationAlgorithm": "ML_KEM"},
+}
 
-    from kmsmock.operations import OPERATIONS
-    from kmsmock.operations.grants import _CHECKS_TOKENS
 
-    model = botocore.session.get_session().get_service_model("kms")
-    modeled = {
+def test_every_operation_that_takes_grant_tokens_is_listed_here() -> None:
+    from tests.model import MODEL
+
+    takers = {
         name
-        for name in model.operation_names
-        if "InvalidGrantTokenException"
-        in {e.name for e in model.operation_model(name).error_shapes}
-        and "GrantTokens" in model.operation_model(name).input_shape.members
+        for name in MODEL.operation_names
+        if "GrantTokens" in MODEL.operation_model(name).input_shape.members
     }
-    assert {op for op in _CHECKS_TOKENS if op in model.operation_names} == modeled & set(OPERATIONS)
+    assert takers <= set(TOKEN_TAKERS)
+
+
+@pytest.mark.parametrize("operation", sorted(TOKEN_TAKERS))
+def test_grant_tokens_are_checked_where_the_model_lists_invalid_grant_token(
+    kms_client: KMSClient, operation: str
+) -> None:
+    """Checked before anything else where the model lists InvalidGrantTokenException for the
+    operation; taken and ignored elsewhere (DescribeKey)."""
+    from tests.model import MODEL
+
+    if operation not in MODEL.operation_names:
+        pytest.skip(f"the installed botocore's model has no {operation}")
+    model = MODEL.operation_model(operation)
+    checks = "InvalidGrantTokenException" in {e.name for e in model.error_shapes}
+    call = getattr(kms_client, xform_name(operation))
+    with pytest.raises(ClientError) as exc:
+        call(**TOKEN_TAKERS[operation], GrantTokens=["not-a-grant-token"])
+    expected = "InvalidGrantTokenException" if checks else "NotFoundException"
+    assert exc.value.response["Error"]["Code"] == expected
 
 
 @pytest.mark.parametrize("spec", ["ML_KEM_768"])

@@ -79,12 +79,13 @@ def test_aliases_are_not_supported(kms_client: KMSClient) -> None:
 def test_tracked_operations_follow_the_model() -> None:
     """Every operation the installed model says GetKeyLastUsage reports is recorded."""
     from kmsmock.operations import OPERATIONS
-    from kmsmock.operations.usage import TRACKED
-    from tests.model import enum
+    from kmsmock.operations.registry import traits
+    from tests.model import MODEL, enum
 
     modeled = set(enum("KeyLastUsageTrackingOperation"))
-    assert modeled <= TRACKED
-    assert {name for name in TRACKED if name in modeled} <= set(OPERATIONS)
+    assert modeled <= set(OPERATIONS)
+    served = set(OPERATIONS) & set(MODEL.operation_names)
+    assert {name for name in served if traits(MODEL, name).tracked} == modeled
 
 
 def test_cloudtrail_event_id_is_stable_between_reads(kms_client: KMSClient) -> None:

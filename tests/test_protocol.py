@@ -8,16 +8,15 @@ import socket
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-import boto3
 import botocore.session
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 from pytest_socket import disable_socket
 
 from kmsmock import protocol
 from kmsmock.backend.store import Backend
 from kmsmock.operations import OPERATIONS
+from tests.helpers import replace_handler, without_retries
 
 from . import model
 
@@ -188,11 +187,9 @@ def test_a_kmsmock_bug_is_an_aws_shaped_internal_error(
     def broken(ctx: Any, req: Any) -> Any:
         raise ZeroDivisionError("oops")
 
-    monkeypatch.setitem(OPERATIONS, "ListKeys", broken)
+    replace_handler(monkeypatch, "ListKeys", broken)
     # A 500 is retried by botocore as AWS's would be: one attempt here, so the test is quick.
-    once = boto3.client(
-        "kms", region_name="us-east-1", config=Config(retries={"total_max_attempts": 1})
-    )
+    once = without_retries()
     with pytest.raises(once.exceptions.KMSInternalException) as exc:
         once.list_keys()
     assert exc.value.response["Error"]["Message"] == (

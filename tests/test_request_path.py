@@ -18,7 +18,7 @@ from botocore.exceptions import ClientError
 
 from kmsmock import mock_kms
 from kmsmock.interceptor import UnservedKmsRequest
-from kmsmock.operations import OPERATIONS
+from tests.helpers import replace_handler
 
 
 @pytest.fixture
@@ -91,7 +91,7 @@ def test_a_server_error_is_retried_by_every_mode(
         calls.append(1)
         raise ZeroDivisionError("oops")
 
-    monkeypatch.setitem(OPERATIONS, "ListKeys", broken)
+    replace_handler(monkeypatch, "ListKeys", broken)
     kms = client(mode, attempts)
     with pytest.raises(kms.exceptions.KMSInternalException) as exc:
         kms.list_keys()

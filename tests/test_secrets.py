@@ -19,7 +19,7 @@ from kmsmock import KmsMock, mock_kms
 from kmsmock.backend.key import Key, Material
 from kmsmock.operations import OPERATIONS
 from tests.activation_forms import FORMS
-from tests.helpers import public_xks_store
+from tests.helpers import public_xks_store, replace_handler, without_retries
 
 if TYPE_CHECKING:
     from mypy_boto3_kms import KMSClient
@@ -186,9 +186,9 @@ def test_kmsmock_logs_no_plaintext_even_when_it_fails(
         def broken(ctx: Any, req: Any) -> Any:
             raise RuntimeError("simulated kmsmock bug")
 
-        monkeypatch.setitem(OPERATIONS, "Encrypt", broken)
+        replace_handler(monkeypatch, "Encrypt", broken)
         with pytest.raises(kms.exceptions.KMSInternalException):
-            kms.encrypt(KeyId="alias/secrets", Plaintext=PLAINTEXT)
+            without_retries().encrypt(KeyId="alias/secrets", Plaintext=PLAINTEXT)
     records = [r for r in caplog.records if r.name.startswith("kmsmock")]
     assert any("failed to serve TrentService.Encrypt" in r.getMessage() for r in records)
     text = "\n".join(caplog.handler.format(r) for r in records)

@@ -24,10 +24,7 @@ from . import (  # noqa: F401
     tags,
     usage,
 )
-from .registry import OPERATIONS, Context, Handler, operation
+from .dispatch import dispatch
+from .registry import OPERATIONS, Context, Handler, Operation, operation
 
-# After every family registered: GrantTokens are checked, successful cryptographic use recorded.
-grants.check_grant_tokens(OPERATIONS)
-usage.track(OPERATIONS)
-
-__all__ = ["OPERATIONS", "Context", "Handler", "operation"]
+__all__ = ["OPERATIONS", "Context", "Handler", "Operation", "dispatch", "operation"]

@@ -43,7 +43,7 @@ def _kind(key: Key) -> tuple[str, str]:
     return kind, key.usage
 
 
-@operation("CreateAlias")
+@operation("CreateAlias", key="TargetKeyId")
 def create_alias(ctx: Context, req: Request) -> Response:
     name = req["AliasName"]
     _check_name(ctx, name)
@@ -77,7 +77,7 @@ def _existing(ctx: Context, name: str) -> tuple[Alias, Key]:
     return alias, current
 
 
-@operation("UpdateAlias")
+@operation("UpdateAlias", key="TargetKeyId")
 def update_alias(ctx: Context, req: Request) -> Response:
     alias, current = _existing(ctx, req["AliasName"])
     key = _target(ctx, req["TargetKeyId"])
@@ -90,14 +90,14 @@ def update_alias(ctx: Context, req: Request) -> Response:
     return {}
 
 
-@operation("DeleteAlias")
+@operation("DeleteAlias", key="AliasName")
 def delete_alias(ctx: Context, req: Request) -> Response:
     alias, _ = _existing(ctx, req["AliasName"])
     del ctx.store.aliases[alias.name]
     return {}
 
 
-@operation("ListAliases")
+@operation("ListAliases", resource="*")
 def list_aliases(ctx: Context, req: Request) -> Response:
     """The aliases of the caller's account and Region, by name.
 

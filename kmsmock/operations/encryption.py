@@ -16,7 +16,7 @@ from ..backend.specs import ENCRYPT_DECRYPT
 from ..crypto import envelope
 from .keystores import require_random_source
 from .lookup import find_key
-from .registry import Context, Request, Response, operation
+from .registry import CIPHERTEXT, Context, Request, Response, operation
 from .states import dry_run, private_key, require_usable, require_usage
 
 SYMMETRIC_DEFAULT = "SYMMETRIC_DEFAULT"
@@ -115,6 +115,7 @@ def _open(
         raise errors.InvalidCiphertextException()
     if named is not None and named is not owner:
         raise errors.IncorrectKeyException()
+    ctx.acting_on(owner)
     require_usable(owner)
     material = owner.material(header.material_id)
     if material is None:
@@ -145,7 +146,7 @@ def _ciphertext(req: Request) -> bytes:
     return blob
 
 
-@operation("Decrypt")
+@operation("Decrypt", key=CIPHERTEXT)
 def decrypt(ctx: Context, req: Request) -> Response:
     if req.get("DryRun") and "IGNORE_CIPHERTEXT" in req.get("DryRunModifiers", []):
         if "KeyId" not in req:
@@ -175,7 +176,11 @@ def decrypt(ctx: Context, req: Request) -> Response:
     return out
 
 
-@operation("ReEncrypt")
+@operation(
+    "ReEncrypt",
+    key=CIPHERTEXT,  # and DestinationKeyId, for kms:ReEncryptTo
+    permissions=("kms:ReEncryptFrom", "kms:ReEncryptTo"),
+)
 def re_encrypt(ctx: Context, req: Request) -> Response:
     opened = _open(
         ctx,
@@ -244,7 +249,7 @@ def generate_data_key_without_plaintext(ctx: Context, req: Request) -> Response:
     return _generate_data_key(ctx, req, "GenerateDataKeyWithoutPlaintext")[0]
 
 
-@operation("GenerateRandom")
+@operation("GenerateRandom", resource="*")
 def generate_random(ctx: Context, req: Request) -> Response:
     if "NumberOfBytes" not in req:
         raise errors.ValidationException("NumberOfBytes is required.")

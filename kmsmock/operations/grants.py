@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,7 +26,7 @@ from ..backend.specs import (
 )
 from .lookup import find_key
 from .paging import page
-from .registry import Context, Handler, Request, Response, operation
+from .registry import Context, Request, Response, operation
 from .states import UNAVAILABLE, dry_run, key_state, require_usable
 
 MAX_GRANTS_PER_KEY = 50000
@@ -225,7 +226,7 @@ def list_grants(ctx: Context, req: Request) -> Response:
     return {"Grants": chunk, **paging}
 
 
-@operation("ListRetirableGrants")
+@operation("ListRetirableGrants", resource="*")
 def list_retirable_grants(ctx: Context, req: Request) -> Response:
     principal = _one_of(req, ("RetiringPrincipal", "RetiringServicePrincipal"), required=True)
     entries = []
@@ -248,7 +249,7 @@ def _grant_by_id(ctx: Context, key: Key, grant_id: str) -> Grant:
     return grant
 
 
-@operation("RetireGrant")
+@operation("RetireGrant", key="GrantToken")
 def retire_grant(ctx: Context, req: Request) -> Response:
     if "GrantToken" in req:
         key, grant = _from_token(ctx, req["GrantToken"])
@@ -273,41 +274,7 @@ def revoke_grant(ctx: Context, req: Request) -> Response:
     return {}
 
 
-# Operations whose model lists InvalidGrantTokenException; the others (DescribeKey, ...) take
-# GrantTokens without checking them.
-_CHECKS_TOKENS = frozenset(
-    {
-        "CreateGrant",
-        "Decrypt",
-        "DeriveSharedSecret",
-        "Encrypt",
-        "GenerateDataKey",
-        "GenerateDataKeyPair",
-        "GenerateDataKeyPairWithoutPlaintext",
-        "GenerateDataKeyWithoutPlaintext",
-        "GenerateMac",
-        "GetPublicKey",
-        "ReEncrypt",
-        "Sign",
-        "Verify",
-        "VerifyMac",
-        "Encapsulate",
-        "Decapsulate",
-    }
-)
-
-
-def check_grant_tokens(operations: dict[str, Handler]) -> None:
-    """Operations that check ``GrantTokens`` refuse tokens that name no live grant."""
-
-    def wrap(handler: Handler) -> Handler:
-        def checked(ctx: Context, req: Request) -> Response:
-            for token in req.get("GrantTokens") or ():
-                _from_token(ctx, token)
-            return handler(ctx, req)
-
-        checked.__wrapped__ = handler  # type: ignore[attr-defined]
-        return checked
-
-    for name in _CHECKS_TOKENS & operations.keys():
-        operations[name] = wrap(operations[name])
+def check_grant_tokens(ctx: Context, tokens: Iterable[str]) -> None:
+    """Refuse grant tokens that name no live grant (for operations whose traits say so)."""
+    for token in tokens:
+        _from_token(ctx, token)

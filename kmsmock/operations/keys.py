@@ -32,7 +32,7 @@ from .states import (
 from .tags import check_new_tags
 
 
-@operation("CreateKey")
+@operation("CreateKey", resource="*")
 def create_key(ctx: Context, req: Request) -> Response:
     spec_name = req.get("KeySpec")
     legacy = req.get("CustomerMasterKeySpec")
@@ -96,7 +96,7 @@ def describe_key(ctx: Context, req: Request) -> Response:
     return {"KeyMetadata": key_metadata(find_key(ctx, req["KeyId"], aliases=True))}
 
 
-@operation("ListKeys")
+@operation("ListKeys", resource="*")
 def list_keys(ctx: Context, req: Request) -> Response:
     after = decode_marker(req.get("Marker"))
     if "SELF" not in req.get("ResourceOwners", ["SELF"]):

@@ -278,7 +278,7 @@ def _check_proxy_health(stores: CustomKeyStores, config: XksProxyConfig) -> None
 # -- the operations -------------------------------------------------------------------------------
 
 
-@operation("CreateCustomKeyStore")
+@operation("CreateCustomKeyStore", resource="*")
 def create_custom_key_store(ctx: Context, req: Request) -> Response:
     stores = ctx.store.custom_key_stores
     kind = req.get("CustomKeyStoreType", CLOUDHSM)
@@ -359,7 +359,7 @@ def _entry(cks: CustomKeyStore) -> dict[str, Any]:
     return out
 
 
-@operation("DescribeCustomKeyStores")
+@operation("DescribeCustomKeyStores", resource="*")
 def describe_custom_key_stores(ctx: Context, req: Request) -> Response:
     stores = ctx.store.custom_key_stores
     if "CustomKeyStoreId" in req and "CustomKeyStoreName" in req:
@@ -383,7 +383,7 @@ def describe_custom_key_stores(ctx: Context, req: Request) -> Response:
     return {"CustomKeyStores": [_entry(cks) for cks in chunk], **paging}
 
 
-@operation("ConnectCustomKeyStore")
+@operation("ConnectCustomKeyStore", resource="*")
 def connect_custom_key_store(ctx: Context, req: Request) -> Response:
     stores = ctx.store.custom_key_stores
     cks = find_store(ctx, req["CustomKeyStoreId"])
@@ -403,7 +403,7 @@ def connect_custom_key_store(ctx: Context, req: Request) -> Response:
     return {}  # connecting goes on after the answer: DescribeCustomKeyStores shows the state
 
 
-@operation("DisconnectCustomKeyStore")
+@operation("DisconnectCustomKeyStore", resource="*")
 def disconnect_custom_key_store(ctx: Context, req: Request) -> Response:
     cks = find_store(ctx, req["CustomKeyStoreId"])
     if cks.connection in (DISCONNECTED, DISCONNECTING):
@@ -421,7 +421,7 @@ def _live_keys(ctx: Context, cks: CustomKeyStore) -> list[str]:
     return list(cks.keys)
 
 
-@operation("DeleteCustomKeyStore")
+@operation("DeleteCustomKeyStore", resource="*")
 def delete_custom_key_store(ctx: Context, req: Request) -> Response:
     cks = find_store(ctx, req["CustomKeyStoreId"])
     if cks.connection != DISCONNECTED:
@@ -435,7 +435,7 @@ def delete_custom_key_store(ctx: Context, req: Request) -> Response:
     return {}
 
 
-@operation("UpdateCustomKeyStore")
+@operation("UpdateCustomKeyStore", resource="*")
 def update_custom_key_store(ctx: Context, req: Request) -> Response:
     stores = ctx.store.custom_key_stores
     cks = find_store(ctx, req["CustomKeyStoreId"])

@@ -82,10 +82,15 @@ def is_key_id(value: str) -> bool:
 
 
 def find_key(ctx: Context, ident: str, *, aliases: bool = False) -> Key:
-    """The key ``ident`` names, as of now, with AWS's errors for every way it can be wrong.
+    """The key ``ident`` names, as of now, with AWS's errors for every way it can be wrong;
+    the request is recorded as acting on it.
 
     ``aliases``: whether the parameter accepts alias names and alias ARNs (kms-facts §6.1).
     """
+    return ctx.acting_on(_find(ctx, ident, aliases))
+
+
+def _find(ctx: Context, ident: str, aliases: bool) -> Key:
     store = ctx.store
     if ident.startswith("arn:"):
         match = _ARN.fullmatch(ident)

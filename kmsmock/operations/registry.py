@@ -1,13 +1,118 @@
-"""The table of served operations and the context every operation receives."""
+"""What every KMS operation is, declared once, and the context each request runs in.
+
+An operation is registered with ``@operation(name, key=..., resource=...)`` where it is
+defined, saying what only its author knows: the request member naming the KMS key it acts on,
+and whether its permission is checked on that key or on ``*`` (IAM only: CreateKey, ListKeys,
+...). Everything the service model already says is derived from it, never listed by hand:
+
+- ``grant_tokens``: the request takes ``GrantTokens`` and the model lists
+  ``InvalidGrantTokenException`` for it (DescribeKey takes tokens without checking them);
+- ``dry_run``: the request takes ``DryRun``;
+- ``tracked``: the model's ``KeyLastUsageTrackingOperation`` enum names it (GetKeyLastUsage);
+- ``permissions``: ``kms:<Name>``, except ReEncrypt's two (kms:ReEncryptFrom on the source key,
+  kms:ReEncryptTo on the destination), as the "AWS KMS permissions" reference lists them.
+
+``operations.dispatch`` reads these for every request: it is the one place that answers "what
+does this operation need" for grant tokens, usage tracking and, later, authorization, the call
+log and fault injection.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..backend.store import Backend, RegionStore
+
+if TYPE_CHECKING:
+    from ..backend.key import Key
+
+Request = dict[str, Any]
+Response = dict[str, Any]
+Handler = Callable[["Context", Request], Response]
+
+# Where an operation finds the KMS key it acts on: a request member ("KeyId", "TargetKeyId",
+# "DestinationKeyId", ...), the key named inside the ciphertext, or none (resource "*").
+CIPHERTEXT = "ciphertext"
+KeySource = str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Traits:
+    """What botocore's service model says about an operation (see the module docstring)."""
+
+    grant_tokens: bool
+    dry_run: bool
+    tracked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    name: str
+    handler: Handler
+    key: KeySource  # where the key it acts on comes from
+    resource: Literal["key", "*"]  # what its permission is checked on
+    permissions: tuple[str, ...]
+
+
+OPERATIONS: dict[str, Operation] = {}
+
+
+def operation(
+    name: str,
+    *,
+    key: KeySource = "KeyId",
+    resource: Literal["key", "*"] = "key",
+    permissions: tuple[str, ...] | None = None,
+) -> Callable[[Handler], Handler]:
+    """Register ``name``'s handler with what only its definition knows."""
+
+    def register(fn: Handler) -> Handler:
+        OPERATIONS[name] = Operation(
+            name,
+            fn,
+            key if resource == "key" else None,
+            resource,
+            permissions or (f"kms:{name}",),
+        )
+        return fn
+
+    return register
+
+
+_TRAITS: dict[int, tuple[Any, dict[str, Traits]]] = {}
+
+
+def traits(service_model: Any, name: str) -> Traits:
+    """``name``'s traits in ``service_model``, derived once per model."""
+    entry = _TRAITS.get(id(service_model))
+    if entry is None:
+        entry = _TRAITS[id(service_model)] = (service_model, _derive(service_model))
+    return entry[1][name]
+
+
+def _derive(model: Any) -> dict[str, Traits]:
+    tracked = _tracked(model)
+    out: dict[str, Traits] = {}
+    for name in model.operation_names:
+        op = model.operation_model(name)
+        members = op.input_shape.members if op.input_shape is not None else {}
+        errors = {shape.name for shape in op.error_shapes}
+        out[name] = Traits(
+            grant_tokens="GrantTokens" in members and "InvalidGrantTokenException" in errors,
+            dry_run="DryRun" in members,
+            tracked=name in tracked,
+        )
+    return out
+
+
+def _tracked(model: Any) -> frozenset[str]:
+    try:
+        return frozenset(model.shape_for("KeyLastUsageTrackingOperation").enum)
+    except Exception:  # a model without GetKeyLastUsage tracks nothing
+        return frozenset()
 
 
 @dataclass(slots=True)
@@ -19,6 +124,8 @@ class Context:
     now: datetime
     operation: str
     request_id: str = ""  # the x-amzn-RequestId this request is answered with
+    # The KMS keys the request acted on, as it found them (usage tracking, authorization)
+    keys: list[Key] = field(default_factory=list)
 
     @property
     def region(self) -> str:
@@ -28,17 +135,8 @@ class Context:
     def account(self) -> str:
         return self.store.account
 
-
-Request = dict[str, Any]
-Response = dict[str, Any]
-Handler = Callable[[Context, Request], Response]
-
-OPERATIONS: dict[str, Handler] = {}
-
-
-def operation(name: str) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
-        OPERATIONS[name] = fn
-        return fn
-
-    return register
+    def acting_on(self, key: Key) -> Key:
+        """Record that the request acts on ``key`` (found by id, alias or ciphertext)."""
+        if key not in self.keys:
+            self.keys.append(key)
+        return key
