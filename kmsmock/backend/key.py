@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .specs import KeySpec
 
 if TYPE_CHECKING:
     from ..crypto.families.base import PrivateMaterial
+    from .grant import Grant
     from .store import MultiRegionSet, RegionStore
 
 ENABLED = "Enabled"
@@ -69,6 +70,16 @@ class ImportedMaterial(Material):
     expiration_model: str = "KEY_MATERIAL_DOES_NOT_EXPIRE"
     valid_to: datetime | None = None
     description: str | None = None
+
+
+@dataclass(slots=True)
+class Usage:
+    """A key's last successful tracked operation, as GetKeyLastUsage reports it."""
+
+    operation: str
+    when: datetime
+    request_id: str  # the x-amzn-RequestId the caller received
+    event_id: str | None = None  # the CloudTrail event id, made when first read
 
 
 def new_material(created: datetime, rotation_type: str | None) -> Material:
@@ -145,10 +156,10 @@ class Key:
         self.next_rotation: datetime | None = None
         self.on_demand_rotations = 0
         # (operation, time, request id, CloudTrail event id) of the last successful use
-        self.last_usage: tuple[str, datetime, str, str | None] | None = None
+        self.last_usage: Usage | None = None
         # EXTERNAL symmetric keys: new material imported and waiting for RotateKeyOnDemand
         self.pending_material: ImportedMaterial | None = None
-        self.grants: dict[str, Any] | None = None  # grant id -> Grant, once a grant exists
+        self.grants: dict[str, Grant] | None = None  # grant id -> Grant, once a grant exists
         # Keys in a custom key store: its id (the store says whether the key is available)
         self.custom_key_store_id: str | None = None
         # Multi-Region keys, once replicated: the related keys (primary and replicas)

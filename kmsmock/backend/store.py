@@ -11,9 +11,9 @@ import os
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from . import DEFAULT_ACCOUNT as DEFAULT_ACCOUNT
+from .import_parameters import ImportParameters
 from .key import PENDING_DELETION, PENDING_REPLICA_DELETION, Key
 from .keystore import CustomKeyStores
 
@@ -64,7 +64,7 @@ class RegionStore:
         # naming a key that never existed is simply not a valid ciphertext.
         self.deleted: set[str] = set()
         # GetParametersForImport's outstanding wrapping keys, by import-token id
-        self.import_parameters: dict[str, Any] = {}
+        self.import_parameters: dict[str, ImportParameters] = {}
         # Custom key stores (CloudHSM and external) by id, and the backing world they lean on
         self.custom_key_stores = CustomKeyStores()
         # Keys in creation order for ListKeys paging: a marker is a sequence number, found by

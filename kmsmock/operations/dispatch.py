@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..backend.key import Usage
 from .grants import check_grant_tokens
 from .registry import OPERATIONS, Context, Request, Response, traits
 
@@ -23,6 +24,5 @@ def dispatch(ctx: Context, service_model: Any, request: Request) -> Response:
     response = op.handler(ctx, request)
     if needs.tracked:
         for key in ctx.keys:
-            # The CloudTrail event id is made when first read, not on every call.
-            key.last_usage = (op.name, ctx.now, ctx.request_id, None)
+            key.last_usage = Usage(op.name, ctx.now, ctx.request_id)
     return response

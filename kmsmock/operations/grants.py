@@ -11,11 +11,10 @@ import base64
 import binascii
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from .. import errors
+from ..backend.grant import Grant
 from ..backend.key import Key
 from ..backend.specs import (
     ENCAPSULATE_DECAPSULATE,
@@ -52,33 +51,6 @@ _BY_USAGE = {
 }
 _TOKEN_PREFIX = b"kmsmock-grant:"
 _NONCE = 16
-
-
-@dataclass(slots=True)
-class Grant:
-    grant_id: str
-    name: str | None
-    created: datetime
-    # (member, value): GranteePrincipal or GranteeServicePrincipal (the latter in newer models)
-    grantee: tuple[str, str]
-    retiring: tuple[str, str] | None
-    operations: list[str]
-    constraints: dict[str, Any] | None
-
-    def same_request(self, other: Grant) -> bool:
-        return (
-            self.name,
-            self.grantee,
-            self.retiring,
-            sorted(self.operations),
-            self.constraints,
-        ) == (
-            other.name,
-            other.grantee,
-            other.retiring,
-            sorted(other.operations),
-            other.constraints,
-        )
 
 
 def _grants(key: Key) -> dict[str, Grant]:

@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .. import errors
+from ..backend.import_parameters import ImportParameters
 from ..backend.key import ENABLED, PENDING_DELETION, PENDING_IMPORT, ImportedMaterial, Key
 from ..crypto import families, wrapping
 from ..crypto.families.base import InvalidMaterial, MaterialSize, PrivateMaterial
 from ..crypto.families.symmetric import KEY_BYTES
 from .lookup import find_key
 from .registry import Context, Request, Response, operation
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+
+    from ..crypto.sm2 import SM2PrivateKey
 
 PARAMETERS_VALID_FOR = timedelta(hours=24)
 MAX_VALID_TO = timedelta(days=365)
@@ -32,14 +37,6 @@ _RSA_WRAPPING = {
     "RSA_AES_KEY_WRAP_SHA_1",
     "RSA_AES_KEY_WRAP_SHA_256",
 }
-
-
-@dataclass(slots=True)
-class ImportParameters:
-    key_id: str
-    wrapping_key: Any
-    algorithm: str
-    valid_to: datetime
 
 
 def _external_key(ctx: Context, key_id: str) -> Key:
@@ -77,7 +74,8 @@ def get_parameters_for_import(ctx: Context, req: Request) -> Response:
         del store.import_parameters[token_id]  # expired sets are of no use to anyone
     token_id = os.urandom(16).hex()
     wrapping_spec = families.SPECS[spec]
-    wrapping_key = families.generate(wrapping_spec)
+    # WrappingKeySpec is RSA_* or SM2 (the model's enum): the key is one of those two kinds.
+    wrapping_key = cast("RSAPrivateKey | SM2PrivateKey", families.generate(wrapping_spec))
     params = ImportParameters(key.key_id, wrapping_key, algorithm, ctx.now + PARAMETERS_VALID_FOR)
     store.import_parameters[token_id] = params
     token = _TOKEN_PREFIX + os.urandom(_NONCE) + token_id.encode()

@@ -21,15 +21,14 @@ def get_key_last_usage(ctx: Context, req: Request) -> Response:
         "KeyCreationDate": key.created,
         "TrackingStartDate": key.created,
     }
-    if key.last_usage is not None:
-        op, when, request_id, event_id = key.last_usage
-        if event_id is None:  # what CloudTrail would have logged the call as
-            event_id = str(uuid.uuid4())
-            key.last_usage = (op, when, request_id, event_id)
+    used = key.last_usage
+    if used is not None:
+        if used.event_id is None:  # what CloudTrail logged the call as, made when first read
+            used.event_id = str(uuid.uuid4())
         out["KeyLastUsage"] = {
-            "Operation": op,
-            "Timestamp": when,
-            "KmsRequestId": request_id,
-            "CloudTrailEventId": event_id,
+            "Operation": used.operation,
+            "Timestamp": used.when,
+            "KmsRequestId": used.request_id,
+            "CloudTrailEventId": used.event_id,
         }
     return out
