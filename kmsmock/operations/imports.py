@@ -180,7 +180,10 @@ def import_key_material(ctx: Context, req: Request) -> Response:
         if len(material) != KEY_BYTES:
             raise _incorrect("Symmetric key material must be 256 bits (32 bytes) long.")
         material_id = hashlib.sha256(key.key_id.encode() + material).hexdigest()
-        imported = _import_symmetric(key, req, material_id, record)
+        if key.mr_set is not None and key.mr_set.primary is not key:
+            imported = _import_into_replica(key, req, material_id, record)
+        else:
+            imported = _import_symmetric(key, req, material_id, record)
     else:
         private = _check_asymmetric_material(key, material)
         existing = key.materials[0] if key.materials else None
@@ -249,6 +252,38 @@ def _import_symmetric(key: Key, req: Request, material_id: str, record: Any) -> 
     fresh: ImportedMaterial = record(material_id)
     fresh.created, fresh.rotation_type = slot.created, slot.rotation_type
     key.materials[key.materials.index(slot)] = fresh
+    return fresh
+
+
+def _import_into_replica(key: Key, req: Request, material_id: str, record: Any) -> ImportedMaterial:
+    """A multi-Region replica takes only material its primary has (current, older or pending
+    rotation): "Call ImportKeyMaterial on the replica Region key with the ImportType set to
+    EXISTING_KEY_MATERIAL using the same key material imported to the primary Region key"
+    (ImportKeyMaterial API reference). It then decrypts what its primary encrypted with it."""
+    if req.get("ImportType") == "NEW_KEY_MATERIAL":
+        raise errors.UnsupportedOperationException(
+            f"You cannot import new key material into the multi-Region replica key {key.arn}. "
+            "Import it into the primary key, then the same key material into this key with "
+            "ImportType EXISTING_KEY_MATERIAL."
+        )
+    given_id = req.get("KeyMaterialId")
+    primary = key.mr_set.primary if key.mr_set is not None else key
+    theirs = [*primary.materials, *filter(None, [primary.pending_material])]
+    source = next((m for m in theirs if m.id == material_id), None)
+    if source is None or (given_id is not None and given_id != material_id):
+        raise _incorrect(
+            "The key material is not the same key material that was previously imported into "
+            "this KMS key."
+        )
+    fresh: ImportedMaterial = record(material_id)
+    fresh.created, fresh.rotation_type = source.created, source.rotation_type
+    if source is primary.pending_material:
+        key.pending_material = fresh
+        return fresh
+    # Kept in the primary's order, so the replica's current material is the primary's.
+    order = {m.id: i for i, m in enumerate(primary.materials)}
+    mine = [m for m in key.materials if m.id != material_id] + [fresh]
+    key.materials[:] = sorted(mine, key=lambda m: order.get(m.id, len(order)))
     return fresh
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
-from tests.helpers import refusal
+from tests.helpers import error_of, refusal
 from tests.multi_region.regions import AP, DAY, EU, HOME, START, Env, arn
 from tests.test_import import import_material
 
@@ -261,3 +263,60 @@ class TestReplicateKeyErrors:
         assert env.describe(HOME, key_id)["MultiRegionConfiguration"]["ReplicaKeys"] == []
         out = env.replicate(key_id, EU, Policy=locked_out, BypassPolicyLockoutSafetyCheck=True)
         assert out["ReplicaPolicy"] == locked_out
+
+
+class TestImportIntoReplica:
+    """ImportKeyMaterial API reference: import into the primary with NEW_KEY_MATERIAL, then
+    the same material into each replica with EXISTING_KEY_MATERIAL."""
+
+    def test_the_primarys_material_decrypts_the_primarys_ciphertexts(self, env: Env) -> None:
+        key_id = env.primary(Origin="EXTERNAL")
+        material = bytes(range(32))
+        first = import_material(env.kms[HOME], key_id, material)
+        blob = env.kms[HOME].encrypt(KeyId=key_id, Plaintext=b"from home")["CiphertextBlob"]
+        env.replicate(key_id, EU)
+        out = import_material(env.kms[EU], key_id, material, ImportType="EXISTING_KEY_MATERIAL")
+        assert out["KeyMaterialId"] == first["KeyMaterialId"]
+        replica = env.describe(EU, key_id)
+        assert (replica["KeyState"], replica["CurrentKeyMaterialId"]) == (
+            "Enabled",
+            first["KeyMaterialId"],
+        )
+        assert env.kms[EU].decrypt(CiphertextBlob=blob)["Plaintext"] == b"from home"
+        back = env.kms[EU].encrypt(KeyId=key_id, Plaintext=b"from eu")["CiphertextBlob"]
+        assert env.kms[HOME].decrypt(CiphertextBlob=back)["Plaintext"] == b"from eu"
+
+    def test_the_material_id_may_be_named(self, env: Env) -> None:
+        key_id = env.primary(Origin="EXTERNAL")
+        material_id = import_material(env.kms[HOME], key_id, bytes(32))["KeyMaterialId"]
+        env.replicate(key_id, EU)
+        out = import_material(
+            env.kms[EU],
+            key_id,
+            bytes(32),
+            ImportType="EXISTING_KEY_MATERIAL",
+            KeyMaterialId=material_id,
+        )
+        assert out["KeyMaterialId"] == material_id
+
+    def test_other_material_is_refused_and_the_replica_keeps_waiting(self, env: Env) -> None:
+        key_id = env.primary(Origin="EXTERNAL")
+        import_material(env.kms[HOME], key_id, bytes(32))
+        env.replicate(key_id, EU)
+        with pytest.raises(ClientError) as exc:
+            import_material(env.kms[EU], key_id, b"\1" * 32, ImportType="EXISTING_KEY_MATERIAL")
+        assert error_of(exc) == (
+            "IncorrectKeyMaterialException",
+            "The key material is not the same key material that was previously imported "
+            "into this KMS key.",
+        )
+        assert env.describe(EU, key_id)["KeyState"] == "PendingImport"
+
+    def test_new_material_goes_to_the_primary_first(self, env: Env) -> None:
+        key_id = env.primary(Origin="EXTERNAL")
+        import_material(env.kms[HOME], key_id, bytes(32))
+        env.replicate(key_id, EU)
+        with pytest.raises(ClientError) as exc:
+            import_material(env.kms[EU], key_id, bytes(32), ImportType="NEW_KEY_MATERIAL")
+        assert error_of(exc)[0] == "UnsupportedOperationException"
+        assert env.describe(EU, key_id)["KeyState"] == "PendingImport"
