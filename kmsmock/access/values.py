@@ -29,6 +29,7 @@ class Template:
     parts: tuple[tuple[str, str, str | None], ...]  # (kind, text, default)
     has_variables: bool
     has_wildcards: bool
+    text: str  # the value with ${*} ${?} ${$} replaced (what it means without variables)
 
     def resolve(self, keys: Mapping[str, object], *, wildcards: bool) -> str | None:
         """The regular expression this value stands for in a request, or None when one of its
@@ -55,7 +56,7 @@ class Template:
     def literal(self, keys: Mapping[str, object]) -> str | None:
         """The value with variables replaced and wildcards kept as text (for equality tests)."""
         if not self.has_variables:
-            return self.source
+            return self.text
         pattern = self.resolve(keys, wildcards=False)
         return None if pattern is None else _unescape(pattern)
 
@@ -95,6 +96,7 @@ def template(value: str, variables: bool = True) -> Template:
         tuple(parts),
         found_variable,
         any(kind == "wild" for kind, _, _ in parts),
+        "".join(text for kind, text, _ in parts if kind != "var"),
     )
 
 
@@ -108,7 +110,7 @@ def glob_match(
 ) -> bool:
     """Whether ``value`` matches ``tmpl`` with wildcards; False if a variable is unresolved."""
     if not tmpl.has_variables and not tmpl.has_wildcards:
-        return value.lower() == tmpl.source.lower() if ignore_case else value == tmpl.source
+        return value.lower() == tmpl.text.lower() if ignore_case else value == tmpl.text
     if tmpl.source == "*":
         return True
     pattern = tmpl.resolve(keys, wildcards=True)
