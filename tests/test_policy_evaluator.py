@@ -91,17 +91,12 @@ KEY_USERS_PRINCIPAL = {
         f"arn:aws:iam::{OTHER}:root",
     ]
 }
+CRYPTO = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"]
 KEY_USERS = {  # DG key-policy-default, "Allows key users to use the KMS key"
     "Sid": "Allow use of the key",
     "Effect": "Allow",
     "Principal": KEY_USERS_PRINCIPAL,
-    "Action": [
-        "kms:Encrypt",
-        "kms:Decrypt",
-        "kms:ReEncrypt*",
-        "kms:GenerateDataKey*",
-        "kms:DescribeKey",
-    ],
+    "Action": [*CRYPTO, "kms:DescribeKey"],
     "Resource": "*",
 }
 PERSISTENT = {  # DG key-policy-default, "Allow attachment of persistent resources"
@@ -203,16 +198,11 @@ EC_TWO = stmt(
 EC_CASE = stmt(
     ROLE_APP, "kms:Decrypt", {"StringEquals": {"kms:EncryptionContext:Appname": "ExampleApp"}}
 )
+ENC = ["kms:Encrypt", "kms:GenerateDataKey*"]
 EC_KEYS_ANY = stmt(
-    ROLE_APP,
-    ["kms:Encrypt", "kms:GenerateDataKey*"],
-    {"ForAnyValue:StringEquals": {"kms:EncryptionContextKeys": "AppName"}},
+    ROLE_APP, ENC, {"ForAnyValue:StringEquals": {"kms:EncryptionContextKeys": "AppName"}}
 )
-EC_REQUIRED = stmt(
-    ROLE_APP,
-    ["kms:Encrypt", "kms:GenerateDataKey*"],
-    {"Null": {"kms:EncryptionContextKeys": False}},
-)
+EC_REQUIRED = stmt(ROLE_APP, ENC, {"Null": {"kms:EncryptionContextKeys": False}})
 EC_USERNAME = stmt(
     f"arn:aws:iam::{ACCOUNT}:user/bob",
     ["kms:Decrypt", "kms:Encrypt"],
@@ -666,45 +656,24 @@ USER_ARN = EXAMPLE_USER.arn
 DENIED = f"User: {USER_ARN} is not authorized to perform: kms:Decrypt on resource:"
 
 
-@pytest.mark.parametrize(
-    ("decision", "resource", "text"),
-    [
-        (
-            Decision(False, False, RESOURCE_BASED),
-            KEY,
-            f"{DENIED} {KEY} because no resource-based policy allows the kms:Decrypt action",
-        ),
-        (
-            Decision(False, False, IDENTITY_BASED),
-            KEY,
-            f"{DENIED} {KEY} because no identity-based policy allows the kms:Decrypt action",
-        ),
-        (
-            Decision(False, True, RESOURCE_BASED),
-            KEY,
-            f"{DENIED} {KEY} with an explicit deny in a resource-based policy",
-        ),
-        (
-            Decision(False, True, IDENTITY_BASED),
-            KEY,
-            f"{DENIED} {KEY} with an explicit deny in an identity-based policy",
-        ),
-        (
-            Decision(False, False, IDENTITY_BASED),
-            "*",
-            f"{DENIED} * because no identity-based policy allows the kms:Decrypt action",
-        ),
-    ],
-    ids=[
-        "no-resource-policy",
-        "no-identity-policy",
-        "explicit-resource",
-        "explicit-identity",
-        "create-key",
-    ],
-)
-def test_denial_messages(decision: Decision, resource: str, text: str) -> None:
-    assert denial_message(USER_ARN, "kms:Decrypt", resource, decision) == text
+NO_RESOURCE = "because no resource-based policy allows the kms:Decrypt action"
+NO_IDENTITY = "because no identity-based policy allows the kms:Decrypt action"
+EXPLICIT = "with an explicit deny in"
+DENIAL_CASES = {  # id: (explicit, policy, resource, the text after the resource)
+    "no-resource-policy": (False, RESOURCE_BASED, KEY, NO_RESOURCE),
+    "no-identity-policy": (False, IDENTITY_BASED, KEY, NO_IDENTITY),
+    "explicit-resource": (True, RESOURCE_BASED, KEY, f"{EXPLICIT} a resource-based policy"),
+    "explicit-identity": (True, IDENTITY_BASED, KEY, f"{EXPLICIT} an identity-based policy"),
+    "create-key": (False, IDENTITY_BASED, "*", NO_IDENTITY),
+}
+
+
+@pytest.mark.parametrize("case", DENIAL_CASES.values(), ids=DENIAL_CASES.keys())
+def test_denial_messages(case: tuple[bool, str, str, str]) -> None:
+    explicit, policy, resource, ending = case
+    decision = Decision(False, explicit, policy)
+    text = denial_message(USER_ARN, "kms:Decrypt", resource, decision)
+    assert text == f"{DENIED} {resource} {ending}"
 
 
 def test_managed_key_refusal_matches_the_existing_text() -> None:
@@ -729,11 +698,8 @@ def document(**statement: Any) -> str:
 @pytest.mark.parametrize(
     "text",
     [
-        "not a real policy statement",
-        "[]",
-        '{"Version": "2012-10-17"}',
-        '{"Version": "2012-10-17", "Statement": []}',
-        '{"Statement": ["x"]}',
+        *("not a real policy statement", "[]", '{"Version": "2012-10-17"}'),
+        *('{"Version": "2012-10-17", "Statement": []}', '{"Statement": ["x"]}'),
         '{"Version": "2012-10-18", "Statement": {"Effect": "Allow"}}',
         '{"Statement": {"Effect": "allow"}}',
         '{"Statement": {"Effect": "Allow", "Sid": 5}}',

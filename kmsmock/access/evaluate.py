@@ -22,7 +22,7 @@ evaluation logic", "AWS JSON policy elements: NotPrincipal"):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -165,34 +165,38 @@ def _who(statement: Statement, caller: Caller) -> int:
 # -- the decision -------------------------------------------------------------------------------
 
 
-def _key_policy(policy: Policy, request: Request, keys: Mapping[str, object]) -> tuple[bool, int]:
-    """(explicitly denied, best allow: _NONE / _ACCOUNT / _DIRECT)."""
+def _scan(
+    statements: Iterable[Statement],
+    request: Request,
+    keys: Mapping[str, object],
+    who: Callable[[Statement], int],
+) -> tuple[bool, int]:
+    """(explicitly denied, strongest allow: _NONE / _ACCOUNT / _DIRECT) over ``statements``;
+    ``who`` says how a statement names the caller."""
     best = _NONE
-    for statement in policy.statements:
-        who = _who(statement, request.caller)
-        if who == _NONE or (statement.effect == "Allow" and who <= best):
-            continue
+    for statement in statements:
+        named = who(statement)
+        if named == _NONE or (statement.effect == "Allow" and named <= best):
+            continue  # an Allow cannot improve on what is already allowed
         if statement.applies(request.action, request.resource, keys):
             if statement.effect == "Deny":
                 return True, best
-            best = who
+            best = named
     return False, best
+
+
+def _key_policy(policy: Policy, request: Request, keys: Mapping[str, object]) -> tuple[bool, int]:
+    return _scan(policy.statements, request, keys, lambda s: _who(s, request.caller))
 
 
 def _identity(
     policies: Sequence[Policy], request: Request, keys: Mapping[str, object]
 ) -> tuple[bool, bool]:
-    """(explicitly denied, allowed) by the caller's identity policies."""
-    allowed = False
-    for policy in policies:
-        for statement in policy.statements:
-            if statement.effect == "Allow" and allowed:
-                continue
-            if statement.applies(request.action, request.resource, keys):
-                if statement.effect == "Deny":
-                    return True, allowed
-                allowed = True
-    return False, allowed
+    """(explicitly denied, allowed) by the caller's identity policies (which name no
+    principal: they are the caller's own)."""
+    statements = (s for policy in policies for s in policy.statements)
+    denied, best = _scan(statements, request, keys, lambda s: _DIRECT)
+    return denied, best == _DIRECT
 
 
 def evaluate(
