@@ -55,9 +55,8 @@ def _post_quantum(spec: str) -> Any:
 
         return getattr(mlkem, f"MLKEM{size}PrivateKey")
     except (ImportError, AttributeError):
-        raise errors.NotImplementedByKmsmock(
-            f"kmsmock needs a cryptography release that implements {spec.replace('_', '-')}"
-            f" for key spec {spec} (installed: cryptography {_version()})."
+        raise errors.CRYPTOGRAPHY_LACKS_ALGORITHM(
+            algorithm=spec.replace("_", "-"), key_spec=spec, version=_version()
         ) from None
 
 
@@ -81,10 +80,7 @@ def generate(spec: str) -> Any:
         try:
             return _post_quantum(spec).generate()
         except UnsupportedAlgorithm:
-            raise errors.NotImplementedByKmsmock(
-                f"The installed cryptography/OpenSSL cannot generate {spec} keys "
-                "(ML-DSA and ML-KEM need OpenSSL 3.5+ or AWS-LC)."
-            ) from None
+            raise errors.CRYPTOGRAPHY_CANNOT_GENERATE(key_spec=spec) from None
     if spec == "SM2":
         return sm2.generate()
     raise NotImplementedError(f"key generation for {spec}")
@@ -229,26 +225,20 @@ def mac_equal(expected: bytes, given: bytes) -> bool:
 # -- key agreement ----------------------------------------------------------------------------
 
 
-class InvalidPeerKey(ValueError):
-    """The peer public key for DeriveSharedSecret is unusable; ``str()`` is AWS's message."""
-
-
 def derive_shared_secret(spec: str, private: Any, peer_der: bytes) -> bytes:
     """Raw ECDH secret (the x coordinate) of our private key and the peer's SPKI public key."""
     if spec == "SM2":
         try:
             peer_sm2 = sm2.load_public_der(peer_der)
         except ValueError:
-            raise InvalidPeerKey("") from None
+            raise errors.PEER_KEY_UNREADABLE() from None
         return sm2.exchange(private, peer_sm2)
     try:
         peer = serialization.load_der_public_key(peer_der)
     except (ValueError, UnsupportedAlgorithm):
-        raise InvalidPeerKey("") from None  # AWS answers garbage with an empty message
+        raise errors.PEER_KEY_UNREADABLE() from None
     if not isinstance(peer, ec.EllipticCurvePublicKey) or peer.curve.name != private.curve.name:
-        raise InvalidPeerKey(
-            f"The public key is not on the same elliptic curve as the KMS key's {spec} key pair."
-        )
+        raise errors.PEER_KEY_OTHER_CURVE(key_spec=spec)
     return bytes(private.exchange(ec.ECDH(), peer))
 
 

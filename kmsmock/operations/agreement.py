@@ -26,10 +26,7 @@ def derive_shared_secret(ctx: Context, req: Request) -> Response:
     algorithm = req["KeyAgreementAlgorithm"]  # the model's enum has only ECDH
     _reject_recipient(req)
     private = private_key(key)
-    try:
-        secret = asymmetric.derive_shared_secret(key.spec.name, private, req["PublicKey"])
-    except asymmetric.InvalidPeerKey as exc:
-        raise errors.ValidationException(str(exc)) from None
+    secret = asymmetric.derive_shared_secret(key.spec.name, private, req["PublicKey"])
     dry_run(req)
     return {
         "KeyId": key.arn,
@@ -72,7 +69,7 @@ def decapsulate(ctx: Context, req: Request) -> Response:
     try:
         secret = asymmetric.decapsulate(private, req["SharedSecretCiphertextBlob"])
     except ValueError:
-        raise errors.InvalidCiphertextException() from None
+        raise errors.INVALID_CIPHERTEXT() from None
     dry_run(req)
     return {
         "KeyId": key.arn,

@@ -24,27 +24,18 @@ from .states import dry_run, require_usable, require_usage
 def _data_key_pair(ctx: Context, req: Request, operation_name: str) -> tuple[Response, bytes]:
     pair_spec = req["KeyPairSpec"]
     if pair_spec not in SPECS:  # a spec a newer botocore model knows and kmsmock does not yet
-        raise errors.NotImplementedByKmsmock(
-            f"kmsmock does not implement KeyPairSpec {pair_spec} yet."
-        )
+        raise errors.KEY_PAIR_SPEC_NOT_IMPLEMENTED(key_pair_spec=pair_spec)
     if not SPECS[pair_spec].available_in(ctx.store.partition):
-        # SM2 only in China Regions, ML-KEM everywhere else ([BC] KeyPairSpec). Not recorded
-        # from AWS: worded like CreateKey's recorded "KeySpec SM2 is not supported in this Region".
-        raise errors.UnsupportedOperationException(
-            f"KeyPairSpec {pair_spec} is not supported in this Region"
-        )
+        # SM2 only in China Regions, ML-KEM everywhere else ([BC] KeyPairSpec).
+        raise errors.KEY_PAIR_SPEC_NOT_IN_REGION(key_pair_spec=pair_spec)
     key = find_key(ctx, req["KeyId"], aliases=True)
     require_usage(key, ENCRYPT_DECRYPT, operation_name)
     require_usable(key)
     if not key.spec.symmetric:
         # The text AWS gives GenerateDataKey for an asymmetric key (kmsmock-research item 13).
-        raise errors.InvalidKeyUsageException(
-            "You cannot generate a data key with an asymmetric CMK"
-        )
+        raise errors.ASYMMETRIC_DATA_KEY()
     if key.custom_key_store_id is not None:  # the model: not a key in a custom key store
-        raise errors.UnsupportedOperationException(
-            f"{key.arn} is in a custom key store, which is not valid for {operation_name}."
-        )
+        raise errors.IN_CUSTOM_KEY_STORE(key_arn=key.arn, operation=operation_name)
     dry_run(req)
     private_der, public_der = asymmetric.data_key_pair(pair_spec)
     blob, material = _seal(key, private_der, req.get("EncryptionContext"))

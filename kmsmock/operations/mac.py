@@ -23,9 +23,7 @@ def _mac_key(ctx: Context, req: Request, operation_name: str) -> tuple[Key, str]
     require_usable(key)
     algorithm = req["MacAlgorithm"]
     if algorithm not in key.spec.usages[GENERATE_VERIFY_MAC]:
-        raise errors.InvalidKeyUsageException(
-            f"Algorithm {algorithm} is incompatible with key spec {key.spec.name}."
-        )
+        raise errors.ALGORITHM_INCOMPATIBLE(algorithm=algorithm, key_spec=key.spec.name)
     dry_run(req)
     return key, algorithm
 
@@ -42,5 +40,5 @@ def verify_mac(ctx: Context, req: Request) -> Response:
     key, algorithm = _mac_key(ctx, req, "VerifyMac")
     expected = asymmetric.mac(private_key(key), algorithm, req["Message"])
     if not asymmetric.mac_equal(expected, req["Mac"]):
-        raise errors.KMSInvalidMacException()  # AWS sends no message
+        raise errors.INVALID_MAC()
     return {"KeyId": key.arn, "MacValid": True, "MacAlgorithm": algorithm}
