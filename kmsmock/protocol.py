@@ -79,18 +79,14 @@ def handle(
     try:
         name = target[len(TARGET_PREFIX) :] if target.startswith(TARGET_PREFIX) else ""
         if name not in service_model.operation_names:
-            raise errors.UnknownOperationException(f"Unrecognized operation {target!r}")
+            raise errors.UNKNOWN_OPERATION(target=target)
         try:
             wire = json.loads(body or b"{}")
         except (ValueError, RecursionError):  # RecursionError: nested deeper than Python parses
-            raise errors.SerializationException(
-                "Start of structure or map found where not expected."
-            ) from None
+            raise errors.NOT_JSON() from None
         request = decode_request(service_model.operation_model(name), wire)
         if name not in OPERATIONS:
-            raise errors.NotImplementedByKmsmock(
-                f"kmsmock does not implement the KMS operation {name} yet."
-            )
+            raise errors.OPERATION_NOT_IMPLEMENTED(operation=name)
         rid = new_request_id()
         with backend.lock:
             ctx = Context(
@@ -105,8 +101,4 @@ def handle(
         return error_answer(error)
     except Exception as exc:  # a kmsmock bug: say so in an AWS-shaped error, never a traceback
         log.exception("kmsmock failed to serve %s", target)
-        return error_answer(
-            errors.KMSInternalException(
-                f"kmsmock internal error ({type(exc).__name__}: {exc}); please report it."
-            )
-        )
+        return error_answer(errors.INTERNAL_ERROR(kind=type(exc).__name__, detail=str(exc)))

@@ -115,8 +115,8 @@ def _length_ok(n: int, bound: int, is_min: bool) -> bool:
     return n >= bound if is_min else n <= bound
 
 
-def _wrong_type(path: str, expected: str) -> errors.SerializationException:
-    return errors.SerializationException(f"Unexpected value type for '{path}': expected {expected}")
+def _wrong_type(path: str, expected: str) -> errors.KMSError:
+    return errors.WRONG_TYPE(path=path, expected=expected)
 
 
 def _compile_string(shape: Any, sensitive: bool) -> Checker:
@@ -175,7 +175,7 @@ def _compile_blob(shape: Any) -> Checker:
         try:
             data = base64.b64decode(value, validate=True)
         except (binascii.Error, ValueError):
-            raise errors.SerializationException(f"Invalid base64 value for '{path}'") from None
+            raise errors.INVALID_BASE64(path=path) from None
         for bound, is_min, rule in rules:
             if not _length_ok(len(data), bound, is_min):
                 errs.append(_violation(data, path, rule, True))
@@ -212,7 +212,7 @@ def _check_timestamp(value: Any, path: str, errs: Errors) -> Any:
     try:
         return datetime.fromtimestamp(value, timezone.utc)
     except (OverflowError, OSError, ValueError):
-        raise errors.SerializationException(f"Invalid timestamp for '{path}'") from None
+        raise errors.INVALID_TIMESTAMP(path=path) from None
 
 
 def _compile_list(shape: Any) -> Checker:

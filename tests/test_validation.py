@@ -277,8 +277,9 @@ def test_decode_drops_null_members() -> None:
 
 
 def test_decode_rejects_invalid_base64() -> None:
-    with pytest.raises(errors.SerializationException, match="Invalid base64 value for 'plaintext'"):
+    with pytest.raises(errors.KMSError, match="Invalid base64 value for 'plaintext'") as caught:
         decode_request(MODEL.operation_model("Encrypt"), {"KeyId": "k", "Plaintext": "!!"})
+    assert caught.value.code == "SerializationException"
 
 
 def test_every_operation_input_compiles() -> None:
@@ -288,8 +289,9 @@ def test_every_operation_input_compiles() -> None:
         if not required:
             assert isinstance(decode_request(op, {}), dict)
         else:
-            with pytest.raises(errors.ValidationException, match="Member must not be null"):
+            with pytest.raises(errors.KMSError, match="Member must not be null") as caught:
                 decode_request(op, {})
+            assert caught.value.code == "ValidationException"
 
 
 def test_lengths_count_utf16_units_as_aws_does(kms_mock: KmsMock) -> None:

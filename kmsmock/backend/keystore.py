@@ -1,13 +1,10 @@
 """Custom key stores: CloudHSM key stores and external key stores (XKS) of one account in one
-Region, their connection state on the clock, and the world outside KMS they lean on.
+Region, and their connection state on the clock.
 
-KMS cannot be shown a real CloudHSM cluster or external key store proxy here, so the backing
-world is described, not reached: a cluster or proxy nobody described is healthy (it exists, is
-active, trusts the certificate and credential KMS was given, and every external key id names a
-usable AES-256 key). A test describes a sick one in ``CustomKeyStores.clusters`` (by cluster id)
-or ``CustomKeyStores.proxies`` (by proxy URI endpoint), and the operations answer accordingly:
-``kms_mock.backend.store("123456789012", "us-east-1").custom_key_stores.clusters[cluster_id] =
-Cluster(exists=False)``.
+A store leans on a world outside KMS — a CloudHSM cluster or an external key store proxy —
+which a test describes in ``CustomKeyStores.clusters`` and ``CustomKeyStores.proxies`` (see
+``outside`` for every knob: ``Cluster`` and ``Proxy``, importable from here too). What a valid
+store of each type is, and which error each check gives, is in ``keystore_rules``.
 
 Connecting takes time, as on AWS: ConnectCustomKeyStore leaves the store CONNECTING, and it
 becomes CONNECTED (or FAILED, with a ConnectionErrorCode) once ``connect_delay`` has passed on
@@ -22,6 +19,10 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import MappingProxyType
+
+from .outside import Cluster, Proxy
+
+__all__ = ["Cluster", "CustomKeyStore", "CustomKeyStores", "Proxy", "XksProxyConfig"]
 
 CLOUDHSM = "AWS_CLOUDHSM"
 EXTERNAL = "EXTERNAL_KEY_STORE"
@@ -41,32 +42,6 @@ CONNECT_DELAY: MappingProxyType[str, timedelta] = MappingProxyType(
     {CLOUDHSM: timedelta(minutes=20), EXTERNAL: timedelta(minutes=5)}
 )
 MAX_STORES = 10  # custom key stores per account and Region (both kinds together)
-
-
-@dataclass(slots=True)
-class Cluster:
-    """A CloudHSM cluster as KMS would find it; the defaults describe a healthy one."""
-
-    exists: bool = True
-    active: bool = True  # False: initialised but not activated (CloudHsmClusterNotActive)
-    hsms: int = 2  # active HSMs in different Availability Zones (KMS wants two; one to connect)
-    trust_anchor: str | None = None  # the cluster's customerCA.crt; None: whatever KMS is told
-    kmsuser_password: str | None = field(default=None, repr=False)  # None: any is right
-    backup_family: str | None = None  # clusters sharing a backup history; None: related to all
-    connect_error: str | None = None  # a ConnectionErrorCode connecting ends in, if any
-
-
-@dataclass(slots=True)
-class Proxy:
-    """An external key store proxy (and its external key manager) as KMS would find it."""
-
-    reachable: bool = True
-    # (AccessKeyId, secret) the proxy accepts; None: whatever KMS was told
-    credential: tuple[str, str] | None = field(default=None, repr=False)
-    # External key ids the key manager holds -> whether each is an enabled AES-256 key that
-    # encrypts and decrypts. None: every id names such a key.
-    external_keys: dict[str, bool] | None = None
-    connect_error: str | None = None  # a ConnectionErrorCode connecting ends in, if any
 
 
 @dataclass(slots=True)
@@ -191,25 +166,7 @@ class CustomKeyStores(dict[str, CustomKeyStore]):
         """The ConnectionErrorCode a connection attempt of ``cks`` would end in, or None."""
         if cks.type == CLOUDHSM:
             assert cks.cluster_id is not None
-            cluster = self.cluster(cks.cluster_id)
-            if cluster.connect_error:
-                return cluster.connect_error
-            if not cluster.exists:
-                return "CLUSTER_NOT_FOUND"
-            if cluster.hsms < 1:
-                return "INSUFFICIENT_CLOUDHSM_HSMS"
-            if cluster.kmsuser_password is not None and cluster.kmsuser_password != cks.password:
-                return "INVALID_CREDENTIALS"
-            return None
+            return self.cluster(cks.cluster_id).connect_outcome(cks.password)
         assert cks.xks is not None
         proxy = self.proxy(cks.xks.uri_endpoint)
-        if proxy.connect_error:
-            return proxy.connect_error
-        if not proxy.reachable:
-            return "XKS_PROXY_NOT_REACHABLE"
-        if proxy.credential is not None and proxy.credential != (
-            cks.xks.access_key_id,
-            cks.xks.secret,
-        ):
-            return "INVALID_CREDENTIALS"
-        return None
+        return proxy.connect_outcome(cks.xks.access_key_id, cks.xks.secret)

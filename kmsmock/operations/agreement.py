@@ -11,7 +11,6 @@ from __future__ import annotations
 from .. import errors
 from ..backend.key import Key
 from ..backend.specs import ENCAPSULATE_DECAPSULATE, KEY_AGREEMENT
-from ..crypto.families.base import InvalidPeerKey
 from .encryption import _reject_recipient
 from .lookup import find_key
 from .registry import Context, Request, Response, operation
@@ -26,10 +25,7 @@ def derive_shared_secret(ctx: Context, req: Request) -> Response:
     algorithm = req["KeyAgreementAlgorithm"]  # the model's enum has only ECDH
     _reject_recipient(req)
     private = private_key(key)
-    try:
-        secret = key.spec.family.derive(key.spec, private, req["PublicKey"])
-    except InvalidPeerKey as exc:
-        raise errors.ValidationException(str(exc)) from None
+    secret = key.spec.family.derive(key.spec, private, req["PublicKey"])
     dry_run(req)
     return {
         "KeyId": key.arn,
@@ -72,7 +68,7 @@ def decapsulate(ctx: Context, req: Request) -> Response:
     try:
         secret = key.spec.family.decapsulate(private, req["SharedSecretCiphertextBlob"])
     except ValueError:
-        raise errors.InvalidCiphertextException() from None
+        raise errors.INVALID_CIPHERTEXT() from None
     dry_run(req)
     return {
         "KeyId": key.arn,

@@ -15,20 +15,11 @@ MAX_ALIASES_PER_KEY = 50
 
 def _check_name(ctx: Context, name: str) -> None:
     if not name.startswith("alias/"):
-        raise errors.ValidationException(
-            'Alias must start with the prefix "alias/". Please see '
-            "https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html"
-        )
+        raise errors.ALIAS_PREFIX()
     if name.startswith("alias/aws/"):
-        raise _reserved(name)
+        raise errors.ALIAS_RESERVED(alias_name=name)
     if ":" in name or name == "alias/":
-        raise errors.ValidationException(f"{name} contains invalid characters for an alias")
-
-
-def _reserved(name: str) -> errors.InvalidAliasNameException:
-    return errors.InvalidAliasNameException(
-        f"{name} is not a valid alias name: the alias/aws/ prefix is reserved for AWS managed keys."
-    )
+        raise errors.ALIAS_INVALID_CHARACTERS(alias_name=name)
 
 
 def _target(ctx: Context, key_id: str) -> Key:
@@ -50,16 +41,10 @@ def create_alias(ctx: Context, req: Request) -> Response:
     key = _target(ctx, req["TargetKeyId"])
     store = ctx.store
     if name in store.aliases:
-        raise errors.AlreadyExistsException(
-            f"An alias with the name {store.alias_arn(name)} already exists"
-        )
+        raise errors.ALIAS_EXISTS(alias_arn=store.alias_arn(name))
     usage = sum(a.target == key.key_id for a in store.aliases.values())
     if usage >= MAX_ALIASES_PER_KEY:
-        # Real text (scylladb/scylla-cluster-tests#7611).
-        raise errors.LimitExceededException(
-            f"Aliases per key quota for this account in this region is {MAX_ALIASES_PER_KEY}, "
-            f"current usage is {usage}."
-        )
+        raise errors.ALIASES_PER_KEY(limit=MAX_ALIASES_PER_KEY, usage=usage)
     store.aliases[name] = Alias(name, key.key_id, ctx.now, ctx.now)
     return {}
 
@@ -72,7 +57,7 @@ def _existing(ctx: Context, name: str) -> tuple[Alias, Key]:
     alias = store.aliases.get(name)
     current = store.get(alias.target, ctx.now) if alias is not None else None
     if alias is None or current is None:
-        raise errors.alias_not_found(store.alias_arn(name))
+        raise errors.ALIAS_NOT_FOUND(alias_arn=store.alias_arn(name))
     require_customer_managed(ctx, current)
     return alias, current
 
@@ -82,9 +67,7 @@ def update_alias(ctx: Context, req: Request) -> Response:
     alias, current = _existing(ctx, req["AliasName"])
     key = _target(ctx, req["TargetKeyId"])
     if _kind(current) != _kind(key):
-        raise errors.ValidationException(
-            f"{current.arn} key usage or key type is different from {key.arn}."
-        )
+        raise errors.ALIAS_TARGET_MISMATCH(current_arn=current.arn, new_arn=key.arn)
     alias.target = key.key_id
     alias.updated = ctx.now
     return {}

@@ -25,27 +25,18 @@ def _data_key_pair(ctx: Context, req: Request, operation_name: str) -> tuple[Res
     pair_spec = req["KeyPairSpec"]
     spec = families.SPECS.get(pair_spec)
     if spec is None or not spec.data_key_pair:  # newer in botocore's model than in kmsmock
-        raise errors.NotImplementedByKmsmock(
-            f"kmsmock does not implement KeyPairSpec {pair_spec} yet."
-        )
+        raise errors.KEY_PAIR_SPEC_NOT_IMPLEMENTED(key_pair_spec=pair_spec)
     if not spec.available_in(ctx.store.partition):
-        # SM2 only in China Regions, ML-KEM everywhere else ([BC] KeyPairSpec). Not recorded
-        # from AWS: worded like CreateKey's recorded "KeySpec SM2 is not supported in this Region".
-        raise errors.UnsupportedOperationException(
-            f"KeyPairSpec {pair_spec} is not supported in this Region"
-        )
+        # SM2 only in China Regions, ML-KEM everywhere else ([BC] KeyPairSpec).
+        raise errors.KEY_PAIR_SPEC_NOT_IN_REGION(key_pair_spec=pair_spec)
     key = find_key(ctx, req["KeyId"], aliases=True)
     require_usage(key, ENCRYPT_DECRYPT, operation_name)
     require_usable(key)
     if not key.spec.symmetric:
         # The text AWS gives GenerateDataKey for an asymmetric key (kmsmock-research item 13).
-        raise errors.InvalidKeyUsageException(
-            "You cannot generate a data key with an asymmetric CMK"
-        )
+        raise errors.ASYMMETRIC_DATA_KEY()
     if key.custom_key_store_id is not None:  # the model: not a key in a custom key store
-        raise errors.UnsupportedOperationException(
-            f"{key.arn} is in a custom key store, which is not valid for {operation_name}."
-        )
+        raise errors.IN_CUSTOM_KEY_STORE(key_arn=key.arn, operation=operation_name)
     dry_run(req)
     private = families.generate(spec)
     private_der = spec.family.private_der(private)

@@ -20,15 +20,12 @@ from .registry import CIPHERTEXT, Context, Request, Response, operation
 from .states import dry_run, private_key, require_usable, require_usage
 
 SYMMETRIC_DEFAULT = "SYMMETRIC_DEFAULT"
-_NO_CONTEXT = "EncryptionContext is not supported when encrypting/decrypting with asymmetric CMKs."
 _DATA_KEY_BYTES = {"AES_128": 16, "AES_256": 32}
 
 
 def _check_algorithm(key: Key, algorithm: str) -> None:
     if algorithm not in key.spec.usages.get(ENCRYPT_DECRYPT, []):
-        raise errors.InvalidKeyUsageException(
-            f"Algorithm {algorithm} is incompatible with key spec {key.spec.name}."
-        )
+        raise errors.ALGORITHM_INCOMPATIBLE(algorithm=algorithm, key_spec=key.spec.name)
 
 
 def _encrypting_key(ctx: Context, key_id: str, operation_name: str) -> Key:
@@ -56,13 +53,10 @@ def _encrypt(
     if key.spec.symmetric:
         return _seal(key, plaintext, context)
     if context:
-        raise errors.ValidationException(_NO_CONTEXT)
+        raise errors.CONTEXT_WITH_ASYMMETRIC_KEY()
     limit = key.spec.family.max_plaintext(key.spec, algorithm)
     if len(plaintext) > limit:
-        raise errors.ValidationException(
-            f"Algorithm {algorithm} and key spec {key.spec.name} cannot encrypt data larger "
-            f"than {limit} bytes."
-        )
+        raise errors.PLAINTEXT_TOO_LARGE(algorithm=algorithm, key_spec=key.spec.name, limit=limit)
     return key.spec.family.encrypt(private_key(key), algorithm, plaintext), None
 
 
@@ -85,45 +79,43 @@ def _open(
     """Decrypt a blob for Decrypt or the source half of ReEncrypt."""
     if algorithm != SYMMETRIC_DEFAULT:
         if key_id is None:
-            raise errors.ValidationException(
-                f"KeyId is required when the encryption algorithm is {algorithm}."
-            )
+            raise errors.KEY_ID_REQUIRED_FOR_ALGORITHM(algorithm=algorithm)
         key = _encrypting_key(ctx, key_id, operation_name)
         _check_algorithm(key, algorithm)
         if context:
-            raise errors.ValidationException(_NO_CONTEXT)
+            raise errors.CONTEXT_WITH_ASYMMETRIC_KEY()
         try:
             plaintext = key.spec.family.decrypt(private_key(key), algorithm, blob)
         except ValueError:
-            raise errors.InvalidCiphertextException() from None
+            raise errors.INVALID_CIPHERTEXT() from None
         return Opened(key, plaintext, algorithm, None)
 
     named = find_key(ctx, key_id, aliases=True) if key_id is not None else None
     if named is not None and not named.spec.symmetric:
         if named.usage == ENCRYPT_DECRYPT:
             _check_algorithm(named, algorithm)  # an RSA key needs its RSAES algorithm named
-        raise errors.IncorrectKeyException()
+        raise errors.INCORRECT_KEY()
     try:
         header = envelope.read_header(blob)
     except envelope.Undecryptable:
-        raise errors.InvalidCiphertextException() from None
+        raise errors.INVALID_CIPHERTEXT() from None
     store = ctx.backend.peek(header.account, ctx.region)
     owner = store.get(header.key_id, ctx.now)
     if owner is None:
         if header.key_id in store.deleted:
-            raise errors.key_not_found(store.key_arn(header.key_id))
-        raise errors.InvalidCiphertextException()
+            raise errors.KEY_NOT_FOUND(key_arn=store.key_arn(header.key_id))
+        raise errors.INVALID_CIPHERTEXT()
     if named is not None and named is not owner:
-        raise errors.IncorrectKeyException()
+        raise errors.INCORRECT_KEY()
     ctx.acting_on(owner)
     require_usable(owner)
     material = owner.material(header.material_id)
     if material is None:
-        raise errors.InvalidCiphertextException()
+        raise errors.INVALID_CIPHERTEXT()
     try:
         plaintext = envelope.open_sealed(header, blob, material.secret, context)
     except envelope.Undecryptable:
-        raise errors.InvalidCiphertextException() from None
+        raise errors.INVALID_CIPHERTEXT() from None
     return Opened(owner, plaintext, algorithm, material)
 
 
@@ -140,9 +132,7 @@ def encrypt(ctx: Context, req: Request) -> Response:
 def _ciphertext(req: Request) -> bytes:
     blob: bytes | None = req.get("CiphertextBlob")
     if blob is None:
-        raise errors.validation(
-            ["Value null at 'ciphertextBlob' failed to satisfy constraint: Member must not be null"]
-        )
+        raise errors.CIPHERTEXT_BLOB_NULL()
     return blob
 
 
@@ -150,9 +140,7 @@ def _ciphertext(req: Request) -> bytes:
 def decrypt(ctx: Context, req: Request) -> Response:
     if req.get("DryRun") and "IGNORE_CIPHERTEXT" in req.get("DryRunModifiers", []):
         if "KeyId" not in req:
-            raise errors.ValidationException(
-                "KeyId is required when DryRunModifiers includes IGNORE_CIPHERTEXT."
-            )
+            raise errors.KEY_ID_REQUIRED_TO_IGNORE_CIPHERTEXT()
         _encrypting_key(ctx, req["KeyId"], "Decrypt")
         dry_run(req)
     _reject_recipient(req)
@@ -214,16 +202,14 @@ def re_encrypt(ctx: Context, req: Request) -> Response:
 def _data_key_length(req: Request) -> int:
     spec, count = req.get("KeySpec"), req.get("NumberOfBytes")
     if (spec is None) == (count is None):
-        raise errors.ValidationException("Please specify either number of bytes or key spec.")
+        raise errors.DATA_KEY_SIZE()
     return _DATA_KEY_BYTES[spec] if spec is not None else int(count)  # type: ignore[arg-type]
 
 
 def _symmetric_key(ctx: Context, key_id: str, operation_name: str) -> Key:
     key = _encrypting_key(ctx, key_id, operation_name)
     if not key.spec.symmetric:
-        raise errors.InvalidKeyUsageException(
-            "You cannot generate a data key with an asymmetric CMK"
-        )
+        raise errors.ASYMMETRIC_DATA_KEY()
     return key
 
 
@@ -252,7 +238,7 @@ def generate_data_key_without_plaintext(ctx: Context, req: Request) -> Response:
 @operation("GenerateRandom", resource="*")
 def generate_random(ctx: Context, req: Request) -> Response:
     if "NumberOfBytes" not in req:
-        raise errors.ValidationException("NumberOfBytes is required.")
+        raise errors.NUMBER_OF_BYTES_REQUIRED()
     if "CustomKeyStoreId" in req:  # generated in the CloudHSM cluster: it must be connected
         require_random_source(ctx, req["CustomKeyStoreId"])
     _reject_recipient(req)
@@ -262,6 +248,4 @@ def generate_random(ctx: Context, req: Request) -> Response:
 def _reject_recipient(req: Request) -> None:
     """Nitro Enclaves attestation is not emulated: say so instead of answering wrongly."""
     if "Recipient" in req:
-        raise errors.NotImplementedByKmsmock(
-            "kmsmock does not emulate the Recipient parameter (Nitro Enclaves attestation)."
-        )
+        raise errors.RECIPIENT_NOT_IMPLEMENTED()

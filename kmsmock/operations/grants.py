@@ -68,7 +68,7 @@ def _token(key: Key, grant: Grant) -> str:
 
 
 def _from_token(ctx: Context, token: str) -> tuple[Key, Grant]:
-    invalid = errors.InvalidGrantTokenException("The grant token is not valid.")
+    invalid = errors.INVALID_GRANT_TOKEN()
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
     except (binascii.Error, ValueError):
@@ -89,9 +89,7 @@ def _from_token(ctx: Context, token: str) -> tuple[Key, Grant]:
 def _one_of(req: Request, members: tuple[str, str], required: bool) -> tuple[str, str] | None:
     given = [(m, req[m]) for m in members if m in req]
     if len(given) > 1 or (required and not given):
-        raise errors.ValidationException(
-            f"You must specify either {members[0]} or {members[1]}, but not both."
-        )
+        raise errors.ONE_OF_TWO(first=members[0], second=members[1])
     return given[0] if given else None
 
 
@@ -101,15 +99,9 @@ def _principals(req: Request) -> tuple[tuple[str, str], tuple[str, str] | None]:
     retiring = _one_of(req, ("RetiringPrincipal", "RetiringServicePrincipal"), required=False)
     if grantee[0] == "GranteeServicePrincipal":
         if "SourceArn" not in (req.get("Constraints") or {}):
-            raise errors.ValidationException(
-                "When you specify a GranteeServicePrincipal, you must also specify a SourceArn "
-                "grant constraint."
-            )
+            raise errors.SERVICE_GRANTEE_WITHOUT_SOURCE_ARN()
         if retiring is None:
-            raise errors.ValidationException(
-                "When you specify a GranteeServicePrincipal, you must also specify either a "
-                "RetiringPrincipal or a RetiringServicePrincipal."
-            )
+            raise errors.SERVICE_GRANTEE_WITHOUT_RETIRING()
     return grantee, retiring
 
 
@@ -117,20 +109,15 @@ def _check_operations(key: Key, operations: list[str], constraints: Any) -> None
     allowed = _SYMMETRIC if key.spec.symmetric else _BY_USAGE[key.usage]
     refused = [op for op in operations if op not in allowed]
     if refused:
-        raise errors.ValidationException(
-            f"The grant operations [{', '.join(refused)}] are not supported for KMS keys with "
-            f"KeySpec {key.spec.name} and KeyUsage {key.usage}."
+        raise errors.GRANT_OPERATIONS_UNSUPPORTED(
+            operations=", ".join(refused), key_spec=key.spec.name, key_usage=key.usage
         )
     context_constraints = {k for k in constraints or {} if k.startswith("EncryptionContext")}
     if context_constraints and not key.spec.symmetric:
-        raise errors.ValidationException(
-            "Grant constraints are not supported for asymmetric or HMAC KMS keys."
-        )
+        raise errors.GRANT_CONSTRAINTS_NOT_SYMMETRIC()
     for name in context_constraints:
         if len(constraints[name]) > 8:
-            raise errors.ValidationException(
-                "A grant constraint can include up to 8 encryption context pairs."
-            )
+            raise errors.GRANT_CONSTRAINT_PAIRS()
 
 
 @operation("CreateGrant")
@@ -140,10 +127,7 @@ def create_grant(ctx: Context, req: Request) -> Response:
         require_usable(key)
     operations = list(dict.fromkeys(req["Operations"]))
     if not operations:
-        raise errors.ValidationException(
-            "1 validation error detected: Value '[]' at 'operations' failed to satisfy "
-            "constraint: Member must have length greater than or equal to 1"
-        )
+        raise errors.GRANT_OPERATIONS_EMPTY()
     constraints = req.get("Constraints") or None
     grantee, retiring = _principals(req)
     _check_operations(key, operations, constraints)
@@ -157,9 +141,7 @@ def create_grant(ctx: Context, req: Request) -> Response:
             if existing.same_request(candidate):  # a retry: the same grant, a new token
                 return {"GrantToken": _token(key, existing), "GrantId": existing.grant_id}
     if len(grants) >= MAX_GRANTS_PER_KEY:
-        raise errors.LimitExceededException(
-            f"The number of grants on {key.arn} exceeds the limit of {MAX_GRANTS_PER_KEY}."
-        )
+        raise errors.GRANTS_PER_KEY(key_arn=key.arn, limit=MAX_GRANTS_PER_KEY)
     grants[candidate.grant_id] = candidate
     return {"GrantToken": _token(key, candidate), "GrantId": candidate.grant_id}
 
@@ -217,7 +199,7 @@ def list_retirable_grants(ctx: Context, req: Request) -> Response:
 def _grant_by_id(ctx: Context, key: Key, grant_id: str) -> Grant:
     grant: Grant | None = (key.grants or {}).get(grant_id)
     if grant is None:
-        raise errors.NotFoundException(f"Grant ID {grant_id} not found")
+        raise errors.GRANT_NOT_FOUND(grant_id=grant_id)
     return grant
 
 
@@ -229,9 +211,7 @@ def retire_grant(ctx: Context, req: Request) -> Response:
         key = find_key(ctx, req["KeyId"])
         grant = _grant_by_id(ctx, key, req["GrantId"])
     else:
-        raise errors.ValidationException(
-            "Either the GrantToken, or both the KeyId and the GrantId, must be specified."
-        )
+        raise errors.RETIRE_GRANT_WHICH()
     dry_run(req)
     del _grants(key)[grant.grant_id]
     return {}

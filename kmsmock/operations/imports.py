@@ -42,13 +42,13 @@ _RSA_WRAPPING = {
 def _external_key(ctx: Context, key_id: str) -> Key:
     key = find_key(ctx, key_id)
     if key.origin != "EXTERNAL":
-        raise errors.origin_not_valid(key.arn, key.origin)
+        raise errors.ORIGIN_NOT_VALID(key_arn=key.arn, origin=key.origin)
     return key
 
 
 def _not_pending_deletion(key: Key) -> None:
     if key.state == PENDING_DELETION:
-        raise errors.KMSInvalidStateException(f"{key.arn} is pending deletion.")
+        raise errors.PENDING_DELETION(key_arn=key.arn)  # footnote 8: the short form
 
 
 @operation("GetParametersForImport")
@@ -57,18 +57,11 @@ def get_parameters_for_import(ctx: Context, req: Request) -> Response:
     _not_pending_deletion(key)
     algorithm, spec = req["WrappingAlgorithm"], req["WrappingKeySpec"]
     if algorithm == "RSAES_PKCS1_V1_5":
-        raise errors.ValidationException(
-            "The RSAES_PKCS1_V1_5 wrapping algorithm is no longer supported. "
-            "Use an RSAES_OAEP or RSA_AES_KEY_WRAP wrapping algorithm."
-        )
+        raise errors.PKCS1_WRAPPING()
     if spec == "SM2" and ctx.store.partition != "aws-cn":
-        raise errors.UnsupportedOperationException(
-            "WrappingKeySpec SM2 is not supported in this Region"
-        )
+        raise errors.SM2_WRAPPING_NOT_IN_REGION()
     if (spec == "SM2") != (algorithm == "SM2PKE"):
-        raise errors.ValidationException(
-            f"WrappingAlgorithm {algorithm} is not compatible with WrappingKeySpec {spec}."
-        )
+        raise errors.WRAPPING_ALGORITHM_MISMATCH(algorithm=algorithm, wrapping_key_spec=spec)
     store = ctx.store
     for token_id in [t for t, p in store.import_parameters.items() if p.valid_to <= ctx.now]:
         del store.import_parameters[token_id]  # expired sets are of no use to anyone
@@ -88,9 +81,7 @@ def get_parameters_for_import(ctx: Context, req: Request) -> Response:
 
 
 def _parameters(ctx: Context, key: Key, token: bytes) -> ImportParameters:
-    invalid = errors.InvalidImportTokenException(
-        "The import token is invalid or is associated with a different KMS key."
-    )
+    invalid = errors.INVALID_IMPORT_TOKEN()
     if not token.startswith(_TOKEN_PREFIX):
         raise invalid
     token_id = token[len(_TOKEN_PREFIX) + _NONCE :].decode(errors="replace")
@@ -98,9 +89,7 @@ def _parameters(ctx: Context, key: Key, token: bytes) -> ImportParameters:
     if params is None or params.key_id != key.key_id:
         raise invalid
     if params.valid_to <= ctx.now:
-        raise errors.ExpiredImportTokenException(
-            "The import token has expired. Use GetParametersForImport to get a new one."
-        )
+        raise errors.EXPIRED_IMPORT_TOKEN()
     return params
 
 
@@ -109,22 +98,12 @@ def _expiry(ctx: Context, req: Request) -> tuple[str, datetime | None]:
     valid_to: datetime | None = req.get("ValidTo")
     if model == "KEY_MATERIAL_EXPIRES":
         if valid_to is None:
-            raise errors.ValidationException(
-                "A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES"
-            )
+            raise errors.VALID_TO_REQUIRED()
         if valid_to <= ctx.now or valid_to > ctx.now + MAX_VALID_TO:
-            raise errors.ValidationException(
-                "The ValidTo date must be in the future and no more than 365 days from now."
-            )
+            raise errors.VALID_TO_RANGE()
     elif valid_to is not None:
-        raise errors.ValidationException(
-            "A validTo date must not be set if the ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE"
-        )
+        raise errors.VALID_TO_FORBIDDEN()
     return model, valid_to
-
-
-def _incorrect(text: str) -> errors.IncorrectKeyMaterialException:
-    return errors.IncorrectKeyMaterialException(text)
 
 
 def _check_asymmetric_material(key: Key, der: bytes) -> PrivateMaterial:
@@ -134,12 +113,9 @@ def _check_asymmetric_material(key: Key, der: bytes) -> PrivateMaterial:
     try:
         material: PrivateMaterial = key.spec.family.load(key.spec, der)
     except MaterialSize as size:
-        low, high = size.low, size.high
-        raise _incorrect(
-            f"HMAC key material for {spec} must be {low} to {high} bytes long."
-        ) from None
+        raise errors.HMAC_MATERIAL_SIZE(key_spec=spec, low=size.low, high=size.high) from None
     except InvalidMaterial:
-        raise _incorrect(f"The key material is not a valid {spec} private key.") from None
+        raise errors.NOT_A_PRIVATE_KEY(key_spec=spec) from None
     return material
 
 
@@ -151,10 +127,7 @@ def import_key_material(ctx: Context, req: Request) -> Response:
     if not symmetric:
         for member in ("ImportType", "KeyMaterialId"):
             if member in req:
-                raise errors.ValidationException(
-                    f"Input parameter {member[0].lower() + member[1:]} can only be used with "
-                    "symmetric keys."
-                )
+                raise errors.SYMMETRIC_ONLY_PARAMETER(parameter=member[0].lower() + member[1:])
     params = _parameters(ctx, key, req["ImportToken"])
     model, valid_to = _expiry(ctx, req)
     try:
@@ -162,7 +135,7 @@ def import_key_material(ctx: Context, req: Request) -> Response:
             params.wrapping_key, params.algorithm, req["EncryptedKeyMaterial"]
         )
     except wrapping.Unwrappable:
-        raise errors.InvalidCiphertextException() from None
+        raise errors.INVALID_CIPHERTEXT() from None
 
     def record(material_id: str) -> ImportedMaterial:
         return ImportedMaterial(
@@ -178,7 +151,7 @@ def import_key_material(ctx: Context, req: Request) -> Response:
 
     if symmetric:
         if len(material) != KEY_BYTES:
-            raise _incorrect("Symmetric key material must be 256 bits (32 bytes) long.")
+            raise errors.SYMMETRIC_MATERIAL_SIZE()
         material_id = hashlib.sha256(key.key_id.encode() + material).hexdigest()
         if key.mr_set is not None and key.mr_set.primary is not key:
             imported = _import_into_replica(key, req, material_id, record)
@@ -188,10 +161,7 @@ def import_key_material(ctx: Context, req: Request) -> Response:
         private = _check_asymmetric_material(key, material)
         existing = key.materials[0] if key.materials else None
         if existing is not None and existing.id != hashlib.sha256(material).hexdigest():
-            raise _incorrect(
-                "The key material is not the same key material that was previously imported "
-                "into this KMS key."
-            )
+            raise errors.NOT_THE_SAME_MATERIAL()
         imported = record(hashlib.sha256(material).hexdigest())
         key.materials[:] = [imported]
         key.private = private
@@ -210,45 +180,32 @@ def _import_symmetric(key: Key, req: Request, material_id: str, record: Any) -> 
     given_id = req.get("KeyMaterialId")
     if import_type == "NEW_KEY_MATERIAL":
         if given_id is not None:
-            raise errors.ValidationException(
-                "You cannot specify a KeyMaterialId when the ImportType is NEW_KEY_MATERIAL."
-            )
+            raise errors.KEY_MATERIAL_ID_WITH_NEW_MATERIAL()
         if key.material(material_id) is not None or (
             key.pending_material is not None and key.pending_material.id == material_id
         ):
-            raise _incorrect(
-                "KMS expected new key material but the key material being imported is already "
-                "associated with this KMS key."
-            )
+            raise errors.MATERIAL_NOT_NEW()
         new: ImportedMaterial = record(material_id)
         if not key.materials:
             key.materials.append(new)
             return new
         if key.pending_material is not None:
-            raise errors.KMSInvalidStateException(
-                f"New key material (id: {material_id}) cannot be imported into KMS key "
-                f"{key.arn}, because another key material (id: {key.pending_material.id}) is "
-                "pending rotation."
+            raise errors.ANOTHER_MATERIAL_PENDING(
+                material_id=material_id, key_arn=key.arn, pending_id=key.pending_material.id
             )
         key.pending_material = new
         return new
     # EXISTING_KEY_MATERIAL: the same material again (after deletion or expiry, or to change
     # its expiration).
     if given_id is not None and given_id != material_id:
-        raise _incorrect(
-            "The key material is not the same key material that was previously imported into "
-            "this KMS key."
-        )
+        raise errors.NOT_THE_SAME_MATERIAL()
     slot = key.material(material_id)
     pending = key.pending_material
     if slot is None and pending is not None and pending.id == material_id:
         key.pending_material = record(material_id)
         return key.pending_material
     if not isinstance(slot, ImportedMaterial):
-        raise _incorrect(
-            "The key material is not the same key material that was previously imported into "
-            "this KMS key."
-        )
+        raise errors.NOT_THE_SAME_MATERIAL()
     fresh: ImportedMaterial = record(material_id)
     fresh.created, fresh.rotation_type = slot.created, slot.rotation_type
     key.materials[key.materials.index(slot)] = fresh
@@ -261,20 +218,13 @@ def _import_into_replica(key: Key, req: Request, material_id: str, record: Any) 
     EXISTING_KEY_MATERIAL using the same key material imported to the primary Region key"
     (ImportKeyMaterial API reference). It then decrypts what its primary encrypted with it."""
     if req.get("ImportType") == "NEW_KEY_MATERIAL":
-        raise errors.UnsupportedOperationException(
-            f"You cannot import new key material into the multi-Region replica key {key.arn}. "
-            "Import it into the primary key, then the same key material into this key with "
-            "ImportType EXISTING_KEY_MATERIAL."
-        )
+        raise errors.NEW_MATERIAL_INTO_REPLICA(key_arn=key.arn)
     given_id = req.get("KeyMaterialId")
     primary = key.mr_set.primary if key.mr_set is not None else key
     theirs = [*primary.materials, *filter(None, [primary.pending_material])]
     source = next((m for m in theirs if m.id == material_id), None)
     if source is None or (given_id is not None and given_id != material_id):
-        raise _incorrect(
-            "The key material is not the same key material that was previously imported into "
-            "this KMS key."
-        )
+        raise errors.NOT_THE_SAME_MATERIAL()
     fresh: ImportedMaterial = record(material_id)
     fresh.created, fresh.rotation_type = source.created, source.rotation_type
     if source is primary.pending_material:
@@ -292,9 +242,7 @@ def delete_imported_key_material(ctx: Context, req: Request) -> Response:
     key = _external_key(ctx, req["KeyId"])
     given_id = req.get("KeyMaterialId")
     if given_id is not None and not key.spec.symmetric:
-        raise errors.ValidationException(
-            "Input parameter keyMaterialId can only be used with symmetric keys."
-        )
+        raise errors.SYMMETRIC_ONLY_PARAMETER(parameter="keyMaterialId")
     out: Response = {"KeyId": key.arn}
     pending = key.pending_material
     if given_id is not None and pending is not None and pending.id == given_id:
@@ -303,9 +251,7 @@ def delete_imported_key_material(ctx: Context, req: Request) -> Response:
         return out
     target = key.material(given_id) if given_id is not None else key.current
     if given_id is not None and target is None:
-        raise errors.NotFoundException(
-            f"Key material {given_id} is not associated with KMS key {key.arn}."
-        )
+        raise errors.KEY_MATERIAL_NOT_FOUND(material_id=given_id, key_arn=key.arn)
     if isinstance(target, ImportedMaterial) and target.imported:
         key.drop_imported(target)
     if target is not None and key.spec.symmetric:

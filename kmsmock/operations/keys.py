@@ -22,12 +22,9 @@ from .paging import decode_marker, encode_marker
 from .policies import check_policy
 from .registry import Context, Request, Response, operation
 from .states import (
-    is_not_pending_deletion,
-    is_pending_deletion,
-    is_pending_import,
-    pending_deletion,
     require_customer_managed,
     require_not_pending_deletion,
+    require_pending_deletion,
 )
 from .tags import check_new_tags
 
@@ -37,31 +34,19 @@ def create_key(ctx: Context, req: Request) -> Response:
     spec_name = req.get("KeySpec")
     legacy = req.get("CustomerMasterKeySpec")
     if spec_name and legacy:
-        raise errors.ValidationException(
-            "You cannot specify KeySpec and CustomerMasterKeySpec in the same request. "
-            "CustomerMasterKeySpec is deprecated."
-        )
+        raise errors.KEY_SPEC_AND_CUSTOMER_MASTER_KEY_SPEC()
     spec = SPECS.get(spec_name or legacy or "SYMMETRIC_DEFAULT")
     if spec is None:  # a key spec newer than kmsmock (the model is botocore's, installed)
-        raise errors.NotImplementedByKmsmock(
-            f"kmsmock does not support KeySpec {spec_name or legacy} yet."
-        )
+        raise errors.KEY_SPEC_NOT_IMPLEMENTED(key_spec=spec_name or legacy)
     usage = req.get("KeyUsage")
     if usage is None:
         if not spec.symmetric:
-            raise errors.ValidationException(
-                "You must specify a KeyUsage value for all KMS keys except for symmetric "
-                "encryption keys."
-            )
+            raise errors.KEY_USAGE_REQUIRED()
         usage = "ENCRYPT_DECRYPT"
     if not spec.available_in(ctx.store.partition):  # SM2 only in China, ML-KEM everywhere else
-        raise errors.UnsupportedOperationException(
-            f"KeySpec {spec.name} is not supported in this Region"
-        )
+        raise errors.KEY_SPEC_NOT_IN_REGION(key_spec=spec.name)
     if usage not in spec.usages:
-        raise errors.ValidationException(
-            f"KeyUsage {usage} is not compatible with KeySpec {spec.name}"
-        )
+        raise errors.KEY_USAGE_INCOMPATIBLE(usage=usage, key_spec=spec.name)
     origin = req.get("Origin", "AWS_KMS")
     in_store = keystores.placement(ctx, req, spec, origin)  # None outside custom key stores
     policy = req.get("Policy")
@@ -142,10 +127,9 @@ def disable_key(ctx: Context, req: Request) -> Response:
 
 
 def _require_settable(key: Key) -> None:
-    if pending_deletion(key):
-        raise is_pending_deletion(key)
+    require_not_pending_deletion(key)
     if key.state == PENDING_IMPORT:
-        raise is_pending_import(key)
+        raise errors.PENDING_IMPORT(key_arn=key.arn)
 
 
 @operation("ScheduleKeyDeletion")
@@ -154,7 +138,7 @@ def schedule_key_deletion(ctx: Context, req: Request) -> Response:
     require_customer_managed(ctx, key)
     days = req.get("PendingWindowInDays", 30)
     if not 7 <= days <= 30:
-        raise errors.ValidationException("PendingWindowInDays must be between 7 and 30")
+        raise errors.PENDING_WINDOW()
     require_not_pending_deletion(key)
     key.pending_window = days
     related = key.mr_set
@@ -176,8 +160,7 @@ def schedule_key_deletion(ctx: Context, req: Request) -> Response:
 @operation("CancelKeyDeletion")
 def cancel_key_deletion(ctx: Context, req: Request) -> Response:
     key = find_key(ctx, req["KeyId"])
-    if not pending_deletion(key):
-        raise is_not_pending_deletion(key)
+    require_pending_deletion(key)
     # A cancelled key comes back Disabled (PendingImport if it never had material).
     key.state = DISABLED if key.materials or key.origin != "EXTERNAL" else PENDING_IMPORT
     key.deletion_date = None

@@ -95,36 +95,31 @@ def _find(ctx: Context, ident: str, aliases: bool) -> Key:
     if ident.startswith("arn:"):
         match = _ARN.fullmatch(ident)
         if match is None:
-            raise errors.NotFoundException(f"Invalid arn {ident}")
+            raise errors.MALFORMED_ARN(arn=ident)
         _partition, region, account, kind, rest = match.groups()
         if kind == "alias" and not aliases:
-            raise _aliases_not_supported()
+            raise errors.ALIASES_NOT_SUPPORTED()
         if region != ctx.region:
-            raise errors.NotFoundException(f"Invalid arn {region}")
+            raise errors.ARN_OTHER_REGION(region=region)
         store = ctx.backend.peek(account, region)
         if kind == "alias":
             return _by_alias(ctx, store, f"alias/{rest}")
         if not is_key_id(rest):
-            raise errors.NotFoundException(f"Invalid keyId {rest}")  # unquoted, as AWS words it
+            raise errors.INVALID_KEY_ID_IN_ARN(key_id=rest)
         return _by_id(ctx, store, rest)
     if ident.startswith("alias/"):
         if not aliases:
-            raise _aliases_not_supported()
+            raise errors.ALIASES_NOT_SUPPORTED()  # checked first: the alias need not exist
         return _by_alias(ctx, store, ident)
     if not is_key_id(ident):
-        raise errors.invalid_key_id(ident)
+        raise errors.INVALID_KEY_ID(key_id=ident)
     return _by_id(ctx, store, ident)
-
-
-def _aliases_not_supported() -> errors.InvalidArnException:
-    # Checked before any lookup: the alias need not exist.
-    return errors.InvalidArnException("Key Aliases are not supported for this operation.")
 
 
 def _by_id(ctx: Context, store: RegionStore, key_id: str) -> Key:
     key = store.get(key_id, ctx.now)
     if key is None:
-        raise errors.key_not_found(store.key_arn(key_id))
+        raise errors.KEY_NOT_FOUND(key_arn=store.key_arn(key_id))
     return key
 
 
@@ -140,7 +135,7 @@ def _by_alias(ctx: Context, store: RegionStore, name: str) -> Key:
         and name[len("alias/aws/") :] in AWS_MANAGED_SERVICES
     ):
         return create_aws_managed_key(ctx, store, name)
-    raise errors.alias_not_found(store.alias_arn(name))
+    raise errors.ALIAS_NOT_FOUND(alias_arn=store.alias_arn(name))
 
 
 def create_aws_managed_key(ctx: Context, store: RegionStore, alias_name: str) -> Key:

@@ -22,9 +22,7 @@ def _mac_key(ctx: Context, req: Request, operation_name: str) -> tuple[Key, str]
     require_usable(key)
     algorithm = req["MacAlgorithm"]
     if algorithm not in key.spec.usages[GENERATE_VERIFY_MAC]:
-        raise errors.InvalidKeyUsageException(
-            f"Algorithm {algorithm} is incompatible with key spec {key.spec.name}."
-        )
+        raise errors.ALGORITHM_INCOMPATIBLE(algorithm=algorithm, key_spec=key.spec.name)
     dry_run(req)
     return key, algorithm
 
@@ -40,5 +38,5 @@ def generate_mac(ctx: Context, req: Request) -> Response:
 def verify_mac(ctx: Context, req: Request) -> Response:
     key, algorithm = _mac_key(ctx, req, "VerifyMac")
     if not key.spec.family.verify_mac(private_key(key), algorithm, req["Message"], req["Mac"]):
-        raise errors.KMSInvalidMacException()  # AWS sends no message
+        raise errors.INVALID_MAC()
     return {"KeyId": key.arn, "MacValid": True, "MacAlgorithm": algorithm}

@@ -23,18 +23,16 @@ from .lookup import find_key
 from .metadata import key_metadata
 from .policies import check_policy, policy_of
 from .registry import Context, Request, Response, operation
-from .states import is_pending_deletion, not_a_primary, pending_deletion, require_usable
+from .states import require_not_pending_deletion, require_usable
 from .tags import check_new_tags
 
 
 def _require_primary(key: Key) -> MultiRegionSet | None:
     """The key's related keys (None while it has never been replicated); refuses a
     single-Region key and a replica alike."""
-    if not key.multi_region:
-        raise not_a_primary(key)
     related = key.mr_set
-    if related is not None and related.primary is not key:
-        raise not_a_primary(key)
+    if not key.multi_region or (related is not None and related.primary is not key):
+        raise errors.NOT_A_PRIMARY(key_arn=key.arn)
     return related
 
 
@@ -44,20 +42,16 @@ def replicate_key(ctx: Context, req: Request) -> Response:
     related = _require_primary(primary)
     region = req["ReplicaRegion"]
     if region == ctx.region:
-        raise errors.ValidationException(
-            f"ReplicaRegion {region} is the Region of the primary key {primary.arn}: "
-            "a replica must be in a different Region."
-        )
+        raise errors.REPLICA_IN_PRIMARY_REGION(region=region, key_arn=primary.arn)
     if partition_for(region) != ctx.store.partition:
-        raise errors.ValidationException(
-            f"ReplicaRegion {region} is not in the {ctx.store.partition} partition of the "
-            f"primary key {primary.arn}."
+        raise errors.REPLICA_OTHER_PARTITION(
+            region=region, partition=ctx.store.partition, key_arn=primary.arn
         )
     require_usable(primary)  # ReplicateKey row of the key-state table: Enabled only
     store = ctx.backend.store(ctx.account, region)
     existing = store.get(primary.key_id, ctx.now)  # a replica whose window ended is gone
     if existing is not None:
-        raise errors.AlreadyExistsException(f"Key '{existing.arn}' already exists")
+        raise errors.REPLICA_EXISTS(key_arn=existing.arn)
     policy = req.get("Policy")
     if policy is not None:
         check_policy(
@@ -104,17 +98,15 @@ def update_primary_region(ctx: Context, req: Request) -> Response:
     require_usable(old)  # UpdatePrimaryRegion row: Enabled (or Updating) only
     region = req["PrimaryRegion"]
     if region == ctx.region:
-        raise errors.ValidationException(
-            f"PrimaryRegion {region} is already the Region of the primary key {old.arn}."
-        )
+        raise errors.ALREADY_PRIMARY_REGION(region=region, key_arn=old.arn)
     new = related.replica_in(region) if related is not None else None
     if new is not None:  # a replica whose window ended is gone
         new = new.store.get(new.key_id, ctx.now)
     if related is None or new is None:
         arn = ctx.backend.store(ctx.account, region).key_arn(old.key_id)
-        raise errors.key_not_found(arn)  # "There must be an existing replica key in this Region"
-    if pending_deletion(new):
-        raise is_pending_deletion(new)
+        # "There must be an existing replica key in this Region"
+        raise errors.KEY_NOT_FOUND(key_arn=arn)
+    require_not_pending_deletion(new)
     # The roles swap; the rotation schedule (and the count of on-demand rotations) goes with
     # the primary role. ``find_key`` has brought the schedule up to now.
     related.replicas[related.replicas.index(new)] = old

@@ -23,7 +23,7 @@ def decode_marker(marker: str | None) -> int:
             return int(text[len(_MARKER_PREFIX) :])
     except ValueError:
         pass
-    raise errors.InvalidMarkerException("Invalid marker")
+    raise errors.INVALID_MARKER()
 
 
 def page(

@@ -22,9 +22,6 @@ POLICY_NAME = "default"
 RAM_POLICY_NAME = "AWS_RAM"
 MAX_POLICY_BYTES = 32768  # kms-facts §4: the documented limit, below the model's 131072
 
-LOCKOUT = "The new key policy will not allow you to update the key policy in the future."
-INVALID_PRINCIPALS = "Policy contains a statement with one or more invalid principals."
-
 # An AWS principal in a key policy: "*", an account id, or an IAM/STS ARN.
 _AWS_PRINCIPAL = re.compile(r"\*|[0-9]{12}|arn:aws[a-z-]*:(iam|sts)::([0-9]{12}|aws):.+")
 
@@ -227,23 +224,21 @@ def _grants_put_key_policy(statement: dict[str, Any], account: str) -> bool:
 def check_policy(policy: str, account: str, *, bypass_lockout: bool = False) -> None:
     """What KMS checks before it accepts a key policy (CreateKey, PutKeyPolicy)."""
     if len(policy.encode("utf-8")) > MAX_POLICY_BYTES:
-        raise errors.LimitExceededException(
-            f"Policy document exceeds the maximum size of {MAX_POLICY_BYTES} bytes."
-        )
+        raise errors.POLICY_TOO_LARGE(limit=MAX_POLICY_BYTES)
     try:
         document = json.loads(policy)
     except ValueError:
-        raise errors.MalformedPolicyDocumentException() from None  # AWS says nothing more
+        raise errors.POLICY_NOT_JSON() from None
     statements = document.get("Statement") if isinstance(document, dict) else None
     if not statements or not all(isinstance(s, dict) for s in _as_list(statements)):
-        raise errors.MalformedPolicyDocumentException()
+        raise errors.POLICY_WITHOUT_STATEMENTS()
     statements = _as_list(statements)
     for statement in statements:
         for principal in _aws_principals(statement) or []:
             if not isinstance(principal, str) or not _AWS_PRINCIPAL.fullmatch(principal):
-                raise errors.MalformedPolicyDocumentException(INVALID_PRINCIPALS)
+                raise errors.POLICY_INVALID_PRINCIPALS()
     if not bypass_lockout and not any(_grants_put_key_policy(s, account) for s in statements):
-        raise errors.MalformedPolicyDocumentException(LOCKOUT)
+        raise errors.POLICY_LOCKOUT()
 
 
 # -- operations --------------------------------------------------------------------------------
@@ -255,7 +250,7 @@ def get_key_policy(ctx: Context, req: Request) -> Response:
     name = req.get("PolicyName", POLICY_NAME)
     if name != POLICY_NAME:
         # Only keys shared through RAM have an AWS_RAM policy; kmsmock shares none.
-        raise errors.NotFoundException(f"Key policy {name} does not exist for key {key.arn}")
+        raise errors.POLICY_NOT_FOUND(policy_name=name, key_arn=key.arn)
     return {"Policy": policy_of(key), "PolicyName": POLICY_NAME}
 
 
@@ -264,13 +259,9 @@ def put_key_policy(ctx: Context, req: Request) -> Response:
     key = find_key(ctx, req["KeyId"])
     name = req.get("PolicyName", POLICY_NAME)
     if name == RAM_POLICY_NAME:
-        raise errors.ValidationException(
-            "The AWS_RAM policy can only be managed by the RAM service."
-        )
+        raise errors.RAM_POLICY()
     if name != POLICY_NAME:
-        raise errors.ValidationException(
-            f"Policy name {name} is not valid: the only key policy you can set is {POLICY_NAME}."
-        )
+        raise errors.POLICY_NAME_INVALID(policy_name=name, valid_name=POLICY_NAME)
     require_customer_managed(ctx, key)
     check_policy(
         req["Policy"], ctx.account, bypass_lockout=req.get("BypassPolicyLockoutSafetyCheck", False)

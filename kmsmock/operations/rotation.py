@@ -12,12 +12,10 @@ from .lookup import find_key
 from .paging import page
 from .registry import Context, Request, Response, operation
 from .states import (
-    is_disabled,
-    is_pending_deletion,
-    is_pending_import,
     pending_deletion,
     primary_of,
     require_customer_managed,
+    require_not_pending_deletion,
     require_primary,
 )
 
@@ -28,15 +26,14 @@ CONFLICT_WINDOW = timedelta(minutes=20)
 def _require_rotatable_state(key: Key) -> None:
     """Key state comes first (recorded: a disabled RSA key says 'disabled', not 'unsupported')."""
     if key.state == DISABLED:
-        raise is_disabled(key)
-    if pending_deletion(key):
-        raise is_pending_deletion(key)
+        raise errors.DISABLED(key_arn=key.arn)
+    require_not_pending_deletion(key)
 
 
 def _refuse_custom_key_store(key: Key) -> None:
     """Keys in a custom key store never rotate, whatever their state (key-state footnote 7)."""
     if key.custom_key_store_id is not None:
-        raise errors.origin_not_valid(key.arn, key.origin)
+        raise errors.ORIGIN_NOT_VALID(key_arn=key.arn, origin=key.origin)
 
 
 def _refuse_automatic_rotation_origins(key: Key) -> None:
@@ -44,7 +41,7 @@ def _refuse_automatic_rotation_origins(key: Key) -> None:
     with imported material (footnotes 6, 7) refuse its operations, whatever their state."""
     _refuse_custom_key_store(key)
     if key.state == PENDING_IMPORT or key.origin == "EXTERNAL":
-        raise errors.origin_not_valid(key.arn, key.origin)
+        raise errors.ORIGIN_NOT_VALID(key_arn=key.arn, origin=key.origin)
 
 
 def _require_automatic_rotation(ctx: Context, key: Key) -> None:
@@ -53,7 +50,7 @@ def _require_automatic_rotation(ctx: Context, key: Key) -> None:
     require_customer_managed(ctx, key)
     require_primary(key)  # "set the property on the primary key"; replicas follow it
     if not key.spec.symmetric:
-        raise errors.UnsupportedOperationException()
+        raise errors.ROTATION_NOT_SUPPORTED()
 
 
 @operation("EnableKeyRotation")
@@ -96,25 +93,18 @@ def rotate_key_on_demand(ctx: Context, req: Request) -> Response:
     _refuse_custom_key_store(key)
     _require_rotatable_state(key)
     if key.state == PENDING_IMPORT:
-        raise is_pending_import(key)
+        raise errors.PENDING_IMPORT(key_arn=key.arn)
     require_customer_managed(ctx, key)
     require_primary(key)  # the primary rotates the material of all related keys
     if not key.spec.symmetric:
-        raise errors.UnsupportedOperationException()
+        raise errors.ROTATION_NOT_SUPPORTED()
     if key.origin == "EXTERNAL" and key.pending_material is None:
-        raise errors.KMSInvalidStateException(
-            f"No available key material pending rotation for the key: {key.arn}."
-        )
+        raise errors.NO_PENDING_MATERIAL(key_arn=key.arn)
     if key.on_demand_rotations >= MAX_ON_DEMAND_ROTATIONS:
-        raise errors.LimitExceededException(
-            "The on-demand rotations limit has been reached for the given keyId. "
-            f"No more on-demand rotations can be performed for this key: {key.arn}"
-        )
+        raise errors.ON_DEMAND_ROTATION_LIMIT(key_arn=key.arn)
     due = key.next_rotation if key.rotation_enabled else None
     if due is not None and due - ctx.now <= CONFLICT_WINDOW:
-        raise errors.ConflictException(
-            f"An automatic rotation of {key.arn} is scheduled to begin within the next 20 minutes."
-        )
+        raise errors.ROTATION_CONFLICT(key_arn=key.arn)
     # AWS completes the rotation within seconds; here it completes before the call returns,
     # so GetKeyRotationStatus never shows OnDemandRotationStartDate.
     if key.pending_material is not None:  # imported material staged by NEW_KEY_MATERIAL
@@ -134,10 +124,8 @@ def list_key_rotations(ctx: Context, req: Request) -> Response:
     include = req.get("IncludeKeyMaterial")
     if not key.spec.symmetric:
         if include is not None:
-            raise errors.ValidationException(
-                "Input parameter includeKeyMaterial can only be used with symmetric keys."
-            )
-        raise errors.UnsupportedOperationException()
+            raise errors.SYMMETRIC_ONLY_PARAMETER(parameter="includeKeyMaterial")
+        raise errors.LIST_ROTATIONS_NOT_SUPPORTED()
     materials = key.materials if include == "ALL_KEY_MATERIAL" else key.materials[1:]
     current = key.current
     entries = []

@@ -21,9 +21,8 @@ from .lookup import find_key
 from .registry import Context, Request, Response, operation
 from .states import (
     dry_run,
-    is_pending_deletion,
-    is_pending_import,
     private_key,
+    require_not_pending_deletion,
     require_usable,
     require_usage,
 )
@@ -37,34 +36,24 @@ def _signing_request(ctx: Context, req: Request, operation_name: str) -> tuple[K
     spec = key.spec.name
     algorithm = req["SigningAlgorithm"]
     if algorithm not in key.spec.usages[SIGN_VERIFY]:
-        raise errors.InvalidKeyUsageException(
-            f"Algorithm {algorithm} is incompatible with key spec {spec}."
-        )
+        raise errors.ALGORITHM_INCOMPATIBLE(algorithm=algorithm, key_spec=spec)
     message_type = req.get("MessageType", "RAW")
     message: bytes = req["Message"]
     family = key.spec.family
     required = family.required_message_type(algorithm)
     if required is not None and message_type != required:
-        raise errors.ValidationException(
-            f"Message type {message_type} is incompatible with algorithm {algorithm}."
-        )
+        raise errors.MESSAGE_TYPE_FOR_ALGORITHM(message_type=message_type, algorithm=algorithm)
     expected = family.prehashed_bytes(algorithm, message_type)
     if message_type == "DIGEST":
         if expected is None:  # ML-DSA has EXTERNAL_MU instead
-            raise errors.ValidationException(
-                f"Message type DIGEST is incompatible with key spec {spec}."
-            )
+            raise errors.DIGEST_FOR_KEY_SPEC(key_spec=spec)
         if len(message) != expected:
-            raise errors.ValidationException(f"Digest is invalid length for algorithm {algorithm}.")
+            raise errors.DIGEST_LENGTH(algorithm=algorithm)
     elif message_type == "EXTERNAL_MU":
         if expected is None:  # only ML-DSA takes an external mu
-            # Not recorded from AWS: worded like the recorded ML-DSA/DIGEST refusal.
-            raise errors.ValidationException(
-                f"Message type EXTERNAL_MU is incompatible with key spec {spec}."
-            )
+            raise errors.EXTERNAL_MU_FOR_KEY_SPEC(key_spec=spec)
         if len(message) != expected:
-            # Not recorded from AWS: worded like the recorded DIGEST length refusal.
-            raise errors.ValidationException(f"Digest is invalid length for algorithm {algorithm}.")
+            raise errors.DIGEST_LENGTH(algorithm=algorithm)
     return key, algorithm, message_type
 
 
@@ -84,7 +73,7 @@ def verify(ctx: Context, req: Request) -> Response:
     message = Message(algorithm, message_type, req["Message"])
     valid = key.spec.family.verify(private_key(key), message, req["Signature"])
     if not valid:
-        raise errors.KMSInvalidSignatureException()  # AWS sends no message
+        raise errors.INVALID_SIGNATURE()
     return {"KeyId": key.arn, "SignatureValid": True, "SigningAlgorithm": algorithm}
 
 
@@ -103,13 +92,13 @@ def get_public_key(ctx: Context, req: Request) -> Response:
     if key.state == DISABLED and not PUBLIC_KEY_OF_DISABLED_KEY:
         require_usable(key)
     elif key.state == PENDING_DELETION:
-        raise is_pending_deletion(key)
+        require_not_pending_deletion(key)
     elif key.state == PENDING_IMPORT:
-        raise is_pending_import(key)
+        raise errors.PENDING_IMPORT(key_arn=key.arn)
     elif key.state != DISABLED:
         require_usable(key)
     if not key.spec.asymmetric:
-        raise errors.UnsupportedOperationException()  # AWS sends no message
+        raise errors.PUBLIC_KEY_OF_SYMMETRIC_KEY()
     out: Response = {
         "KeyId": key.arn,
         "PublicKey": key.spec.family.public_der(private_key(key)),

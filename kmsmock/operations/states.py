@@ -21,36 +21,10 @@ if TYPE_CHECKING:
     from ..crypto.families.base import PrivateMaterial
 
 
-def is_disabled(key: Key) -> errors.DisabledException:
-    return errors.DisabledException(f"{key.arn} is disabled.")  # [1]
-
-
-# A multi-Region key's deletion texts name both deletion states, as the key-state table words
-# them (footnotes 2, 3, 4); a single-Region key's say "pending deletion" only (recorded).
-def _or_replica(key: Key) -> str:
-    return " (or pending replica deletion)" if key.multi_region else ""
-
-
-def is_pending_deletion(key: Key) -> errors.KMSInvalidStateException:
-    return errors.KMSInvalidStateException(
-        f"{key.arn} is pending deletion{_or_replica(key)}."
-    )  # [3]
-
-
-def is_not_pending_deletion(key: Key) -> errors.KMSInvalidStateException:
-    return errors.KMSInvalidStateException(
-        f"{key.arn} is not pending deletion{_or_replica(key)}."
-    )  # [4]
-
-
 def pending_deletion(key: Key) -> bool:
     """PendingDeletion, or PendingReplicaDeletion (a multi-Region primary waiting for its
     replicas to be deleted): the key-state table treats them alike."""
     return key.state == PENDING_DELETION or key.state == PENDING_REPLICA_DELETION
-
-
-def is_pending_import(key: Key) -> errors.KMSInvalidStateException:
-    return errors.KMSInvalidStateException(f"{key.arn} is pending import.")  # [5]
 
 
 UNAVAILABLE = "Unavailable"
@@ -69,22 +43,35 @@ def key_state(key: Key) -> str:
 def require_usable(key: Key) -> None:
     """Cryptographic use (Encrypt, Sign, GenerateDataKey, ...): only an Enabled key."""
     if key.custom_key_store_id is not None and key_state(key) == UNAVAILABLE:
-        raise errors.KMSInvalidStateException(f"{key.arn} is unavailable.")  # [11]
+        raise errors.UNAVAILABLE(key_arn=key.arn)  # [11]
     if key.state == ENABLED:
         return
     if key.state == DISABLED:
-        raise is_disabled(key)
-    if pending_deletion(key):
-        raise is_pending_deletion(key)
+        raise errors.DISABLED(key_arn=key.arn)  # [1]
+    require_not_pending_deletion(key)
     if key.state == PENDING_IMPORT:
-        raise is_pending_import(key)
-    raise errors.KMSInvalidStateException(f"{key.arn} is {key.state.lower()}.")  # [14] [15]
+        raise errors.PENDING_IMPORT(key_arn=key.arn)  # [5]
+    raise errors.CREATING_OR_UPDATING(key_arn=key.arn, state=key.state.lower())  # [14] [15]
+
+
+# A multi-Region key's deletion texts name both deletion states, as the key-state table words
+# them (footnotes 3, 4); a single-Region key's say "pending deletion" only (recorded).
 
 
 def require_not_pending_deletion(key: Key) -> None:
     """Management operations that a key pending deletion refuses (CreateAlias, TagResource...)."""
     if pending_deletion(key):
-        raise is_pending_deletion(key)
+        if key.multi_region:
+            raise errors.PENDING_DELETION_OR_REPLICA(key_arn=key.arn)  # [3]
+        raise errors.PENDING_DELETION(key_arn=key.arn)
+
+
+def require_pending_deletion(key: Key) -> None:
+    """CancelKeyDeletion: only a key pending deletion."""
+    if not pending_deletion(key):
+        if key.multi_region:
+            raise errors.NOT_PENDING_DELETION_OR_REPLICA(key_arn=key.arn)  # [4]
+        raise errors.NOT_PENDING_DELETION(key_arn=key.arn)
 
 
 def primary_of(key: Key) -> Key:
@@ -97,22 +84,18 @@ def require_primary(key: Key) -> None:
     """Operations only a multi-Region primary accepts refuse its replicas with the text AWS
     gives ReplicateKey on a replica (kms-facts §3.3)."""
     if primary_of(key) is not key:
-        raise not_a_primary(key)
-
-
-def not_a_primary(key: Key) -> errors.UnsupportedOperationException:
-    return errors.UnsupportedOperationException(f"{key.arn} is not a multi-region primary key.")
+        raise errors.NOT_A_PRIMARY(key_arn=key.arn)
 
 
 def require_customer_managed(ctx: Context, key: Key) -> None:
     """AWS managed keys' policies let the account only read them (Describe*, Get*, List*):
     every change is refused by the key policy, whoever asks."""
     if key.aws_managed:
-        action = f"kms:{ctx.operation}"
-        raise errors.AccessDeniedException(
-            f"User: arn:{key.store.partition}:iam::{ctx.account}:root is not authorized to "
-            f"perform: {action} on resource: {key.arn} because no resource-based policy "
-            f"allows the {action} action"
+        raise errors.AWS_MANAGED_KEY_DENIED(
+            partition=key.store.partition,
+            account=ctx.account,
+            action=f"kms:{ctx.operation}",
+            key_arn=key.arn,
         )
 
 
@@ -122,7 +105,7 @@ def private_key(key: Key) -> PrivateMaterial:
     private = key.private
     if private is None:
         if key.origin == "EXTERNAL":  # imported material is never made up
-            raise is_pending_import(key)
+            raise errors.PENDING_IMPORT(key_arn=key.arn)
         from ..crypto import families
 
         related = key.mr_set
@@ -135,10 +118,10 @@ def private_key(key: Key) -> PrivateMaterial:
 
 def require_usage(key: Key, usage: str, operation: str) -> None:
     if key.usage != usage:
-        raise errors.invalid_usage(key.arn, key.usage, operation)
+        raise errors.WRONG_KEY_USAGE(key_arn=key.arn, usage=key.usage, operation=operation)
 
 
 def dry_run(req: dict[str, Any]) -> None:
     """Called once every check has passed: a DryRun request stops here, as on AWS."""
     if req.get("DryRun"):
-        raise errors.DryRunOperationException()
+        raise errors.DRY_RUN()

@@ -17,14 +17,14 @@ def check_new_tags(tags: list[dict[str, Any]], existing: dict[str, str] | None) 
     """The tag set after adding ``tags`` to ``existing``, with AWS's TagException rules."""
     keys = [t["TagKey"] for t in tags]
     if len(set(keys)) != len(keys):
-        raise errors.TagException("Duplicate tag keys")
+        raise errors.DUPLICATE_TAG_KEYS()
     if any(k.lower().startswith("aws:") for k in keys):
-        raise errors.TagException("Tags beginning with aws: are reserved")
+        raise errors.RESERVED_TAG_PREFIX()
     merged = dict(existing or {})
     for t in tags:
         merged[t["TagKey"]] = t["TagValue"]
     if len(merged) > MAX_TAGS:
-        raise errors.TagException("Too many tags")
+        raise errors.TOO_MANY_TAGS()
     return merged
 
 
@@ -43,7 +43,7 @@ def untag_resource(ctx: Context, req: Request) -> Response:
     require_customer_managed(ctx, key)
     require_not_pending_deletion(key)
     if any(k.lower().startswith("aws:") for k in req["TagKeys"]):
-        raise errors.TagException("Tags beginning with aws: are reserved")
+        raise errors.RESERVED_TAG_PREFIX()
     if key.tags:
         for k in req["TagKeys"]:
             key.tags.pop(k, None)

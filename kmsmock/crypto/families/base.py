@@ -74,10 +74,6 @@ class MaterialSize(InvalidMaterial):
         self.low, self.high = low, high
 
 
-class InvalidPeerKey(ValueError):
-    """The peer public key for DeriveSharedSecret is unusable; ``str()`` is AWS's message."""
-
-
 HASHES: dict[str, type[hashes.HashAlgorithm]] = {
     "SHA_1": hashes.SHA1,
     "SHA_224": hashes.SHA224,
@@ -174,7 +170,7 @@ class Family(Generic[P]):
     # -- KEY_AGREEMENT, ENCAPSULATE_DECAPSULATE, GENERATE_VERIFY_MAC --------------------------
 
     def derive(self, spec: KeySpec, private: P, peer_der: bytes) -> bytes:
-        """The raw ECDH secret with the peer's SPKI public key; ``InvalidPeerKey`` if unusable."""
+        """The raw ECDH secret with the peer's SPKI public key (AWS's error if unusable)."""
         raise self._refuse("agree keys")
 
     def encapsulate(self, private: P) -> tuple[bytes, bytes]:

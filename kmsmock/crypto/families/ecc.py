@@ -10,8 +10,9 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from ... import errors
 from ...backend.specs import KEY_AGREEMENT, SIGN_VERIFY, KeySpec
-from .base import AsymmetricFamily, InvalidPeerKey, Message, hash_of, signing_hash
+from .base import AsymmetricFamily, Message, hash_of, signing_hash
 
 
 @dataclass(frozen=True)
@@ -61,12 +62,9 @@ class EccFamily(AsymmetricFamily[ec.EllipticCurvePrivateKey]):
         try:
             peer = serialization.load_der_public_key(peer_der)
         except (ValueError, UnsupportedAlgorithm):
-            raise InvalidPeerKey("") from None  # AWS answers garbage with an empty message
+            raise errors.PEER_KEY_UNREADABLE() from None
         if not isinstance(peer, ec.EllipticCurvePublicKey) or peer.curve.name != private.curve.name:
-            raise InvalidPeerKey(
-                f"The public key is not on the same elliptic curve as the KMS key's {spec.name} "
-                "key pair."
-            )
+            raise errors.PEER_KEY_OTHER_CURVE(key_spec=spec.name)
         return private.exchange(ec.ECDH(), peer)
 
 

@@ -44,16 +44,12 @@ def has_external_mu() -> bool:
 
 def external_mu_gap() -> str:
     """Why MessageType EXTERNAL_MU is refused where ``has_external_mu()`` is false."""
-    return (
-        "MessageType EXTERNAL_MU is not implemented by kmsmock on this cryptography build: "
-        f"cryptography {cryptography_version()} cannot sign or verify an ML-DSA external mu "
-        "(no sign_mu/verify_mu)."
-    )
+    return errors.EXTERNAL_MU_UNAVAILABLE(version=cryptography_version()).message
 
 
 def _require_external_mu() -> None:
     if not has_external_mu():
-        raise errors.NotImplementedByKmsmock(external_mu_gap())
+        raise errors.EXTERNAL_MU_UNAVAILABLE(version=cryptography_version())
 
 
 class MlDsaFamily(PostQuantumFamily[MlDsaPrivateKey]):

@@ -35,10 +35,10 @@ class PostQuantumFamily(AsymmetricFamily[Q]):
             )
             return getattr(module, f"{self._module.upper()}{size}PrivateKey")
         except (ImportError, AttributeError):
-            raise errors.NotImplementedByKmsmock(
-                f"kmsmock needs a cryptography release that implements "
-                f"{spec.name.replace('_', '-')} for key spec {spec.name} "
-                f"(installed: cryptography {cryptography_version()})."
+            raise errors.CRYPTOGRAPHY_LACKS_ALGORITHM(
+                algorithm=spec.name.replace("_", "-"),
+                key_spec=spec.name,
+                version=cryptography_version(),
             ) from None
 
     def generate(self, spec: KeySpec) -> Q:
@@ -46,10 +46,7 @@ class PostQuantumFamily(AsymmetricFamily[Q]):
         try:
             private: Q = cls.generate()
         except UnsupportedAlgorithm:
-            raise errors.NotImplementedByKmsmock(
-                f"The installed cryptography/OpenSSL cannot generate {spec.name} keys "
-                "(ML-DSA and ML-KEM need OpenSSL 3.5+ or AWS-LC)."
-            ) from None
+            raise errors.CRYPTOGRAPHY_CANNOT_GENERATE(key_spec=spec.name) from None
         return private
 
     def matches(self, private: object, spec: KeySpec) -> TypeGuard[Q]:

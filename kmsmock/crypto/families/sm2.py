@@ -3,9 +3,10 @@ the curve arithmetic of ``crypto.sm2``."""
 
 from __future__ import annotations
 
+from ... import errors
 from ...backend.specs import ENCRYPT_DECRYPT, KEY_AGREEMENT, SIGN_VERIFY, KeySpec
 from .. import sm2
-from .base import AsymmetricFamily, InvalidMaterial, InvalidPeerKey, Message
+from .base import AsymmetricFamily, InvalidMaterial, Message
 
 SM2PKE_MAX_PLAINTEXT = 1024  # kms-facts §4
 _DIGEST_BYTES = 32  # "SM2DSA uses the SM3 hashing algorithm"
@@ -60,7 +61,7 @@ class Sm2Family(AsymmetricFamily[sm2.SM2PrivateKey]):
         try:
             peer = sm2.load_public_der(peer_der)
         except ValueError:
-            raise InvalidPeerKey("") from None
+            raise errors.PEER_KEY_UNREADABLE() from None
         return sm2.exchange(private, peer)
 
 
