@@ -285,7 +285,9 @@ class Harness:
             pools.add_key(response["KeyMetadata"])
         if "NextMarker" in response and len(pools.markers) < 50:
             pools.markers.append(response["NextMarker"])
-        if operation == "ScheduleKeyDeletion":
+        if operation == "ScheduleKeyDeletion" and "DeletionDate" in response:
+            # A multi-Region primary with replicas answers PendingReplicaDeletion and no
+            # DeletionDate: its date is not known until its last replica is deleted.
             self.deletion[response["KeyId"]] = response["DeletionDate"]
         elif operation == "CancelKeyDeletion":
             self.deletion.pop(response["KeyId"], None)
