@@ -227,7 +227,7 @@ def check_policy(policy: str, account: str, *, bypass_lockout: bool = False) -> 
         raise errors.POLICY_TOO_LARGE(limit=MAX_POLICY_BYTES)
     try:
         document = json.loads(policy)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python parses
         raise errors.POLICY_NOT_JSON() from None
     statements = document.get("Statement") if isinstance(document, dict) else None
     if not statements or not all(isinstance(s, dict) for s in _as_list(statements)):
