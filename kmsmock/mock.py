@@ -20,6 +20,8 @@ from .backend import DEFAULT_ACCOUNT
 if TYPE_CHECKING:
     import unittest
 
+    import responses
+
     from .backend.store import Backend
     from .interceptor import Interceptor
     from .server import KmsServer
@@ -173,6 +175,16 @@ class KmsMock:
         from .server import KmsServer  # here: the server imports http.server and botocore
 
         return KmsServer(host, port, backend=self.backend, clock_control=clock_control).start()
+
+    def serve_responses(
+        self, rsps: responses.RequestsMock, *, endpoint_url: str | None = None
+    ) -> None:
+        """Answer KMS requests made with ``requests`` through ``rsps`` (a
+        ``responses.RequestsMock``) from this activation's state; other URLs stay with
+        ``rsps``'s own registrations. See ``kmsmock.raw_http``."""
+        from . import raw_http
+
+        raw_http.register(rsps, self.backend, endpoint_url=endpoint_url)
 
     # -- decoration ----------------------------------------------------------------------
 

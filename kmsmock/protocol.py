@@ -8,8 +8,10 @@ local HTTP endpoint (``server``) — goes through it, so the operations never se
 from __future__ import annotations
 
 import binascii
+import functools
 import json
 import logging
+import re
 from datetime import datetime
 from typing import Any
 
@@ -48,6 +50,25 @@ def _answer(status: int, payload: dict[str, Any], request_id: str | None = None)
         "Content-Length": str(len(body)),
     }
     return status, headers, body
+
+
+_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([a-z0-9-]+)/kms/aws4_request")
+DEFAULT_REGION = "us-east-1"
+
+
+def signed_region(authorization: str) -> str | None:
+    """The Region a SigV4 ``Authorization`` header was signed for (signatures are not checked:
+    there is nothing to check them against)."""
+    scope = _SCOPE.search(authorization)
+    return scope.group(1) if scope else None
+
+
+@functools.cache
+def kms_service_model() -> Any:
+    """botocore's KMS model, for front doors that have no client to take it from."""
+    import botocore.session
+
+    return botocore.session.get_session().get_service_model("kms")
 
 
 def lower_headers(headers: dict[str, str]) -> dict[str, str]:

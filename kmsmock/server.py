@@ -14,7 +14,6 @@ default only when the server listens on a loopback address.
 from __future__ import annotations
 
 import ipaddress
-import re
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,15 +22,6 @@ from typing import Any
 
 from . import clock_control, protocol
 from .backend.store import DEFAULT_ACCOUNT, Backend
-
-_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([a-z0-9-]+)/kms/aws4_request")
-DEFAULT_REGION = "us-east-1"
-
-
-def _service_model() -> Any:
-    import botocore.session
-
-    return botocore.session.get_session().get_service_model("kms")
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -43,14 +33,14 @@ class _Handler(BaseHTTPRequestHandler):
         if self._for_clock_control():
             self._send(*self.server.clock(body))
             return
-        scope = _SCOPE.search(self.headers.get("Authorization", ""))
+        region = protocol.signed_region(self.headers.get("Authorization", ""))
         self._send(
             *protocol.handle(
                 self.server.backend,
                 self.server.service_model,
                 self.headers.get("X-Amz-Target", ""),
                 body,
-                region=scope.group(1) if scope else DEFAULT_REGION,
+                region=region or protocol.DEFAULT_REGION,
             )
         )
 
@@ -82,7 +72,7 @@ class KmsHTTPServer(ThreadingHTTPServer):
     ) -> None:
         super().__init__(address, _Handler)
         self.backend = backend
-        self.service_model = _service_model()
+        self.service_model = protocol.kms_service_model()
         self.clock_control = (
             is_loopback(self.server_address[0]) if clock_control is None else clock_control
         )
