@@ -12,10 +12,10 @@ import os
 import sys
 import threading
 from collections.abc import Callable
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 from .backend import DEFAULT_ACCOUNT
+from .lifecycle import StartStop
 
 if TYPE_CHECKING:
     import unittest
@@ -103,7 +103,7 @@ class _Activations:
 _activations = _Activations()
 
 
-class KmsMock:
+class KmsMock(StartStop):
     """One handle on kmsmock: a context manager, a decorator, or ``start()``/``stop()``.
 
     Handles nest: the outermost activation starts from empty state and every handle active at
@@ -143,17 +143,6 @@ class KmsMock:
         self._starts -= 1
         if self._starts == 0:
             self._backend = None
-
-    def __enter__(self) -> KmsMock:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     @property
     def active(self) -> bool:

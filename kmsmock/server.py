@@ -17,11 +17,11 @@ import ipaddress
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any
 
 from . import clock_control, protocol
 from .backend.store import DEFAULT_ACCOUNT, Backend
+from .lifecycle import StartStop
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -96,7 +96,7 @@ def is_loopback(host: Any) -> bool:
         return False
 
 
-class KmsServer:
+class KmsServer(StartStop):
     """A kmsmock endpoint on a background thread: ``with KmsServer() as server: server.url``.
 
     ``backend``: serve an existing backend (an activation's, ``mock.backend``) instead of a new
@@ -148,17 +148,6 @@ class KmsServer:
             self._thread.join()
             self._thread = None
         self._httpd.server_close()
-
-    def __enter__(self) -> KmsServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def serve_forever(self) -> None:
         """Serve in the calling thread until interrupted (``python -m kmsmock serve``)."""
