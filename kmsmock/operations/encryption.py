@@ -68,15 +68,13 @@ class Opened:
     material: Material | None
 
 
-def _open(
-    ctx: Context,
-    blob: bytes,
-    key_id: str | None,
-    context: dict[str, str] | None,
-    algorithm: str,
-    operation_name: str,
-) -> Opened:
-    """Decrypt a blob for Decrypt or the source half of ReEncrypt."""
+def _open(ctx: Context, req: Request, source: str, operation_name: str) -> Opened:
+    """Decrypt the request's ciphertext for Decrypt (``source`` "") or the source half of
+    ReEncrypt (``source`` "Source": SourceKeyId, SourceEncryptionContext, ...)."""
+    blob = _ciphertext(req)
+    key_id: str | None = req.get(f"{source}KeyId")
+    context: dict[str, str] | None = req.get(f"{source}EncryptionContext")
+    algorithm: str = req.get(f"{source}EncryptionAlgorithm", SYMMETRIC_DEFAULT)
     if algorithm != SYMMETRIC_DEFAULT:
         if key_id is None:
             raise errors.KEY_ID_REQUIRED_FOR_ALGORITHM(algorithm=algorithm)
@@ -144,14 +142,7 @@ def decrypt(ctx: Context, req: Request) -> Response:
         _encrypting_key(ctx, req["KeyId"], "Decrypt")
         dry_run(req)
     _reject_recipient(req)
-    opened = _open(
-        ctx,
-        _ciphertext(req),
-        req.get("KeyId"),
-        req.get("EncryptionContext"),
-        req.get("EncryptionAlgorithm", SYMMETRIC_DEFAULT),
-        "Decrypt",
-    )
+    opened = _open(ctx, req, "", "Decrypt")
     dry_run(req)
     key = opened.key
     out: Response = {
@@ -170,14 +161,7 @@ def decrypt(ctx: Context, req: Request) -> Response:
     permissions=("kms:ReEncryptFrom", "kms:ReEncryptTo"),
 )
 def re_encrypt(ctx: Context, req: Request) -> Response:
-    opened = _open(
-        ctx,
-        _ciphertext(req),
-        req.get("SourceKeyId"),
-        req.get("SourceEncryptionContext"),
-        req.get("SourceEncryptionAlgorithm", SYMMETRIC_DEFAULT),
-        "ReEncrypt",
-    )
+    opened = _open(ctx, req, "Source", "ReEncrypt")
     dest = _encrypting_key(ctx, req["DestinationKeyId"], "ReEncrypt")
     algorithm = req.get("DestinationEncryptionAlgorithm", SYMMETRIC_DEFAULT)
     _check_algorithm(dest, algorithm)

@@ -16,13 +16,12 @@ from ..backend.key import (
 )
 from ..crypto.families import SPECS
 from . import keystores
-from .lookup import find_key
+from .lookup import find_key, key_to_change
 from .metadata import key_metadata
 from .paging import decode_marker, encode_marker
 from .policies import check_policy
 from .registry import Context, Request, Response, operation
 from .states import (
-    require_customer_managed,
     require_not_pending_deletion,
     require_pending_deletion,
 )
@@ -99,8 +98,7 @@ def list_keys(ctx: Context, req: Request) -> Response:
 
 @operation("UpdateKeyDescription")
 def update_key_description(ctx: Context, req: Request) -> Response:
-    key = find_key(ctx, req["KeyId"])
-    require_customer_managed(ctx, key)
+    key = key_to_change(ctx, req["KeyId"])
     require_not_pending_deletion(key)
     key.description = req["Description"]
     return {}
@@ -108,8 +106,7 @@ def update_key_description(ctx: Context, req: Request) -> Response:
 
 @operation("EnableKey")
 def enable_key(ctx: Context, req: Request) -> Response:
-    key = find_key(ctx, req["KeyId"])
-    require_customer_managed(ctx, key)
+    key = key_to_change(ctx, req["KeyId"])
     _require_settable(key)
     if key.state == DISABLED:
         key.state = ENABLED
@@ -119,8 +116,7 @@ def enable_key(ctx: Context, req: Request) -> Response:
 
 @operation("DisableKey")
 def disable_key(ctx: Context, req: Request) -> Response:
-    key = find_key(ctx, req["KeyId"])
-    require_customer_managed(ctx, key)
+    key = key_to_change(ctx, req["KeyId"])
     _require_settable(key)
     key.state = DISABLED
     return {}
@@ -134,8 +130,7 @@ def _require_settable(key: Key) -> None:
 
 @operation("ScheduleKeyDeletion")
 def schedule_key_deletion(ctx: Context, req: Request) -> Response:
-    key = find_key(ctx, req["KeyId"])
-    require_customer_managed(ctx, key)
+    key = key_to_change(ctx, req["KeyId"])
     days = req.get("PendingWindowInDays", 30)
     if not 7 <= days <= 30:
         raise errors.PENDING_WINDOW()

@@ -13,6 +13,7 @@ from ..backend.key import (
 from ..backend.store import Alias, RegionStore
 from ..crypto.families import SPECS
 from .registry import Context
+from .states import require_customer_managed
 
 # Well-formed key ids; upper-case hex is well-formed too (and then simply not found).
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -88,6 +89,14 @@ def find_key(ctx: Context, ident: str, *, aliases: bool = False) -> Key:
     ``aliases``: whether the parameter accepts alias names and alias ARNs (kms-facts §6.1).
     """
     return ctx.acting_on(_find(ctx, ident, aliases))
+
+
+def key_to_change(ctx: Context, ident: str) -> Key:
+    """The key ``ident`` names, for an operation that changes it: AWS managed keys' policies
+    refuse every change (``states.require_customer_managed``)."""
+    key = find_key(ctx, ident)
+    require_customer_managed(ctx, key)
+    return key
 
 
 def _find(ctx: Context, ident: str, aliases: bool) -> Key:

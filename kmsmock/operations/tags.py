@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from .. import errors
-from .lookup import find_key
+from .lookup import find_key, key_to_change
 from .paging import page
 from .registry import Context, Request, Response, operation
-from .states import require_customer_managed, require_not_pending_deletion
+from .states import require_not_pending_deletion
 
 MAX_TAGS = 50
 
@@ -30,8 +30,7 @@ def check_new_tags(tags: list[dict[str, Any]], existing: dict[str, str] | None) 
 
 @operation("TagResource")
 def tag_resource(ctx: Context, req: Request) -> Response:
-    key = find_key(ctx, req["KeyId"])
-    require_customer_managed(ctx, key)
+    key = key_to_change(ctx, req["KeyId"])
     require_not_pending_deletion(key)
     key.tags = check_new_tags(req["Tags"], key.tags) or None
     return {}
@@ -39,8 +38,7 @@ def tag_resource(ctx: Context, req: Request) -> Response:
 
 @operation("UntagResource")
 def untag_resource(ctx: Context, req: Request) -> Response:
-    key = find_key(ctx, req["KeyId"])
-    require_customer_managed(ctx, key)
+    key = key_to_change(ctx, req["KeyId"])
     require_not_pending_deletion(key)
     if any(k.lower().startswith("aws:") for k in req["TagKeys"]):
         raise errors.RESERVED_TAG_PREFIX()
