@@ -6,14 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from .. import errors
-from ..backend.key import (
-    DISABLED,
-    ENABLED,
-    PENDING_DELETION,
-    PENDING_IMPORT,
-    PENDING_REPLICA_DELETION,
-    Key,
-)
+from ..backend import key as key_states
+from ..backend.key import Key
 from ..crypto.families import SPECS
 from . import keystores
 from .lookup import find_key, key_to_change
@@ -108,8 +102,8 @@ def update_key_description(ctx: Context, req: Request) -> Response:
 def enable_key(ctx: Context, req: Request) -> Response:
     key = key_to_change(ctx, req["KeyId"])
     _require_settable(key)
-    if key.state == DISABLED:
-        key.state = ENABLED
+    if key.state == key_states.DISABLED:
+        key.state = key_states.ENABLED
         key.resume_rotation(ctx.now)
     return {}
 
@@ -118,13 +112,13 @@ def enable_key(ctx: Context, req: Request) -> Response:
 def disable_key(ctx: Context, req: Request) -> Response:
     key = key_to_change(ctx, req["KeyId"])
     _require_settable(key)
-    key.state = DISABLED
+    key.state = key_states.DISABLED
     return {}
 
 
 def _require_settable(key: Key) -> None:
     require_not_pending_deletion(key)
-    if key.state == PENDING_IMPORT:
+    if key.state == key_states.PENDING_IMPORT:
         raise errors.PENDING_IMPORT(key_arn=key.arn)
 
 
@@ -140,14 +134,14 @@ def schedule_key_deletion(ctx: Context, req: Request) -> Response:
     if related is not None and related.primary is key and related.replicas:
         # A multi-Region primary outlives its replicas: its waiting period begins when the
         # last of them is deleted (``MultiRegionSet.detach``), so it has no date yet.
-        key.state = PENDING_REPLICA_DELETION
+        key.state = key_states.PENDING_REPLICA_DELETION
         return {"KeyId": key.arn, "KeyState": key.state, "PendingWindowInDays": days}
-    key.state = PENDING_DELETION
+    key.state = key_states.PENDING_DELETION
     key.deletion_date = ctx.now + timedelta(days=days)
     return {
         "KeyId": key.arn,
         "DeletionDate": key.deletion_date,
-        "KeyState": PENDING_DELETION,
+        "KeyState": key_states.PENDING_DELETION,
         "PendingWindowInDays": days,
     }
 
@@ -157,7 +151,11 @@ def cancel_key_deletion(ctx: Context, req: Request) -> Response:
     key = find_key(ctx, req["KeyId"])
     require_pending_deletion(key)
     # A cancelled key comes back Disabled (PendingImport if it never had material).
-    key.state = DISABLED if key.materials or key.origin != "EXTERNAL" else PENDING_IMPORT
+    key.state = (
+        key_states.DISABLED
+        if key.materials or key.origin != "EXTERNAL"
+        else key_states.PENDING_IMPORT
+    )
     key.deletion_date = None
     key.pending_window = None
     return {"KeyId": key.arn}
