@@ -240,7 +240,11 @@ TOKEN_TAKERS: dict[str, dict[str, Any]] = {
     },
     "VerifyMac": {"KeyId": KEY, "Message": b"m", "MacAlgorithm": "HMAC_SHA_256", "Mac": b"m"},
     "Encapsulate": {"KeyId": KEY, "EncapsulationAlgorithm": "ML_KEM"},
-    "Decapsulate": {"KeyId": KEY, "Ciphertext": b"c", "EncapsulationAlgorithm": "ML_KEM"},
+    "Decapsulate": {
+        "KeyId": KEY,
+        "SharedSecretCiphertextBlob": b"c",
+        "EncapsulationAlgorithm": "ML_KEM",
+    },
 }
 
 
