@@ -16,6 +16,9 @@ import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
+# The floors answer with the same minimal raw stream kmsmock's interceptor hands botocore.
+from kmsmock.interceptor import _Body as RawBody
+
 REGION = "us-east-1"
 Op = Callable[[Any], Any]  # an operation, given the client to run it on
 
@@ -203,7 +206,7 @@ class ParseFloor:
         def answer(model: Any, params: Any, **_: Any) -> Any:
             status, headers, body, _parsed = answers[count[0] % len(answers)]
             count[0] += 1
-            http = AWSResponse(params["url"], status, headers, _Raw(body))
+            http = AWSResponse(params["url"], status, headers, RawBody(body))
             response = {
                 "headers": {k.lower(): v for k, v in headers.items()},
                 "status_code": status,
@@ -224,16 +227,6 @@ def _without_moto(client: Any) -> None:
     except ImportError:  # pragma: no cover - moto is a bench requirement
         return
     client.meta.events.unregister("before-send", botocore_stubber)
-
-
-class _Raw:
-    __slots__ = ("_data",)
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def stream(self, **_: Any) -> Iterator[bytes]:
-        yield self._data
 
 
 class BeforeSendFloor:
@@ -260,6 +253,6 @@ class BeforeSendFloor:
         def answer(request: Any, **_: Any) -> Any:
             status, headers, body, _parsed = answers[count[0] % len(answers)]
             count[0] += 1
-            return AWSResponse(request.url, status, headers, _Raw(body))
+            return AWSResponse(request.url, status, headers, RawBody(body))
 
         return answer
