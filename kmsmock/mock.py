@@ -110,12 +110,18 @@ class KmsMock(StartStop):
     the same time sees the same keys, in the outermost activation's default account.
     """
 
-    def __init__(self, *, account_id: str | None = None) -> None:
+    def __init__(self, *, account_id: str | None = None, responses: bool = False) -> None:
         if account_id is not None and not (len(account_id) == 12 and account_id.isdigit()):
             raise ValueError(f"account_id must be 12 digits, got {account_id!r}")
         self._requested = account_id  # None: the default account, or the active mock's
+        self._responses = responses  # serve ``requests`` through a RequestsMock of its own
         self._backend: Backend | None = None
         self._starts = 0
+        self._on_stop: list[Callable[[], None]] = []  # undone when this handle's last stop
+
+    def _again(self) -> KmsMock:
+        """A new handle with the same options (each decorated call activates its own)."""
+        return KmsMock(account_id=self._requested, responses=self._responses)
 
     @property
     def account_id(self) -> str:
@@ -134,6 +140,8 @@ class KmsMock(StartStop):
     def start(self) -> KmsMock:
         self._backend = _activations.push(self._requested)
         self._starts += 1
+        if self._starts == 1 and self._responses:
+            self.serve_responses()
         return self
 
     def stop(self) -> None:
@@ -142,6 +150,8 @@ class KmsMock(StartStop):
         _activations.pop()
         self._starts -= 1
         if self._starts == 0:
+            while self._on_stop:
+                self._on_stop.pop()()
             self._backend = None
 
     @property
@@ -166,14 +176,22 @@ class KmsMock(StartStop):
         return KmsServer(host, port, backend=self.backend, clock_control=clock_control).start()
 
     def serve_responses(
-        self, rsps: responses.RequestsMock, *, endpoint_url: str | None = None
-    ) -> None:
+        self, rsps: responses.RequestsMock | None = None, *, endpoint_url: str | None = None
+    ) -> responses.RequestsMock:
         """Answer KMS requests made with ``requests`` through ``rsps`` (a
         ``responses.RequestsMock``) from this activation's state; other URLs stay with
-        ``rsps``'s own registrations. See ``kmsmock.raw_http``."""
+        ``rsps``'s own registrations. Without ``rsps``, kmsmock starts a RequestsMock of its
+        own that lets every other URL through, stopped with this handle (``mock_kms(
+        responses=True)`` does that at start). See ``kmsmock.raw_http``."""
         from . import raw_http
 
-        raw_http.register(rsps, self.backend, endpoint_url=endpoint_url)
+        backend = self.backend
+        if rsps is None:
+            rsps = raw_http.own_requests_mock()
+            rsps.start()
+            self._on_stop.append(_stopping(rsps))
+        raw_http.register(rsps, backend, endpoint_url=endpoint_url)
+        return rsps
 
     # -- decoration ----------------------------------------------------------------------
 
@@ -184,11 +202,11 @@ class KmsMock(StartStop):
 
     def __call__(self, target: Any) -> Any:
         if isinstance(target, type):
-            return _decorate_class(target, self._requested)
-        return _decorate_function(target, self._requested)
+            return _decorate_class(target, self._again)
+        return _decorate_function(target, self._again)
 
 
-def _decorate_function(fn: F, account_id: str | None) -> F:
+def _decorate_function(fn: F, make: Callable[[], KmsMock]) -> F:
     """The whole call runs inside one activation: for generator functions (pytest fixtures
     written with ``yield``, for instance) that means until the generator is exhausted."""
     import inspect  # here, not at import: ``import kmsmock`` is paid by every pytest run
@@ -197,7 +215,7 @@ def _decorate_function(fn: F, account_id: str | None) -> F:
 
         @functools.wraps(fn)
         async def run_async_gen(*args: Any, **kwargs: Any) -> Any:
-            with KmsMock(account_id=account_id):
+            with make():
                 async for item in fn(*args, **kwargs):
                     yield item
 
@@ -207,7 +225,7 @@ def _decorate_function(fn: F, account_id: str | None) -> F:
 
         @functools.wraps(fn)
         async def run_async(*args: Any, **kwargs: Any) -> Any:
-            with KmsMock(account_id=account_id):
+            with make():
                 return await fn(*args, **kwargs)
 
         return run_async  # type: ignore[return-value]
@@ -216,14 +234,14 @@ def _decorate_function(fn: F, account_id: str | None) -> F:
 
         @functools.wraps(fn)
         def run_gen(*args: Any, **kwargs: Any) -> Any:
-            with KmsMock(account_id=account_id):
+            with make():
                 return (yield from fn(*args, **kwargs))
 
         return run_gen  # type: ignore[return-value]
 
     @functools.wraps(fn)
     def run(*args: Any, **kwargs: Any) -> Any:
-        with KmsMock(account_id=account_id):
+        with make():
             return fn(*args, **kwargs)
 
     return run  # type: ignore[return-value]
@@ -245,7 +263,7 @@ def _call_optional(fn: Callable[..., Any] | None, arg: Any) -> None:
         fn()
 
 
-def _decorate_class(cls: T, account_id: str | None) -> T:
+def _decorate_class(cls: T, make: Callable[[], KmsMock]) -> T:
     """Each test starts from empty state.
 
     For a ``unittest.TestCase`` one activation spans setUp, the test, tearDown and cleanups.
@@ -261,7 +279,7 @@ def _decorate_class(cls: T, account_id: str | None) -> T:
 
         @functools.wraps(original_setup)
         def setUp(self: unittest.TestCase) -> None:
-            mock = KmsMock(account_id=account_id).start()
+            mock = make().start()
             self.addCleanup(mock.stop)
             original_setup(self)
 
@@ -272,7 +290,7 @@ def _decorate_class(cls: T, account_id: str | None) -> T:
 
     for name, attr in list(vars(cls).items()):
         if name.startswith("test") and inspect.isfunction(attr):
-            setattr(cls, name, _decorate_function(attr, account_id))
+            setattr(cls, name, _decorate_function(attr, make))
 
     # Static lookups keep staticmethods and classmethods intact; bound per instance below.
     original_setup_method = inspect.getattr_static(cls, "setup_method", None)
@@ -282,7 +300,7 @@ def _decorate_class(cls: T, account_id: str | None) -> T:
         return None if attr is None else attr.__get__(instance, type(instance))
 
     def setup_method(self: Any, method: Any = None) -> None:
-        mock = KmsMock(account_id=account_id).start()
+        mock = make().start()
         self.__dict__.setdefault(_HANDLES, []).append(mock)
         try:
             _call_optional(bound(original_setup_method, self), method)
@@ -308,18 +326,30 @@ def mock_kms(target: T, /) -> T: ...
 @overload
 def mock_kms(target: F, /) -> F: ...
 @overload
-def mock_kms(*, account_id: str | None = None) -> KmsMock: ...
+def mock_kms(*, account_id: str | None = None, responses: bool = False) -> KmsMock: ...
 
 
-def mock_kms(target: Any = None, /, *, account_id: str | None = None) -> Any:
+def mock_kms(
+    target: Any = None, /, *, account_id: str | None = None, responses: bool = False
+) -> Any:
     """Serve every boto3/botocore KMS call in-process.
 
     ``@mock_kms``, ``@mock_kms()``, ``with mock_kms() as m:``, ``m = mock_kms(); m.start()``.
     ``account_id`` (default ``123456789012``) names the account callers act in; a nested
     activation joins the outermost one and may not name another account (``RuntimeError``).
+    ``responses=True`` also answers code that calls KMS with ``requests`` (see
+    ``KmsMock.serve_responses``).
     """
-    handle = KmsMock(account_id=account_id)
+    handle = KmsMock(account_id=account_id, responses=responses)
     return handle if target is None else handle(target)
+
+
+def _stopping(rsps: responses.RequestsMock) -> Callable[[], None]:
+    def stop() -> None:
+        rsps.stop()
+        rsps.reset()
+
+    return stop
 
 
 def is_active() -> bool:

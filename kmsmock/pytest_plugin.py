@@ -66,7 +66,7 @@ def kms_mock(request: pytest.FixtureRequest) -> Iterator[KmsMock]:
 
     In the account a ``@pytest.mark.kmsmock(account_id=...)`` marker names, if any."""
     account_id = _marked(request).get("account_id")
-    with KmsMock(**({} if account_id is None else {"account_id": account_id})) as mock:
+    with KmsMock(account_id=account_id) as mock:
         yield mock
 
 

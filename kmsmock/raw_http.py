@@ -8,7 +8,9 @@ registrations and passthrough rules. The answer is ``protocol.handle``'s, from t
 the activation serves boto3 from. The Region is the one the request was signed for, else the
 one in the host name, else us-east-1.
 
-``responses`` is imported only here, only when used: it is not a dependency of kmsmock.
+``own_requests_mock()`` is the RequestsMock kmsmock starts itself when the test has none
+(``mock_kms(responses=True)``): it lets every other URL through. ``responses`` is imported
+only here, only when used: it is not a dependency of kmsmock.
 """
 
 from __future__ import annotations
@@ -33,6 +35,22 @@ def _responses() -> Any:
             "kmsmock's raw HTTP front door needs the 'responses' package: pip install responses"
         ) from None
     return responses
+
+
+def own_requests_mock() -> responses.RequestsMock:
+    """A ``responses.RequestsMock`` for kmsmock alone: every URL kmsmock does not answer goes
+    on to whatever would have sent it (the network, or a RequestsMock started earlier), so
+    only KMS URLs change."""
+    module = _responses()
+    from requests.adapters import HTTPAdapter
+
+    # What sends a request now: the real adapter, or a RequestsMock the test started earlier.
+    before = HTTPAdapter.send
+    rsps: responses.RequestsMock = module.RequestsMock(
+        assert_all_requests_are_fired=False, real_adapter_send=before
+    )
+    rsps.add_passthru(re.compile(r".*"))
+    return rsps
 
 
 def register(

@@ -110,3 +110,34 @@ def test_a_custom_endpoint_url() -> None:
         auth = AWS4Auth("AKIAIOSFODNN7EXAMPLE", "secret", "us-east-2", "kms")
         key = call("CreateKey", {}, url="http://localhost:4566", auth=auth).json()
         assert ":us-east-2:" in key["KeyMetadata"]["Arn"]
+
+
+def test_mock_kms_responses_true_brings_its_own_requests_mock() -> None:
+    @mock_kms(responses=True)
+    def under_decorator() -> Any:
+        return call("GenerateRandom", {"NumberOfBytes": 8}).json()
+
+    assert len(base64.b64decode(under_decorator()["Plaintext"])) == 8
+    with mock_kms(responses=True):
+        key = call("CreateKey", {"Description": "own"}).json()["KeyMetadata"]
+        assert (
+            boto3.client("kms", region_name="eu-west-1").describe_key(KeyId=key["KeyId"])[
+                "KeyMetadata"
+            ]["Description"]
+            == "own"
+        )
+
+
+def test_its_own_requests_mock_lets_other_urls_through_and_stops_with_the_mock() -> None:
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as outer:
+        outer.add(responses.GET, "https://example.com/outer", body="outer")
+        with mock_kms() as kms:
+            own = kms.serve_responses()
+            assert own is not outer
+            # A URL kmsmock does not answer goes through to what handled it before: the outer
+            # RequestsMock here.
+            assert requests.get("https://example.com/outer", timeout=5).text == "outer"
+            assert call("ListKeys", {}).json()["Keys"] == []
+        # Stopped with the activation: KMS URLs are the outer mock's again (none registered).
+        with pytest.raises(requests.exceptions.ConnectionError):
+            call("ListKeys", {})
