@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 
+from .ladder import multiply
+
 _P = 2**255 - 19
 _L = 2**252 + 27742317777372353535851937790883648493
 _D = (-121665 * pow(121666, _P - 2, _P)) % _P
@@ -62,13 +64,7 @@ def _add(p: Point, q: Point) -> Point:
 
 
 def _mul(k: int, p: Point) -> Point:
-    q = _IDENTITY
-    while k:
-        if k & 1:
-            q = _add(q, p)
-        p = _add(p, p)
-        k >>= 1
-    return q
+    return multiply(k, p, _add, _IDENTITY)
 
 
 def _equal(p: Point, q: Point) -> bool:

@@ -25,6 +25,8 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 
+from .ladder import multiply
+
 # Curve parameters, GB/T 32918.5.
 _P = 0xFFFFFFFE_FFFFFFFF_FFFFFFFF_FFFFFFFF_FFFFFFFF_00000000_FFFFFFFF_FFFFFFFF
 _A = _P - 3
@@ -71,13 +73,7 @@ def _add(p: Point, q: Point) -> Point:
 
 
 def _mul(k: int, p: Point) -> Point:
-    result: Point = None
-    while k:
-        if k & 1:
-            result = _add(result, p)
-        p = _add(p, p)
-        k >>= 1
-    return result
+    return multiply(k, p, _add, None)
 
 
 def _b32(n: int) -> bytes:
