@@ -67,6 +67,16 @@ _OWN = "kmsmock's own: no AWS counterpart"
 _CKS = "chosen: kms-facts records no custom key store text; names the store and what is wrong"
 
 
+def _own(code: str, template: str) -> ErrorText:
+    """An error of kmsmock's own (what it does not serve, its own failures)."""
+    return ErrorText(code, template, _OWN)
+
+
+def _cks(code: str, template: str) -> ErrorText:
+    """A custom key store error whose wording kmsmock chose."""
+    return ErrorText(code, template, _CKS)
+
+
 # -- the wire: unknown operations, bodies that are not JSON, values of the wrong type ------------
 
 UNKNOWN_OPERATION = ErrorText(
@@ -678,265 +688,223 @@ INVALID_MARKER = ErrorText("InvalidMarkerException", "Invalid marker", "chosen: 
 
 # -- custom key stores: the stores and their connection state ------------------------------------
 
-CKS_NOT_FOUND = ErrorText(
-    "CustomKeyStoreNotFoundException", "Custom key store {store_id} does not exist.", _CKS
+CKS_NOT_FOUND = _cks(
+    "CustomKeyStoreNotFoundException", "Custom key store {store_id} does not exist."
 )
-CKS_NAME_NOT_FOUND = ErrorText(
-    "CustomKeyStoreNotFoundException", "Custom key store with name {name} does not exist.", _CKS
+CKS_NAME_NOT_FOUND = _cks(
+    "CustomKeyStoreNotFoundException", "Custom key store with name {name} does not exist."
 )
-CKS_ID_AND_NAME = ErrorText(
-    "ValidationException",
-    "You cannot specify both CustomKeyStoreId and CustomKeyStoreName.",
-    _CKS,
+CKS_ID_AND_NAME = _cks(
+    "ValidationException", "You cannot specify both CustomKeyStoreId and CustomKeyStoreName."
 )
-CKS_NAME_IN_USE = ErrorText(
+CKS_NAME_IN_USE = _cks(
     "CustomKeyStoreNameInUseException",
     "The custom key store name {name} is already in use in this account and Region.",
-    _CKS,
 )
 CKS_LIMIT = ErrorText(
     "LimitExceededException",
     "Custom key stores quota for this account in this region is {limit}, current usage is {usage}.",
     source="chosen: worded like ALIASES_PER_KEY (kms-facts §4 documents the limit)",
 )
-CKS_NOT_CONNECTED = ErrorText(
+CKS_NOT_CONNECTED = _cks(
     "CustomKeyStoreInvalidStateException",
     "Custom key store {store_id} is not connected. Its connection state is {connection}.",
-    _CKS,
 )
-CKS_MUST_BE_DISCONNECTED = ErrorText(
+CKS_MUST_BE_DISCONNECTED = _cks(
     "CustomKeyStoreInvalidStateException",
     "Custom key store {store_id} must be DISCONNECTED to {action}. "
     "Its connection state is {connection}.",
-    _CKS,
 )
-CKS_CANNOT_CONNECT = ErrorText(
+CKS_CANNOT_CONNECT = _cks(
     "CustomKeyStoreInvalidStateException",
     "Custom key store {store_id} cannot be connected while its connection state is "
     "{connection}. Disconnect it first.",
-    _CKS,
 )
-CKS_ALREADY_DISCONNECTED = ErrorText(
-    "CustomKeyStoreInvalidStateException",
-    "Custom key store {store_id} is already disconnected.",
-    _CKS,
+CKS_ALREADY_DISCONNECTED = _cks(
+    "CustomKeyStoreInvalidStateException", "Custom key store {store_id} is already disconnected."
 )
-CKS_NOT_UPDATABLE = ErrorText(
+CKS_NOT_UPDATABLE = _cks(
     "CustomKeyStoreInvalidStateException",
     "Custom key store {store_id} must be CONNECTED or DISCONNECTED to be updated. "
     "Its connection state is {connection}.",
-    _CKS,
 )
-CKS_HAS_KEYS = ErrorText(
+CKS_HAS_KEYS = _cks(
     "CustomKeyStoreHasCMKsException",
     "Custom key store {store_id} contains KMS keys. Delete them (ScheduleKeyDeletion) before "
     "deleting the custom key store.",
-    _CKS,
 )
 
 # -- custom key stores: which parameters each type takes ----------------------------------------
 
-CKS_PARAMETER_ONLY_FOR = ErrorText(
+CKS_PARAMETER_ONLY_FOR = _cks(
     "ValidationException",
     "{parameter} is valid only for custom key stores with a CustomKeyStoreType of {store_type}.",
-    _CKS,
 )
-CKS_PARAMETER_REQUIRED = ErrorText(
+CKS_PARAMETER_REQUIRED = _cks(
     "ValidationException",
     "{parameter} is required for custom key stores with a CustomKeyStoreType of {store_type}.",
-    _CKS,
 )
-VPC_SERVICE_NAME_REQUIRED = ErrorText(
+VPC_SERVICE_NAME_REQUIRED = _cks(
     "ValidationException",
     "XksProxyVpcEndpointServiceName is required when XksProxyConnectivity is VPC_ENDPOINT_SERVICE.",
-    _CKS,
 )
-VPC_PARAMETER_ONLY_FOR = ErrorText(
+VPC_PARAMETER_ONLY_FOR = _cks(
     "ValidationException",
     "{parameter} is valid only when XksProxyConnectivity is VPC_ENDPOINT_SERVICE.",
-    _CKS,
 )
-URI_ENDPOINT_MUST_CHANGE = ErrorText(
+URI_ENDPOINT_MUST_CHANGE = _cks(
     "ValidationException",
     "XksProxyUriEndpoint must be changed when XksProxyConnectivity changes to {connectivity}.",
-    _CKS,
 )
 
 # -- custom key stores: CloudHSM clusters --------------------------------------------------------
 
-CLUSTER_NOT_FOUND = ErrorText(
-    "CloudHsmClusterNotFoundException", "KMS cannot find the CloudHSM cluster {cluster_id}.", _CKS
+CLUSTER_NOT_FOUND = _cks(
+    "CloudHsmClusterNotFoundException", "KMS cannot find the CloudHSM cluster {cluster_id}."
 )
-CLUSTER_NOT_ACTIVE = ErrorText(
-    "CloudHsmClusterNotActiveException", "The CloudHSM cluster {cluster_id} is not active.", _CKS
+CLUSTER_NOT_ACTIVE = _cks(
+    "CloudHsmClusterNotActiveException", "The CloudHSM cluster {cluster_id} is not active."
 )
-CLUSTER_TOO_FEW_HSMS = ErrorText(
+CLUSTER_TOO_FEW_HSMS = _cks(
     "CloudHsmClusterInvalidConfigurationException",
     "The CloudHSM cluster {cluster_id} must contain at least two active HSMs, each in a "
     "different Availability Zone.",
-    _CKS,
 )
-CLUSTER_IN_USE = ErrorText(
+CLUSTER_IN_USE = _cks(
     "CloudHsmClusterInUseException",
     "The CloudHSM cluster {cluster_id} is already associated with custom key store {store_id}.",
-    _CKS,
 )
-CLUSTER_NOT_RELATED = ErrorText(
+CLUSTER_NOT_RELATED = _cks(
     "CloudHsmClusterNotRelatedException",
     "The CloudHSM cluster {new_cluster_id} does not share a backup history with the CloudHSM "
     "cluster {cluster_id}.",
-    _CKS,
 )
-TRUST_ANCHOR_NOT_A_CERTIFICATE = ErrorText(
+TRUST_ANCHOR_NOT_A_CERTIFICATE = _cks(
     "IncorrectTrustAnchorException",
     "The trust anchor certificate is not a PEM-encoded X.509 certificate.",
-    _CKS,
 )
-TRUST_ANCHOR_NOT_THE_CLUSTERS = ErrorText(
+TRUST_ANCHOR_NOT_THE_CLUSTERS = _cks(
     "IncorrectTrustAnchorException",
     "The trust anchor certificate is not the trust anchor certificate of the CloudHSM cluster "
     "{cluster_id}.",
-    _CKS,
 )
 
 # -- custom key stores: external key store proxies and their keys ------------------------------
 
-XKS_URI_IN_USE = ErrorText(
+XKS_URI_IN_USE = _cks(
     "XksProxyUriInUseException",
     "The external key store proxy URI {uri} is already associated with custom key store "
     "{store_id}.",
-    _CKS,
 )
-XKS_URI_ENDPOINT_IN_USE = ErrorText(
+XKS_URI_ENDPOINT_IN_USE = _cks(
     "XksProxyUriEndpointInUseException",
     "The XksProxyUriEndpoint {uri_endpoint} is already associated with custom key store "
     "{store_id}.",
-    _CKS,
 )
-XKS_VPC_SERVICE_IN_USE = ErrorText(
+XKS_VPC_SERVICE_IN_USE = _cks(
     "XksProxyVpcEndpointServiceInUseException",
     "The VPC endpoint service {service_name} is already associated with custom key store "
     "{store_id}.",
-    _CKS,
 )
-XKS_VPC_SERVICE_NOT_FOUND = ErrorText(
+XKS_VPC_SERVICE_NOT_FOUND = _cks(
     "XksProxyVpcEndpointServiceNotFoundException",
     "KMS cannot find the VPC endpoint service {service_name} in {region}.",
-    _CKS,
 )
-XKS_PROXY_UNREACHABLE = ErrorText(
-    "XksProxyUriUnreachableException",
-    "KMS cannot reach the external key store proxy at {uri}.",
-    _CKS,
+XKS_PROXY_UNREACHABLE = _cks(
+    "XksProxyUriUnreachableException", "KMS cannot reach the external key store proxy at {uri}."
 )
-XKS_PROXY_CREDENTIAL_REJECTED = ErrorText(
+XKS_PROXY_CREDENTIAL_REJECTED = _cks(
     "XksProxyIncorrectAuthenticationCredentialException",
     "The external key store proxy at {uri} rejected the proxy authentication credential.",
-    _CKS,
 )
-XKS_PROXY_INVALID_RESPONSE = ErrorText(
+XKS_PROXY_INVALID_RESPONSE = _cks(
     "XksProxyInvalidResponseException",
     "The external key store proxy at {uri} answered with {answer}.",
-    _CKS,
 )
-XKS_PROXY_INVALID_CONFIGURATION = ErrorText(
+XKS_PROXY_INVALID_CONFIGURATION = _cks(
     "XksProxyInvalidConfigurationException",
     "The external key store proxy at {uri} answered with {answer}.",
-    _CKS,
 )
-XKS_KEY_NOT_FOUND = ErrorText(
+XKS_KEY_NOT_FOUND = _cks(
     "XksKeyNotFoundException",
     "The external key store proxy cannot find the external key {xks_key_id}.",
-    _CKS,
 )
-XKS_KEY_INVALID = ErrorText(
+XKS_KEY_INVALID = _cks(
     "XksKeyInvalidConfigurationException",
     "The external key {xks_key_id} is not an enabled AES-256 symmetric key that encrypts and "
     "decrypts.",
-    _CKS,
 )
-XKS_KEY_IN_USE = ErrorText(
+XKS_KEY_IN_USE = _cks(
     "XksKeyAlreadyInUseException",
     "The external key {xks_key_id} is already associated with KMS key {key_arn} in custom key "
     "store {store_id}.",
-    _CKS,
 )
 
 # -- custom key stores: what CreateKey and GenerateRandom need of them ---------------------------
 
-XKS_KEY_ID_WITHOUT_XKS_ORIGIN = ErrorText(
-    "ValidationException", "XksKeyId is valid only when Origin is EXTERNAL_KEY_STORE.", _CKS
+XKS_KEY_ID_WITHOUT_XKS_ORIGIN = _cks(
+    "ValidationException", "XksKeyId is valid only when Origin is EXTERNAL_KEY_STORE."
 )
-CKS_ID_REQUIRED = ErrorText(
-    "ValidationException", "CustomKeyStoreId must be specified when Origin is {origin}.", _CKS
+CKS_ID_REQUIRED = _cks(
+    "ValidationException", "CustomKeyStoreId must be specified when Origin is {origin}."
 )
-XKS_KEY_ID_REQUIRED = ErrorText(
-    "ValidationException", "XksKeyId must be specified when Origin is EXTERNAL_KEY_STORE.", _CKS
+XKS_KEY_ID_REQUIRED = _cks(
+    "ValidationException", "XksKeyId must be specified when Origin is EXTERNAL_KEY_STORE."
 )
-ORIGIN_WITH_CKS_ID = ErrorText(
+ORIGIN_WITH_CKS_ID = _cks(
     "ValidationException",
     "Origin {origin} is not valid with CustomKeyStoreId. Use AWS_CLOUDHSM for a CloudHSM key "
     "store or EXTERNAL_KEY_STORE for an external key store.",
-    _CKS,
 )
-CKS_ORIGIN_MISMATCH = ErrorText(
+CKS_ORIGIN_MISMATCH = _cks(
     "UnsupportedOperationException",
     "Custom key store {store_id} is of type {store_type}. Its KMS keys must have Origin "
     "{store_type}.",
-    _CKS,
 )
-CKS_KEY_SPEC = ErrorText(
+CKS_KEY_SPEC = _cks(
     "UnsupportedOperationException",
     "KeySpec {key_spec} is not supported in a custom key store. KMS keys in a custom key store "
     "must be symmetric encryption keys (SYMMETRIC_DEFAULT).",
-    _CKS,
 )
-CKS_MULTI_REGION = ErrorText(
-    "UnsupportedOperationException",
-    "Multi-Region keys cannot be created in a custom key store.",
-    _CKS,
+CKS_MULTI_REGION = _cks(
+    "UnsupportedOperationException", "Multi-Region keys cannot be created in a custom key store."
 )
-XKS_NO_RANDOM = ErrorText(
+XKS_NO_RANDOM = _cks(
     "UnsupportedOperationException",
     "Custom key store {store_id} is an external key store. GenerateRandom supports only "
     "CloudHSM key stores.",
-    _CKS,
 )
 
 
 # -- what kmsmock does not serve, and its own failures -------------------------------------------
 
-OPERATION_NOT_IMPLEMENTED = ErrorText(
-    "NotImplementedByKmsmock", "kmsmock does not implement the KMS operation {operation} yet.", _OWN
+OPERATION_NOT_IMPLEMENTED = _own(
+    "NotImplementedByKmsmock", "kmsmock does not implement the KMS operation {operation} yet."
 )
-KEY_SPEC_NOT_IMPLEMENTED = ErrorText(
-    "NotImplementedByKmsmock", "kmsmock does not support KeySpec {key_spec} yet.", _OWN
+KEY_SPEC_NOT_IMPLEMENTED = _own(
+    "NotImplementedByKmsmock", "kmsmock does not support KeySpec {key_spec} yet."
 )
-KEY_PAIR_SPEC_NOT_IMPLEMENTED = ErrorText(
-    "NotImplementedByKmsmock", "kmsmock does not implement KeyPairSpec {key_pair_spec} yet.", _OWN
+KEY_PAIR_SPEC_NOT_IMPLEMENTED = _own(
+    "NotImplementedByKmsmock", "kmsmock does not implement KeyPairSpec {key_pair_spec} yet."
 )
-RECIPIENT_NOT_IMPLEMENTED = ErrorText(
+RECIPIENT_NOT_IMPLEMENTED = _own(
     "NotImplementedByKmsmock",
     "kmsmock does not emulate the Recipient parameter (Nitro Enclaves attestation).",
-    _OWN,
 )
-CRYPTOGRAPHY_LACKS_ALGORITHM = ErrorText(
+CRYPTOGRAPHY_LACKS_ALGORITHM = _own(
     "NotImplementedByKmsmock",
     "kmsmock needs a cryptography release that implements {algorithm} for key spec {key_spec} "
     "(installed: cryptography {version}).",
-    _OWN,
 )
-EXTERNAL_MU_UNAVAILABLE = ErrorText(
+EXTERNAL_MU_UNAVAILABLE = _own(
     "NotImplementedByKmsmock",
     "MessageType EXTERNAL_MU is not implemented by kmsmock on this cryptography build: "
     "cryptography {version} cannot sign or verify an ML-DSA external mu (no sign_mu/verify_mu).",
-    _OWN,
 )
-CRYPTOGRAPHY_CANNOT_GENERATE = ErrorText(
+CRYPTOGRAPHY_CANNOT_GENERATE = _own(
     "NotImplementedByKmsmock",
     "The installed cryptography/OpenSSL cannot generate {key_spec} keys "
     "(ML-DSA and ML-KEM need OpenSSL 3.5+ or AWS-LC).",
-    _OWN,
 )
 INTERNAL_ERROR = ErrorText(
     "KMSInternalException",
