@@ -16,7 +16,7 @@ a key only names its store, and its ``Unavailable`` state is derived from the st
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import datetime, timedelta
 from types import MappingProxyType
 
@@ -59,50 +59,24 @@ class XksProxyConfig:
         return self.uri_endpoint + self.uri_path
 
 
+@dataclass(slots=True, eq=False, repr=False)
 class CustomKeyStore:
-    __slots__ = (
-        "cluster_id",
-        "connection",
-        "created",
-        "due",
-        "error_code",
-        "id",
-        "keys",
-        "name",
-        "outcome",
-        "password",
-        "trust_anchor",
-        "type",
-        "xks",
-    )
-
-    def __init__(
-        self,
-        store_id: str,
-        name: str,
-        store_type: str,
-        created: datetime,
-        *,
-        cluster_id: str | None = None,
-        trust_anchor: str | None = None,
-        password: str | None = None,
-        xks: XksProxyConfig | None = None,
-    ) -> None:
-        self.id = store_id
-        self.name = name
-        self.type = store_type
-        self.created = created
-        self.cluster_id = cluster_id
-        self.trust_anchor = trust_anchor
-        self.password = password
-        self.xks = xks
-        self.connection = DISCONNECTED  # new custom key stores are not connected
-        self.due: datetime | None = None  # when a CONNECTING store settles
-        self.outcome: str | None = None  # the ConnectionErrorCode a connection attempt ends in
-        self.error_code: str | None = None  # shown while FAILED
-        # Ids of the KMS keys created in this store -> their XksKeyId (None in CloudHSM stores).
-        # Keys deleted since are pruned when it matters (``RegionStore.get`` decides).
-        self.keys: dict[str, str | None] = {}
+    id: str
+    name: str
+    type: str
+    created: datetime
+    _: KW_ONLY
+    cluster_id: str | None = None
+    trust_anchor: str | None = None
+    password: str | None = None
+    xks: XksProxyConfig | None = None
+    connection: str = DISCONNECTED  # new custom key stores are not connected
+    due: datetime | None = None  # when a CONNECTING store settles
+    outcome: str | None = None  # the ConnectionErrorCode a connection attempt ends in
+    error_code: str | None = None  # shown while FAILED
+    # Ids of the KMS keys created in this store -> their XksKeyId (None in CloudHSM stores).
+    # Keys deleted since are pruned when it matters (``RegionStore.get`` decides).
+    keys: dict[str, str | None] = field(default_factory=dict)
 
     def __repr__(self) -> str:  # never shows the kmsuser password or the proxy secret
         return f"<CustomKeyStore {self.id} {self.type} {self.connection}>"
