@@ -15,9 +15,9 @@ from __future__ import annotations
 from .. import errors
 from ..backend.specs import ENCRYPT_DECRYPT
 from ..crypto import families
-from .encryption import _reject_recipient, _seal
+from .encryption import _seal, with_and_without_plaintext
 from .lookup import find_key
-from .registry import Context, Request, Response, operation
+from .registry import Context, Request, Response
 from .states import dry_run, require_usable, require_usage
 
 
@@ -52,14 +52,4 @@ def _data_key_pair(ctx: Context, req: Request, operation_name: str) -> tuple[Res
     return out, private_der
 
 
-@operation("GenerateDataKeyPair")
-def generate_data_key_pair(ctx: Context, req: Request) -> Response:
-    _reject_recipient(req)
-    out, private_der = _data_key_pair(ctx, req, "GenerateDataKeyPair")
-    out["PrivateKeyPlaintext"] = private_der
-    return out
-
-
-@operation("GenerateDataKeyPairWithoutPlaintext")
-def generate_data_key_pair_without_plaintext(ctx: Context, req: Request) -> Response:
-    return _data_key_pair(ctx, req, "GenerateDataKeyPairWithoutPlaintext")[0]
+with_and_without_plaintext("GenerateDataKeyPair", "PrivateKeyPlaintext", _data_key_pair)

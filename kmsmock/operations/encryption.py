@@ -8,6 +8,7 @@ encrypted outside KMS with the public key decrypts here too (given the KeyId, as
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import errors
@@ -206,17 +207,27 @@ def _generate_data_key(ctx: Context, req: Request, operation_name: str) -> tuple
     return {"CiphertextBlob": blob, "KeyId": key.arn, "KeyMaterialId": material.id}, plaintext
 
 
-@operation("GenerateDataKey")
-def generate_data_key(ctx: Context, req: Request) -> Response:
-    _reject_recipient(req)
-    out, plaintext = _generate_data_key(ctx, req, "GenerateDataKey")
-    out["Plaintext"] = plaintext
-    return out
+# A generator makes the answer and the secret for the operation it is named.
+Generator = Callable[[Context, Request, str], tuple[Response, bytes]]
 
 
-@operation("GenerateDataKeyWithoutPlaintext")
-def generate_data_key_without_plaintext(ctx: Context, req: Request) -> Response:
-    return _generate_data_key(ctx, req, "GenerateDataKeyWithoutPlaintext")[0]
+def with_and_without_plaintext(name: str, plaintext_member: str, generate: Generator) -> None:
+    """Register ``name``, whose answer carries the secret in ``plaintext_member``, and
+    ``name``WithoutPlaintext, whose answer leaves it out, over one generator."""
+
+    @operation(name)
+    def with_plaintext(ctx: Context, req: Request) -> Response:
+        _reject_recipient(req)
+        out, plaintext = generate(ctx, req, name)
+        out[plaintext_member] = plaintext
+        return out
+
+    @operation(name + "WithoutPlaintext")
+    def without_plaintext(ctx: Context, req: Request) -> Response:
+        return generate(ctx, req, name + "WithoutPlaintext")[0]
+
+
+with_and_without_plaintext("GenerateDataKey", "Plaintext", _generate_data_key)
 
 
 @operation("GenerateRandom", resource="*")
