@@ -39,3 +39,12 @@ def must_be(store_id: str, condition: str, state: str = "CONNECTED") -> tuple[st
         "CustomKeyStoreInvalidStateException",
         f"Custom key store {store_id} must be {condition}. Its connection state is {state}.",
     )
+
+
+def only_for(parameter: str, store_type: str) -> tuple[str, str]:
+    """The refusal of a parameter that belongs to the other kind of custom key store."""
+    return (
+        "ValidationException",
+        f"{parameter} is valid only for custom key stores with a CustomKeyStoreType of "
+        f"{store_type}.",
+    )

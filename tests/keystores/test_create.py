@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from tests.helpers import new_client, refusal
 from tests.keystores.cloudhsm import CERT, CLUSTER, OTHER_CLUSTER, PASSWORD, hsm_store
-from tests.keystores.stores import START, describe
+from tests.keystores.stores import START, describe, only_for
 from tests.keystores.xks import CREDENTIAL, ENDPOINT, PATH, VPC_SERVICE, xks_store
 
 if TYPE_CHECKING:
@@ -143,15 +143,11 @@ class TestCreateParameters:
         )
 
     def test_inputs_of_the_other_kind_are_refused(self, kms: KMSClient) -> None:
-        assert refusal(hsm_store, kms, XksProxyUriPath=PATH) == (
-            "ValidationException",
-            "XksProxyUriPath is valid only for custom key stores with a CustomKeyStoreType of "
-            "EXTERNAL_KEY_STORE.",
+        assert refusal(hsm_store, kms, XksProxyUriPath=PATH) == only_for(
+            "XksProxyUriPath", "EXTERNAL_KEY_STORE"
         )
-        assert refusal(xks_store, kms, KeyStorePassword=PASSWORD) == (
-            "ValidationException",
-            "KeyStorePassword is valid only for custom key stores with a CustomKeyStoreType of "
-            "AWS_CLOUDHSM.",
+        assert refusal(xks_store, kms, KeyStorePassword=PASSWORD) == only_for(
+            "KeyStorePassword", "AWS_CLOUDHSM"
         )
 
     def test_external_store_needs_its_proxy_settings(self, kms: KMSClient) -> None:

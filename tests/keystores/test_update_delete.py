@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from kmsmock.backend.keystore import Cluster, CustomKeyStores, Proxy
 from tests.helpers import refusal
 from tests.keystores.cloudhsm import CLUSTER, OTHER_CLUSTER, PASSWORD, hsm_key, hsm_store
-from tests.keystores.stores import connected, describe, must_be
+from tests.keystores.stores import connected, describe, must_be, only_for
 from tests.keystores.xks import CREDENTIAL, ENDPOINT, PATH, VPC_SERVICE, xks_store
 from tests.timetravel import Clock
 
@@ -66,15 +66,11 @@ class TestUpdate:
 
     def test_parameters_of_the_other_kind(self, kms: KMSClient) -> None:
         hsm, xks = hsm_store(kms), xks_store(kms)
-        assert update_refusal(kms, hsm, XksProxyUriPath="/kms/xks/v2") == (
-            "ValidationException",
-            "XksProxyUriPath is valid only for custom key stores with a CustomKeyStoreType of "
-            "EXTERNAL_KEY_STORE.",
+        assert update_refusal(kms, hsm, XksProxyUriPath="/kms/xks/v2") == only_for(
+            "XksProxyUriPath", "EXTERNAL_KEY_STORE"
         )
-        assert update_refusal(kms, xks, KeyStorePassword=PASSWORD) == (
-            "ValidationException",
-            "KeyStorePassword is valid only for custom key stores with a CustomKeyStoreType of "
-            "AWS_CLOUDHSM.",
+        assert update_refusal(kms, xks, KeyStorePassword=PASSWORD) == only_for(
+            "KeyStorePassword", "AWS_CLOUDHSM"
         )
 
     def test_external_store_path_and_credential_change_while_connected(
