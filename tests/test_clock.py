@@ -6,45 +6,18 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import boto3
-import freezegun
 import pytest
 import time_machine
 from botocore.exceptions import ClientError
 
 from kmsmock import clock, mock_kms
+from tests.timetravel import TOOLS, frozen
 
 START = datetime(2025, 3, 1, 12, 0, 0, tzinfo=timezone.utc)
-TOOLS = ["freezegun", "time-machine"]
-
-
-class Travel:
-    """freezegun and time-machine behind one small interface."""
-
-    def __init__(self, tool: str, handle: Any) -> None:
-        self.tool = tool
-        self.handle = handle
-
-    def shift(self, delta: timedelta) -> None:
-        if self.tool == "freezegun":
-            self.handle.tick(delta)
-        else:
-            self.handle.shift(delta)
-
-
-@contextmanager
-def frozen(tool: str, when: datetime = START) -> Iterator[Travel]:
-    if tool == "freezegun":
-        with freezegun.freeze_time(when) as handle:
-            yield Travel(tool, handle)
-    else:
-        with time_machine.travel(when, tick=False) as handle:
-            yield Travel(tool, handle)
 
 
 @pytest.fixture
@@ -73,9 +46,9 @@ def test_now_is_aware_utc() -> None:
 @pytest.mark.usefixtures("local_timezone")
 @pytest.mark.parametrize("tool", TOOLS)
 def test_both_tools_drive_the_clock_even_in_a_non_utc_zone(tool: str) -> None:
-    with frozen(tool) as travel:
+    with frozen(tool, START) as travel:
         assert clock.now() == START
-        travel.shift(timedelta(hours=5))
+        travel.advance(timedelta(hours=5))
         assert clock.now() == START + timedelta(hours=5)
         assert clock.now().utcoffset() == timedelta(0)
 
@@ -90,10 +63,10 @@ def test_an_aware_non_utc_destination_is_the_same_instant(tool: str) -> None:
 
 @pytest.mark.parametrize("tool", TOOLS)
 def test_every_request_reads_the_clock(tool: str) -> None:
-    with frozen(tool) as travel, mock_kms():
+    with frozen(tool, START) as travel, mock_kms():
         kms = boto3.client("kms", region_name="us-east-1")
         first = kms.create_key()["KeyMetadata"]["CreationDate"]
-        travel.shift(timedelta(days=3, seconds=7))
+        travel.advance(timedelta(days=3, seconds=7))
         second = kms.create_key()["KeyMetadata"]["CreationDate"]
     assert first == START
     assert second == START + timedelta(days=3, seconds=7)
@@ -103,23 +76,23 @@ def test_every_request_reads_the_clock(tool: str) -> None:
 def test_a_mock_started_before_the_clock_is_frozen_follows_it(tool: str) -> None:
     with mock_kms():
         kms = boto3.client("kms", region_name="us-east-1")
-        with frozen(tool):
+        with frozen(tool, START):
             created = kms.create_key()["KeyMetadata"]["CreationDate"]
     assert created == START
 
 
 @pytest.mark.parametrize("tool", TOOLS)
 def test_deletion_windows_run_on_the_tools_clock(tool: str) -> None:
-    with frozen(tool) as travel, mock_kms():
+    with frozen(tool, START) as travel, mock_kms():
         kms = boto3.client("kms", region_name="us-east-1")
         key = kms.create_key()["KeyMetadata"]
         scheduled = kms.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
         assert scheduled["DeletionDate"] == START + timedelta(days=7)
-        travel.shift(timedelta(days=7) - timedelta(seconds=1))
+        travel.advance(timedelta(days=7) - timedelta(seconds=1))
         assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == (
             "PendingDeletion"
         )
-        travel.shift(timedelta(seconds=1))
+        travel.advance(timedelta(seconds=1))
         with pytest.raises(ClientError) as exc:
             kms.describe_key(KeyId=key["KeyId"])
         assert exc.value.response["Error"] == {
