@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import boto3
-import time_machine
 from botocore.exceptions import ClientError
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from hypothesis.stateful import initialize, invariant, rule
 
-from kmsmock import KmsMock
 from tests.multi_region.regions import AP, EU, HOME, START
+from tests.timetravel import MockedMachine
 
 # -- every ciphertext opens in every Region, whatever happens ------------------------------------
 
@@ -55,28 +54,20 @@ def served(member: Member, call: Callable[..., Any], **params: Any) -> Any:
     return out
 
 
-class MultiRegionMachine(RuleBasedStateMachine):
+class MultiRegionMachine(MockedMachine):
     """Invariant: every ciphertext made in any Region decrypts in every Region holding an
     Enabled related key, to its plaintext and with the material version that made it, and all
     Regions list the same material versions — through rotations on the clock and on demand,
     changes of primary, disabled keys and late replicas."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self.now: datetime = START
-        self.traveller = time_machine.travel(self.now, tick=False)
-        self.clock = self.traveller.start()
-        self.mock = KmsMock().start()
+        super().__init__(START)
         self.kms = {r: boto3.client("kms", region_name=r) for r in REGIONS}
         self.world = World()
         self.key_id = ""
 
-    def teardown(self) -> None:
-        try:
-            self.every_ciphertext_opens_everywhere()
-        finally:
-            self.mock.stop()
-            self.traveller.stop()
+    def final_check(self) -> None:
+        self.every_ciphertext_opens_everywhere()
 
     @initialize()
     def create(self) -> None:
