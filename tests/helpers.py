@@ -12,7 +12,7 @@ Two ways to read a refusal, by how the test makes the call:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -42,6 +42,18 @@ def change_state(kms: KMSClient, key_id: str, change: str) -> None:
         kms.disable_key(KeyId=key_id)
     else:
         kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
+
+
+# The changes alone, for tests that take ``out_of_service``'s word for the refusal.
+STATE_CHANGES = [change for change, _, _ in STATE_REFUSALS]
+
+
+def out_of_service(kms: KMSClient, key: Mapping[str, Any], change: str) -> tuple[str, str]:
+    """Take ``key`` (its KeyMetadata) out of the Enabled state as ``change`` names, and give the
+    refusal that using it meets from then on."""
+    change_state(kms, key["KeyId"], change)
+    code, text = next((code, text) for name, code, text in STATE_REFUSALS if name == change)
+    return code, f"{key['Arn']} {text}"
 
 
 def wrong_usage(arn: str, usage: str, operation: str) -> tuple[str, str]:

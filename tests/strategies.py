@@ -100,6 +100,11 @@ class Pools:
             self.aliases.append(name)
 
 
+def _one_of(draw: st.DrawFn, items: list[Any]) -> Any:
+    """One of ``items`` (not empty), drawn by index so that it shrinks towards the first."""
+    return items[draw(st.integers(0, len(items) - 1))]
+
+
 def _pick(items: Any, fallback: SearchStrategy[Any]) -> SearchStrategy[Any]:
     """One element of a list that grows while the test runs (``items()`` is read at draw time)."""
 
@@ -108,7 +113,7 @@ def _pick(items: Any, fallback: SearchStrategy[Any]) -> SearchStrategy[Any]:
         found = items()
         if not found:
             return draw(fallback)
-        return found[draw(st.integers(0, len(found) - 1))]
+        return _one_of(draw, found)
 
     return pick()
 
@@ -266,7 +271,7 @@ def key_ids(pools: Pools) -> Values:
         def draw_form(draw: st.DrawFn) -> str:
             if not pools.keys:
                 return draw(st.sampled_from(WELL_FORMED_UNKNOWN_KEY_IDS))
-            key = pools.keys[draw(st.integers(0, len(pools.keys) - 1))]
+            key = _one_of(draw, pools.keys)
             return draw(st.sampled_from(forms(key)))
 
         return draw_form()
@@ -671,7 +676,7 @@ def _known_tokens(pools: Pools) -> SearchStrategy[list[str]]:
         if not tokens:
             return []
         count = draw(st.integers(0, min(2, len(tokens))))
-        return [tokens[draw(st.integers(0, len(tokens) - 1))] for _ in range(count)]
+        return [_one_of(draw, tokens) for _ in range(count)]
 
     return draw_tokens()
 
@@ -719,7 +724,7 @@ def _from_ledger(draw: st.DrawFn, pools: Pools, params: dict[str, Any], prefix: 
     entries = list(pools.ledger.values())
     if not entries:
         return
-    entry = entries[draw(st.integers(0, len(entries) - 1))]
+    entry = _one_of(draw, entries)
     params["CiphertextBlob"] = entry.blob
     params.pop(f"{prefix}EncryptionContext", None)
     if entry.context:
@@ -763,47 +768,50 @@ def _keys_with(pools: Pools, usage: str) -> list[KnownKey]:
     return [k for k in pools.keys if k.usage == usage]
 
 
+def _key_for(
+    draw: st.DrawFn, pools: Pools, usage: str, algorithms: dict[str, str]
+) -> KnownKey | None:
+    """One of the known keys of ``usage`` whose spec has an entry in ``algorithms``, if any."""
+    keys = [k for k in _keys_with(pools, usage) if k.spec in algorithms]
+    return _one_of(draw, keys) if keys else None
+
+
+def _message_to(draw: st.DrawFn, key: KnownKey) -> dict[str, Any]:
+    """A short message for ``key`` to sign or MAC."""
+    return {"KeyId": key.arn, "Message": draw(st.binary(min_size=1, max_size=64))}
+
+
 def _sign(draw: st.DrawFn, pools: Pools, params: dict[str, Any]) -> None:
-    keys = [k for k in _keys_with(pools, "SIGN_VERIFY") if k.spec in SIGNING_ALGORITHMS]
-    if keys:
-        key = keys[draw(st.integers(0, len(keys) - 1))]
-        params.update(
-            KeyId=key.arn,
-            Message=draw(st.binary(min_size=1, max_size=64)),
-            MessageType="RAW",
-            SigningAlgorithm=SIGNING_ALGORITHMS[key.spec],
-        )
+    key = _key_for(draw, pools, "SIGN_VERIFY", SIGNING_ALGORITHMS)
+    if key:
+        algorithm = SIGNING_ALGORITHMS[key.spec]
+        params.update(_message_to(draw, key), MessageType="RAW", SigningAlgorithm=algorithm)
 
 
 def _verify(draw: st.DrawFn, pools: Pools, params: dict[str, Any]) -> None:
     if pools.signed and draw(st.booleans()):
-        params.update(pools.signed[draw(st.integers(0, len(pools.signed) - 1))])
+        params.update(_one_of(draw, pools.signed))
     else:
         _sign(draw, pools, params)
 
 
 def _verify_mac(draw: st.DrawFn, pools: Pools, params: dict[str, Any]) -> None:
     if pools.maced and draw(st.booleans()):
-        params.update(pools.maced[draw(st.integers(0, len(pools.maced) - 1))])
+        params.update(_one_of(draw, pools.maced))
     else:
         _mac(draw, pools, params)
 
 
 def _mac(draw: st.DrawFn, pools: Pools, params: dict[str, Any]) -> None:
-    keys = [k for k in _keys_with(pools, "GENERATE_VERIFY_MAC") if k.spec in MAC_ALGORITHMS]
-    if keys:
-        key = keys[draw(st.integers(0, len(keys) - 1))]
-        params.update(
-            KeyId=key.arn,
-            Message=draw(st.binary(min_size=1, max_size=64)),
-            MacAlgorithm=MAC_ALGORITHMS[key.spec],
-        )
+    key = _key_for(draw, pools, "GENERATE_VERIFY_MAC", MAC_ALGORITHMS)
+    if key:
+        params.update(_message_to(draw, key), MacAlgorithm=MAC_ALGORITHMS[key.spec])
 
 
 def _encrypt(draw: st.DrawFn, pools: Pools, params: dict[str, Any]) -> None:
     keys = _keys_with(pools, "ENCRYPT_DECRYPT")
     if keys:
-        key = keys[draw(st.integers(0, len(keys) - 1))]
+        key = _one_of(draw, keys)
         params["KeyId"] = key.arn
         params.pop("EncryptionAlgorithm", None)
         if key.spec.startswith("RSA_"):
@@ -820,7 +828,7 @@ def _schedule_deletion(draw: st.DrawFn, pools: Pools, params: dict[str, Any]) ->
 
 def _create_grant(draw: st.DrawFn, pools: Pools, params: dict[str, Any]) -> None:
     if pools.keys:
-        params["KeyId"] = pools.keys[draw(st.integers(0, len(pools.keys) - 1))].arn
+        params["KeyId"] = _one_of(draw, pools.keys).arn
     params["GranteePrincipal"] = f"arn:aws:iam::{ACCOUNT}:role/fuzz"
     params["Operations"] = draw(
         st.lists(
@@ -840,7 +848,7 @@ def _create_grant(draw: st.DrawFn, pools: Pools, params: dict[str, Any]) -> None
 def _known_grant(draw: st.DrawFn, pools: Pools, params: dict[str, Any]) -> None:
     if not pools.grants:
         return
-    key_id, grant_id, token = pools.grants[draw(st.integers(0, len(pools.grants) - 1))]
+    key_id, grant_id, token = _one_of(draw, pools.grants)
     params.pop("GrantToken", None)
     params.update(KeyId=key_id, GrantId=grant_id)
     if "GrantToken" in SERVICE_MODEL.operation_model("RetireGrant").input_shape.members and draw(
@@ -857,7 +865,7 @@ def _revoke_grant(draw: st.DrawFn, pools: Pools, params: dict[str, Any]) -> None
 def _replicate_key(draw: st.DrawFn, pools: Pools, params: dict[str, Any]) -> None:
     primaries = [k for k in pools.keys if k.key_id.startswith("mrk-")]
     if primaries:
-        key = primaries[draw(st.integers(0, len(primaries) - 1))]
+        key = _one_of(draw, primaries)
         params["KeyId"] = key.arn
         params["ReplicaRegion"] = draw(st.sampled_from(["us-west-2", "eu-west-3", "ap-south-1"]))
         params.pop("Policy", None)

@@ -36,6 +36,11 @@ def aliases(kms: KMSClient, **kwargs: Any) -> list[dict[str, Any]]:
     return list(kms.list_aliases(**kwargs)["Aliases"])
 
 
+def key_type(spec: str, usage: str) -> dict[str, str]:
+    """CreateKey's parameters for a key of ``spec`` and ``usage``."""
+    return {"KeySpec": spec, "KeyUsage": usage}
+
+
 def not_found(name: str) -> dict[str, str]:
     return {"Code": "NotFoundException", "Message": f"Alias {ARN_PREFIX}:{name} is not found."}
 
@@ -188,16 +193,10 @@ def test_update_alias_retargets_and_dates_the_change(
 @pytest.mark.parametrize(
     ("first", "second"),
     [
-        ({}, {"KeySpec": "HMAC_256", "KeyUsage": "GENERATE_VERIFY_MAC"}),
-        ({}, {"KeySpec": "RSA_2048", "KeyUsage": "ENCRYPT_DECRYPT"}),
-        (
-            {"KeySpec": "RSA_2048", "KeyUsage": "ENCRYPT_DECRYPT"},
-            {"KeySpec": "RSA_2048", "KeyUsage": "SIGN_VERIFY"},
-        ),
-        (
-            {"KeySpec": "HMAC_256", "KeyUsage": "GENERATE_VERIFY_MAC"},
-            {"KeySpec": "ECC_NIST_P256", "KeyUsage": "SIGN_VERIFY"},
-        ),
+        ({}, key_type("HMAC_256", "GENERATE_VERIFY_MAC")),
+        ({}, key_type("RSA_2048", "ENCRYPT_DECRYPT")),
+        (key_type("RSA_2048", "ENCRYPT_DECRYPT"), key_type("RSA_2048", "SIGN_VERIFY")),
+        (key_type("HMAC_256", "GENERATE_VERIFY_MAC"), key_type("ECC_NIST_P256", "SIGN_VERIFY")),
     ],
 )
 def test_update_alias_needs_the_same_type_and_usage(
@@ -216,14 +215,8 @@ def test_update_alias_needs_the_same_type_and_usage(
 @pytest.mark.parametrize(
     ("first", "second"),
     [
-        (
-            {"KeySpec": "RSA_2048", "KeyUsage": "SIGN_VERIFY"},
-            {"KeySpec": "ECC_NIST_P256", "KeyUsage": "SIGN_VERIFY"},
-        ),
-        (
-            {"KeySpec": "HMAC_224", "KeyUsage": "GENERATE_VERIFY_MAC"},
-            {"KeySpec": "HMAC_512", "KeyUsage": "GENERATE_VERIFY_MAC"},
-        ),
+        (key_type("RSA_2048", "SIGN_VERIFY"), key_type("ECC_NIST_P256", "SIGN_VERIFY")),
+        (key_type("HMAC_224", "GENERATE_VERIFY_MAC"), key_type("HMAC_512", "GENERATE_VERIFY_MAC")),
     ],
 )
 def test_update_alias_between_keys_of_one_type_and_usage(

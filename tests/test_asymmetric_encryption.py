@@ -106,13 +106,18 @@ def test_default_algorithm_on_rsa_key(kms_client: KMSClient) -> None:
     )
 
 
-def test_signing_key_cannot_encrypt(kms_client: KMSClient) -> None:
+@pytest.mark.parametrize(
+    ("algorithm", "disabled"),
+    [("RSAES_OAEP_SHA_1", False), ("RSAES_OAEP_SHA_256", True)],
+    ids=["enabled", "disabled"],
+)
+def test_signing_key_cannot_encrypt(kms_client: KMSClient, algorithm: str, disabled: bool) -> None:
+    """Even a disabled one: the key usage is checked before the key state."""
     key = kms_client.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
+    if disabled:
+        kms_client.disable_key(KeyId=key["KeyId"])
     assert refusal(
-        kms_client.encrypt,
-        KeyId=key["KeyId"],
-        Plaintext=b"x",
-        EncryptionAlgorithm="RSAES_OAEP_SHA_1",
+        kms_client.encrypt, KeyId=key["KeyId"], Plaintext=b"x", EncryptionAlgorithm=algorithm
     ) == wrong_usage(key["Arn"], "SIGN_VERIFY", "Encrypt")
 
 

@@ -136,62 +136,45 @@ def test_shared_keys_survive_threads_rotation_aliases_state_changes_and_time() -
                 plaintext = rng.randbytes(rng.randint(1, 64))
                 context = {"worker": threading.current_thread().name, "i": str(i)}
                 step = i % 4
-                if step == 0:
-                    out = expect(
-                        usable,
-                        kms.encrypt,
-                        KeyId=identifier(rng),
-                        Plaintext=plaintext,
-                        EncryptionContext=context,
-                    )
-                    if out:
+                if step < 2:
+                    sealing = {"KeyId": identifier(rng), "EncryptionContext": context}
+                    # made: what decrypting must give back (plaintext, key material id)
+                    if step == 0:
+                        out = expect(usable, kms.encrypt, Plaintext=plaintext, **sealing)
+                        made = out and (plaintext, None)
+                    else:
+                        out = expect(usable, kms.generate_data_key, NumberOfBytes=32, **sealing)
+                        made = out and (out["Plaintext"], out["KeyMaterialId"])
+                    if made:
                         produced.append(
-                            Produced(out["CiphertextBlob"], plaintext, context, out["KeyId"], None)
+                            Produced(out["CiphertextBlob"], made[0], context, out["KeyId"], made[1])
                         )
-                elif step == 1:
-                    out = expect(
-                        usable,
-                        kms.generate_data_key,
-                        KeyId=identifier(rng),
-                        NumberOfBytes=32,
-                        EncryptionContext=context,
-                    )
-                    if out:
-                        produced.append(
-                            Produced(
-                                out["CiphertextBlob"],
-                                out["Plaintext"],
-                                context,
-                                out["KeyId"],
-                                out["KeyMaterialId"],
-                            )
-                        )
-                elif step == 2 and produced:
+                elif produced:
                     item = rng.choice(produced)
-                    out = expect(
-                        usable,
-                        kms.decrypt,
-                        CiphertextBlob=item.blob,
-                        EncryptionContext=item.context or {},
-                    )
-                    if out:
-                        assert out["Plaintext"] == item.plaintext
-                        assert out["KeyId"] == item.key_arn
-                elif step == 3 and produced:
-                    item = rng.choice(produced)
-                    out = expect(
-                        usable,
-                        kms.re_encrypt,
-                        CiphertextBlob=item.blob,
-                        SourceEncryptionContext=item.context or {},
-                        DestinationKeyId=identifier(rng),
-                    )
-                    if out:
-                        produced.append(
-                            Produced(
-                                out["CiphertextBlob"], item.plaintext, None, out["KeyId"], None
-                            )
+                    if step == 2:
+                        out = expect(
+                            usable,
+                            kms.decrypt,
+                            CiphertextBlob=item.blob,
+                            EncryptionContext=item.context or {},
                         )
+                        if out:
+                            assert out["Plaintext"] == item.plaintext
+                            assert out["KeyId"] == item.key_arn
+                    else:
+                        out = expect(
+                            usable,
+                            kms.re_encrypt,
+                            CiphertextBlob=item.blob,
+                            SourceEncryptionContext=item.context or {},
+                            DestinationKeyId=identifier(rng),
+                        )
+                        if out:
+                            produced.append(
+                                Produced(
+                                    out["CiphertextBlob"], item.plaintext, None, out["KeyId"], None
+                                )
+                            )
 
         def rotator(rng: random.Random) -> None:
             # LimitExceeded after 25 rotations of a key; Conflict when an automatic rotation is
@@ -359,24 +342,16 @@ def test_sign_and_verify_under_threads() -> None:
                     continue
                 index, message, signature = rng.choice(signed)
                 key, algorithm, _ = signers[index]
-                out = expect(
-                    {"DisabledException"},
-                    kms.verify,
-                    KeyId=key["KeyId"],
-                    Message=message,
-                    Signature=signature,
-                    SigningAlgorithm=algorithm,
-                )
+                checked = {
+                    "KeyId": key["KeyId"],
+                    "Signature": signature,
+                    "SigningAlgorithm": algorithm,
+                }
+                out = expect({"DisabledException"}, kms.verify, Message=message, **checked)
                 assert out is None or out["SignatureValid"] is True
                 tampered = bytes([message[0] ^ 1]) + message[1:]
-                expect(
-                    {"DisabledException", "KMSInvalidSignatureException"},
-                    kms.verify,
-                    KeyId=key["KeyId"],
-                    Message=tampered,
-                    Signature=signature,
-                    SigningAlgorithm=algorithm,
-                )
+                refused = {"DisabledException", "KMSInvalidSignatureException"}
+                expect(refused, kms.verify, Message=tampered, **checked)
 
         def switcher(rng: random.Random) -> None:
             for _ in range(ITERATIONS):

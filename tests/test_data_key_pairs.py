@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 
 from kmsmock import KmsMock
-from tests.helpers import STATE_REFUSALS, change_state, new_client, refusal, wrong_usage
+from tests.helpers import STATE_CHANGES, new_client, out_of_service, refusal, wrong_usage
 
 from . import model
 
@@ -166,21 +166,12 @@ class TestRefusals:
             key["Arn"], usage, operation
         )
 
-    @pytest.mark.parametrize(("change", "code", "text"), STATE_REFUSALS)
+    @pytest.mark.parametrize("change", STATE_CHANGES)
     def test_key_state(
-        self,
-        kms_client: KMSClient,
-        wrapping: Any,
-        operation: str,
-        change: str,
-        code: str,
-        text: str,
+        self, kms_client: KMSClient, wrapping: Any, operation: str, change: str
     ) -> None:
-        change_state(kms_client, wrapping["KeyId"], change)
-        assert refusal(call, kms_client, operation, wrapping["KeyId"]) == (
-            code,
-            f"{wrapping['Arn']} {text}",
-        )
+        refused = out_of_service(kms_client, wrapping, change)
+        assert refusal(call, kms_client, operation, wrapping["KeyId"]) == refused
 
     def test_pending_import(self, kms_client: KMSClient, operation: str) -> None:
         key = kms_client.create_key(Origin="EXTERNAL")["KeyMetadata"]

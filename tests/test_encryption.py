@@ -366,14 +366,3 @@ def test_context_with_lone_surrogates_round_trips(kms_client: KMSClient, key: An
         "CiphertextBlob"
     ]
     assert kms_client.decrypt(CiphertextBlob=blob, EncryptionContext=ctx)["Plaintext"] == b"p"
-
-
-def test_usage_is_checked_before_state(kms_client: KMSClient) -> None:
-    md = kms_client.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
-    kms_client.disable_key(KeyId=md["KeyId"])
-    assert refusal(
-        kms_client.encrypt,
-        KeyId=md["KeyId"],
-        Plaintext=b"x",
-        EncryptionAlgorithm="RSAES_OAEP_SHA_256",
-    ) == wrong_usage(md["Arn"], "SIGN_VERIFY", "Encrypt")

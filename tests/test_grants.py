@@ -18,6 +18,11 @@ APP = "arn:aws:iam::123456789012:role/app"
 OPS = "arn:aws:iam::123456789012:role/ops"
 
 
+def app_grant(key_id: str, *operations: str, **more: Any) -> dict[str, Any]:
+    """CreateGrant's parameters that give APP ``operations`` on the key, and ``more``."""
+    return {"KeyId": key_id, "GranteePrincipal": APP, "Operations": list(operations), **more}
+
+
 @pytest.fixture
 def key(kms_client: KMSClient) -> dict[str, Any]:
     return dict(kms_client.create_key()["KeyMetadata"])
@@ -89,8 +94,8 @@ def test_list_filters_and_paging(kms_client: KMSClient, key: dict[str, Any]) -> 
 
 
 def test_retire_by_token_and_by_id(kms_client: KMSClient, key: dict[str, Any]) -> None:
-    a = kms_client.create_grant(KeyId=key["KeyId"], GranteePrincipal=APP, Operations=["Encrypt"])
-    b = kms_client.create_grant(KeyId=key["KeyId"], GranteePrincipal=APP, Operations=["Decrypt"])
+    a = kms_client.create_grant(**app_grant(key["KeyId"], "Encrypt"))
+    b = kms_client.create_grant(**app_grant(key["KeyId"], "Decrypt"))
     kms_client.retire_grant(GrantToken=a["GrantToken"])
     kms_client.retire_grant(KeyId=key["Arn"], GrantId=b["GrantId"])
     assert kms_client.list_grants(KeyId=key["KeyId"])["Grants"] == []
@@ -101,7 +106,7 @@ def test_retire_by_token_and_by_id(kms_client: KMSClient, key: dict[str, Any]) -
 
 
 def test_revoke(kms_client: KMSClient, key: dict[str, Any]) -> None:
-    g = kms_client.create_grant(KeyId=key["KeyId"], GranteePrincipal=APP, Operations=["Encrypt"])
+    g = kms_client.create_grant(**app_grant(key["KeyId"], "Encrypt"))
     kms_client.revoke_grant(KeyId=key["KeyId"], GrantId=g["GrantId"])
     assert kms_client.list_grants(KeyId=key["KeyId"])["Grants"] == []
     assert refusal(kms_client.revoke_grant, KeyId=key["KeyId"], GrantId=g["GrantId"]) == (
@@ -113,16 +118,14 @@ def test_revoke(kms_client: KMSClient, key: dict[str, Any]) -> None:
 def test_list_retirable_grants(kms_client: KMSClient, key: dict[str, Any]) -> None:
     other = kms_client.create_key()["KeyMetadata"]["KeyId"]
     for key_id in (key["KeyId"], other):
-        kms_client.create_grant(
-            KeyId=key_id, GranteePrincipal=APP, RetiringPrincipal=OPS, Operations=["Decrypt"]
-        )
-    kms_client.create_grant(KeyId=other, GranteePrincipal=APP, Operations=["Decrypt"])
+        kms_client.create_grant(**app_grant(key_id, "Decrypt", RetiringPrincipal=OPS))
+    kms_client.create_grant(**app_grant(other, "Decrypt"))
     grants = kms_client.list_retirable_grants(RetiringPrincipal=OPS)["Grants"]
     assert sorted(g["KeyId"].rsplit("/", 1)[1] for g in grants) == sorted([key["KeyId"], other])
 
 
 def test_grant_tokens_must_name_a_live_grant(kms_client: KMSClient, key: dict[str, Any]) -> None:
-    g = kms_client.create_grant(KeyId=key["KeyId"], GranteePrincipal=APP, Operations=["Encrypt"])
+    g = kms_client.create_grant(**app_grant(key["KeyId"], "Encrypt"))
     kms_client.encrypt(KeyId=key["KeyId"], Plaintext=b"p", GrantTokens=[g["GrantToken"]])
     assert refusal(
         kms_client.encrypt, KeyId=key["KeyId"], Plaintext=b"p", GrantTokens=["not-a-token"]
@@ -142,14 +145,12 @@ def test_operations_must_suit_the_key(
     kms_client: KMSClient, spec: str, usage: str, bad: str
 ) -> None:
     md = kms_client.create_key(KeySpec=spec, KeyUsage=usage)["KeyMetadata"]
-    assert refusal(
-        kms_client.create_grant, KeyId=md["KeyId"], GranteePrincipal=APP, Operations=[bad]
-    ) == (
+    assert refusal(kms_client.create_grant, **app_grant(md["KeyId"], bad)) == (
         "ValidationException",
         f"The grant operations [{bad}] are not supported for KMS keys with KeySpec {spec} and "
         f"KeyUsage {usage}.",
     )
-    kms_client.create_grant(KeyId=md["KeyId"], GranteePrincipal=APP, Operations=["DescribeKey"])
+    kms_client.create_grant(**app_grant(md["KeyId"], "DescribeKey"))
 
 
 def test_constraints_only_on_symmetric_keys(kms_client: KMSClient) -> None:
@@ -157,10 +158,9 @@ def test_constraints_only_on_symmetric_keys(kms_client: KMSClient) -> None:
     assert (
         refusal(
             kms_client.create_grant,
-            KeyId=md["KeyId"],
-            GranteePrincipal=APP,
-            Operations=["Decrypt"],
-            Constraints={"EncryptionContextEquals": {"a": "b"}},
+            **app_grant(
+                md["KeyId"], "Decrypt", Constraints={"EncryptionContextEquals": {"a": "b"}}
+            ),
         )[0]
         == "ValidationException"
     )
@@ -168,13 +168,12 @@ def test_constraints_only_on_symmetric_keys(kms_client: KMSClient) -> None:
 
 def test_key_state_and_identifiers(kms_client: KMSClient, key: dict[str, Any]) -> None:
     kms_client.disable_key(KeyId=key["KeyId"])
-    assert refusal(
-        kms_client.create_grant, KeyId=key["KeyId"], GranteePrincipal=APP, Operations=["Encrypt"]
-    ) == ("DisabledException", f"{key['Arn']} is disabled.")
+    assert refusal(kms_client.create_grant, **app_grant(key["KeyId"], "Encrypt")) == (
+        "DisabledException",
+        f"{key['Arn']} is disabled.",
+    )
     kms_client.create_alias(AliasName="alias/g", TargetKeyId=key["KeyId"])
-    assert refusal(
-        kms_client.create_grant, KeyId="alias/g", GranteePrincipal=APP, Operations=["Encrypt"]
-    ) == (
+    assert refusal(kms_client.create_grant, **app_grant("alias/g", "Encrypt")) == (
         "InvalidArnException",
         "Key Aliases are not supported for this operation.",
     )
@@ -182,13 +181,7 @@ def test_key_state_and_identifiers(kms_client: KMSClient, key: dict[str, Any]) -
 
 def test_dry_run(kms_client: KMSClient, key: dict[str, Any]) -> None:
     assert (
-        refusal(
-            kms_client.create_grant,
-            KeyId=key["KeyId"],
-            GranteePrincipal=APP,
-            Operations=["Encrypt"],
-            DryRun=True,
-        )[0]
+        refusal(kms_client.create_grant, **app_grant(key["KeyId"], "Encrypt", DryRun=True))[0]
         == "DryRunOperationException"
     )
     assert kms_client.list_grants(KeyId=key["KeyId"])["Grants"] == []
@@ -285,14 +278,8 @@ def test_grants_on_ml_kem_keys(kms_client: KMSClient, spec: str) -> None:
     if spec not in enum("KeySpec"):
         pytest.skip(f"the installed botocore's model has no {spec}")
     md = kms_client.create_key(KeySpec=spec, KeyUsage="ENCAPSULATE_DECAPSULATE")["KeyMetadata"]
-    kms_client.create_grant(
-        KeyId=md["KeyId"],
-        GranteePrincipal=APP,
-        Operations=["Encapsulate", "Decapsulate", "DescribeKey"],
-    )
+    kms_client.create_grant(**app_grant(md["KeyId"], "Encapsulate", "Decapsulate", "DescribeKey"))
     assert (
-        refusal(
-            kms_client.create_grant, KeyId=md["KeyId"], GranteePrincipal=APP, Operations=["Sign"]
-        )[0]
+        refusal(kms_client.create_grant, **app_grant(md["KeyId"], "Sign"))[0]
         == "ValidationException"
     )

@@ -44,9 +44,7 @@ def test_the_key_an_operation_acts_on_is_a_member_of_its_request(name: str) -> N
 
 @pytest.mark.parametrize("name", SERVED)
 def test_permissions_are_awss(name: str) -> None:
-    expected = (
-        ("kms:ReEncryptFrom", "kms:ReEncryptTo") if name == "ReEncrypt" else (f"kms:{name}",)
-    )
+    expected = ("kms:ReEncryptFrom", "kms:ReEncryptTo") if name == "ReEncrypt" else (f"kms:{name}",)
     assert OPERATIONS[name].permissions == expected
 
 

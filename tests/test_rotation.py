@@ -44,6 +44,23 @@ def new_key(kms: KMSClient) -> tuple[str, str]:
     return md["KeyId"], md["Arn"]
 
 
+def next_rotation(kms: KMSClient, key_id: str) -> datetime:
+    return kms.get_key_rotation_status(KeyId=key_id)["NextRotationDate"]
+
+
+def disabled_for(kms: KMSClient, clock: Clock, key_id: str, period: timedelta) -> None:
+    """Disable the key and let ``period`` pass."""
+    kms.disable_key(KeyId=key_id)
+    clock.advance(period)
+
+
+def rotating_key(kms: KMSClient) -> tuple[str, str]:
+    """A new key that rotates every 90 days."""
+    key_id, arn = new_key(kms)
+    kms.enable_key_rotation(KeyId=key_id, RotationPeriodInDays=90)
+    return key_id, arn
+
+
 class TestRotationStatus:
     def test_shapes(self, kms: KMSClient) -> None:
         key_id, arn = new_key(kms)
@@ -117,7 +134,7 @@ class TestAutomaticRotation:
         entries = rotations(kms, key_id)
         assert [r["RotationType"] for r in entries] == ["AUTOMATIC", "AUTOMATIC"]
         assert [r["KeyMaterialState"] for r in entries] == ["NON_CURRENT", "CURRENT"]
-        assert kms.get_key_rotation_status(KeyId=key_id)["NextRotationDate"] == utc(2025, 3, 15)
+        assert next_rotation(kms, key_id) == utc(2025, 3, 15)
 
     def test_custom_periods_count_days(self, kms: KMSClient, clock: Clock) -> None:
         """Any period but the default yearly one is a number of days: 730 days from 2024-01-01
@@ -125,7 +142,7 @@ class TestAutomaticRotation:
         clock.move_to(utc(2024, 1, 1))
         key_id, _ = new_key(kms)
         kms.enable_key_rotation(KeyId=key_id, RotationPeriodInDays=730)
-        assert kms.get_key_rotation_status(KeyId=key_id)["NextRotationDate"] == utc(2025, 12, 31)
+        assert next_rotation(kms, key_id) == utc(2025, 12, 31)
 
     def test_yearly_rotation_from_29_february(self, kms: KMSClient, clock: Clock) -> None:
         clock.move_to(utc(2024, 2, 29, 12))
@@ -160,8 +177,7 @@ class TestAutomaticRotation:
         assert kms.list_resource_tags(KeyId=key_id)["Tags"] == [{"TagKey": "t", "TagValue": "v"}]
 
     def test_every_version_keeps_decrypting(self, kms: KMSClient, clock: Clock) -> None:
-        key_id, _ = new_key(kms)
-        kms.enable_key_rotation(KeyId=key_id, RotationPeriodInDays=90)
+        key_id, _ = rotating_key(kms)
         made = []
         for _i in range(6):
             out = kms.generate_data_key(KeyId=key_id, NumberOfBytes=16)
@@ -186,9 +202,7 @@ class TestAutomaticRotation:
         assert len(dates(kms, key_id)) == 1
         kms.enable_key_rotation(KeyId=key_id)
         reenabled = utc(2022, 1, 1) + 1200 * DAY
-        assert (
-            kms.get_key_rotation_status(KeyId=key_id)["NextRotationDate"] == reenabled + 365 * DAY
-        )
+        assert next_rotation(kms, key_id) == reenabled + 365 * DAY
         clock.advance(365 * DAY)
         assert dates(kms, key_id)[-1] == reenabled + 365 * DAY
 
@@ -196,14 +210,12 @@ class TestAutomaticRotation:
         with mock_kms():
             kms = new_client()
             with frozen("time-machine", utc(2030, 1, 1)) as clock:
-                key_id, _ = new_key(kms)
-                kms.enable_key_rotation(KeyId=key_id, RotationPeriodInDays=90)
+                key_id, _ = rotating_key(kms)
                 clock.advance(181 * DAY)
                 assert dates(kms, key_id) == [utc(2030, 4, 1), utc(2030, 6, 30)]
 
     def test_rotation_is_seen_by_every_operation(self, kms: KMSClient, clock: Clock) -> None:
-        key_id, _ = new_key(kms)
-        kms.enable_key_rotation(KeyId=key_id, RotationPeriodInDays=90)
+        key_id, _ = rotating_key(kms)
         before = material(kms, key_id)
         clock.advance(90 * DAY)
         out = kms.generate_data_key_without_plaintext(KeyId=key_id, KeySpec="AES_256")
@@ -215,10 +227,8 @@ class TestRotationAndKeyStates:
     def test_disabled_key_does_not_rotate_and_status_is_frozen(
         self, kms: KMSClient, clock: Clock
     ) -> None:
-        key_id, arn = new_key(kms)
-        kms.enable_key_rotation(KeyId=key_id, RotationPeriodInDays=90)
-        kms.disable_key(KeyId=key_id)
-        clock.advance(400 * DAY)
+        key_id, arn = rotating_key(kms)
+        disabled_for(kms, clock, key_id, 400 * DAY)
         assert dates(kms, key_id) == []
         assert kms.get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"] is True
         for op in (kms.enable_key_rotation, kms.disable_key_rotation):
@@ -227,45 +237,39 @@ class TestRotationAndKeyStates:
     def test_reenabled_with_old_material_rotates_immediately(
         self, kms: KMSClient, clock: Clock
     ) -> None:
-        key_id, _ = new_key(kms)
-        kms.enable_key_rotation(KeyId=key_id, RotationPeriodInDays=90)
-        kms.disable_key(KeyId=key_id)
-        clock.advance(400 * DAY)
+        key_id, _ = rotating_key(kms)
+        disabled_for(kms, clock, key_id, 400 * DAY)
         kms.enable_key(KeyId=key_id)
         now = utc(2022, 1, 1) + 400 * DAY
         assert dates(kms, key_id) == [now]
-        assert kms.get_key_rotation_status(KeyId=key_id)["NextRotationDate"] == now + 90 * DAY
+        assert next_rotation(kms, key_id) == now + 90 * DAY
         clock.advance(90 * DAY)
         assert dates(kms, key_id) == [now, now + 90 * DAY]
 
     def test_reenabled_with_young_material_resumes_schedule(
         self, kms: KMSClient, clock: Clock
     ) -> None:
-        key_id, _ = new_key(kms)
-        kms.enable_key_rotation(KeyId=key_id, RotationPeriodInDays=90)
+        key_id, _ = rotating_key(kms)
         clock.advance(10 * DAY)
-        kms.disable_key(KeyId=key_id)
-        clock.advance(20 * DAY)
+        disabled_for(kms, clock, key_id, 20 * DAY)
         kms.enable_key(KeyId=key_id)
         assert dates(kms, key_id) == []
-        assert kms.get_key_rotation_status(KeyId=key_id)["NextRotationDate"] == utc(2022, 4, 1)
+        assert next_rotation(kms, key_id) == utc(2022, 4, 1)
 
     def test_reenabled_after_missed_date_with_young_material_resumes(
         self, kms: KMSClient, clock: Clock
     ) -> None:
-        key_id, _ = new_key(kms)
-        kms.enable_key_rotation(KeyId=key_id, RotationPeriodInDays=90)
+        key_id, _ = rotating_key(kms)
         clock.advance(80 * DAY)
         kms.rotate_key_on_demand(KeyId=key_id)  # material is now young
-        kms.disable_key(KeyId=key_id)
-        clock.advance(20 * DAY)  # day 100: the day-90 rotation was missed while disabled
+        # day 100: the day-90 rotation was missed while disabled
+        disabled_for(kms, clock, key_id, 20 * DAY)
         kms.enable_key(KeyId=key_id)
         assert [r["RotationType"] for r in rotations(kms, key_id)] == ["ON_DEMAND"]
-        assert kms.get_key_rotation_status(KeyId=key_id)["NextRotationDate"] == utc(2022, 6, 30)
+        assert next_rotation(kms, key_id) == utc(2022, 6, 30)
 
     def test_pending_deletion(self, kms: KMSClient, clock: Clock) -> None:
-        key_id, arn = new_key(kms)
-        kms.enable_key_rotation(KeyId=key_id, RotationPeriodInDays=90)
+        key_id, arn = rotating_key(kms)
         kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=30)
         status = kms.get_key_rotation_status(KeyId=key_id)
         assert status["KeyRotationEnabled"] is False
@@ -376,13 +380,13 @@ class TestOnDemandRotation:
     def test_rotates_now_and_keeps_the_schedule(self, kms: KMSClient, clock: Clock) -> None:
         key_id, arn = new_key(kms)
         kms.enable_key_rotation(KeyId=key_id, RotationPeriodInDays=730)
-        before = kms.get_key_rotation_status(KeyId=key_id)["NextRotationDate"]
+        before = next_rotation(kms, key_id)
         old_material = material(kms, key_id)
         blob = kms.encrypt(KeyId=key_id, Plaintext=b"p")["CiphertextBlob"]
         clock.advance(3 * DAY)
         out = kms.rotate_key_on_demand(KeyId=key_id)
         assert {k: v for k, v in out.items() if k != "ResponseMetadata"} == {"KeyId": arn}
-        assert kms.get_key_rotation_status(KeyId=key_id)["NextRotationDate"] == before
+        assert next_rotation(kms, key_id) == before
         assert material(kms, key_id) != old_material
         entry = rotations(kms, key_id)[0]
         assert entry["RotationType"] == "ON_DEMAND"
@@ -410,8 +414,7 @@ class TestOnDemandRotation:
     def test_conflict_when_automatic_rotation_is_imminent(
         self, kms: KMSClient, clock: Clock
     ) -> None:
-        key_id, _ = new_key(kms)
-        kms.enable_key_rotation(KeyId=key_id, RotationPeriodInDays=90)
+        key_id, _ = rotating_key(kms)
         clock.advance(90 * DAY - timedelta(minutes=19))
         assert refusal(kms.rotate_key_on_demand, KeyId=key_id)[0] == "ConflictException"
         clock.advance(timedelta(minutes=20))

@@ -12,13 +12,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import boto3
-import time_machine
 from botocore.exceptions import ClientError
 from hypothesis import strategies as st
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, precondition, rule
+from hypothesis.stateful import Bundle, initialize, precondition, rule
 
-from kmsmock import KmsMock
-from tests.timetravel import utc
+from tests.timetravel import MockedMachine, utc
 
 CONTEXTS = st.one_of(
     st.none(),
@@ -51,25 +49,17 @@ class Ledger:
     entries: list[Sealed] = field(default_factory=list)
 
 
-class RotationMachine(RuleBasedStateMachine):
+class RotationMachine(MockedMachine):
     keys = Bundle("keys")
 
     def __init__(self) -> None:
-        super().__init__()
-        self.now = utc(2024, 1, 1)
-        self.traveller = time_machine.travel(self.now, tick=False)
-        self.clock = self.traveller.start()
-        self.mock = KmsMock().start()
+        super().__init__(utc(2024, 1, 1))
         self.kms = boto3.client("kms", region_name="us-east-1")
         self.ledger = Ledger()
         self.models: list[KeyModel] = []
 
-    def teardown(self) -> None:
-        try:
-            self.check_every_ciphertext()
-        finally:
-            self.mock.stop()
-            self.traveller.stop()
+    def final_check(self) -> None:
+        self.check_every_ciphertext()
 
     # -- helpers ------------------------------------------------------------------------
 

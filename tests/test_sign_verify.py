@@ -17,10 +17,11 @@ from kmsmock import KmsMock
 from kmsmock.crypto.families import mldsa
 from tests.helpers import (
     RSA_SIGNING,
-    STATE_REFUSALS,
+    STATE_CHANGES,
     change_state,
     error_of,
     new_client,
+    out_of_service,
     refusal,
     wrong_usage,
 )
@@ -351,7 +352,7 @@ class TestRefusals:
             key["Arn"], usage, operation
         )
 
-    @pytest.mark.parametrize("change", ["disable", "schedule"])
+    @pytest.mark.parametrize("change", STATE_CHANGES)
     def test_key_usage_is_checked_before_key_state(
         self, kms_client: KMSClient, change: str
     ) -> None:
@@ -362,16 +363,13 @@ class TestRefusals:
         )
 
     @pytest.mark.parametrize("operation", ["Sign", "Verify"])
-    @pytest.mark.parametrize(("change", "code", "text"), STATE_REFUSALS)
+    @pytest.mark.parametrize("change", STATE_CHANGES)
     def test_key_state_is_checked_before_the_algorithm(
-        self, kms_client: KMSClient, operation: str, change: str, code: str, text: str
+        self, kms_client: KMSClient, operation: str, change: str
     ) -> None:
         key = create(kms_client, "ECC_NIST_P256")
-        change_state(kms_client, key["KeyId"], change)
-        assert refusal(call, kms_client, operation, key["Arn"], "ECDSA_SHA_384") == (
-            code,
-            f"{key['Arn']} {text}",
-        )
+        refused = out_of_service(kms_client, key, change)
+        assert refusal(call, kms_client, operation, key["Arn"], "ECDSA_SHA_384") == refused
 
     def test_pending_import(self, kms_client: KMSClient) -> None:
         key = kms_client.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY", Origin="EXTERNAL")

@@ -99,44 +99,52 @@ def test_key_usage_enum(unchecked_kms: KMSClient) -> None:
     assert usages[3] == "KEY_AGREEMENT"
 
 
-def test_mac_algorithm_enum_in_aws_order(unchecked_kms: KMSClient, key_id: str) -> None:
-    assert validation_error(
-        unchecked_kms.generate_mac, KeyId=key_id, Message=b"m", MacAlgorithm="HMAC_SHA_1"
-    ) == one(
-        "Value 'HMAC_SHA_1' at 'macAlgorithm' failed to satisfy constraint: "
-        "Member must satisfy enum value set: [HMAC_SHA_384, HMAC_SHA_256, HMAC_SHA_224, "
-        "HMAC_SHA_512]"
-    )
-
-
-def test_include_key_material_enum(unchecked_kms: KMSClient, key_id: str) -> None:
-    assert validation_error(
-        unchecked_kms.list_key_rotations, KeyId=key_id, IncludeKeyMaterial="INVALID_VALUE"
-    ) == one(
-        "Value 'INVALID_VALUE' at 'includeKeyMaterial' failed to satisfy constraint: "
-        "Member must satisfy enum value set: [ALL_KEY_MATERIAL, ROTATIONS_ONLY]"
-    )
-
-
-def test_key_agreement_algorithm_enum(unchecked_kms: KMSClient, key_id: str) -> None:
-    assert validation_error(
-        unchecked_kms.derive_shared_secret,
-        KeyId=key_id,
-        KeyAgreementAlgorithm="INVALID",
-        PublicKey=b"k",
-    ) == one(
-        "Value 'INVALID' at 'keyAgreementAlgorithm' failed to satisfy constraint: "
-        "Member must satisfy enum value set: [ECDH]"
-    )
-
-
-def test_encryption_algorithm_enum_in_aws_order(unchecked_kms: KMSClient, key_id: str) -> None:
-    assert validation_error(
-        unchecked_kms.encrypt, KeyId=key_id, Plaintext=b"x", EncryptionAlgorithm="AES"
-    ) == one(
-        "Value 'AES' at 'encryptionAlgorithm' failed to satisfy constraint: "
-        "Member must satisfy enum value set: [RSAES_OAEP_SHA_1, RSAES_OAEP_SHA_256, SM2PKE, "
-        "SYMMETRIC_DEFAULT]"
+@pytest.mark.parametrize(
+    ("operation", "given", "bad", "allowed"),
+    [
+        (
+            "generate_mac",
+            {"Message": b"m", "MacAlgorithm": "HMAC_SHA_1"},
+            "'HMAC_SHA_1' at 'macAlgorithm'",
+            "HMAC_SHA_384, HMAC_SHA_256, HMAC_SHA_224, HMAC_SHA_512",
+        ),
+        (
+            "list_key_rotations",
+            {"IncludeKeyMaterial": "INVALID_VALUE"},
+            "'INVALID_VALUE' at 'includeKeyMaterial'",
+            "ALL_KEY_MATERIAL, ROTATIONS_ONLY",
+        ),
+        (
+            "derive_shared_secret",
+            {"KeyAgreementAlgorithm": "INVALID", "PublicKey": b"k"},
+            "'INVALID' at 'keyAgreementAlgorithm'",
+            "ECDH",
+        ),
+        (
+            "encrypt",
+            {"Plaintext": b"x", "EncryptionAlgorithm": "AES"},
+            "'AES' at 'encryptionAlgorithm'",
+            "RSAES_OAEP_SHA_1, RSAES_OAEP_SHA_256, SM2PKE, SYMMETRIC_DEFAULT",
+        ),
+    ],
+    ids=[
+        "mac_algorithm",
+        "include_key_material",
+        "key_agreement_algorithm",
+        "encryption_algorithm",
+    ],
+)
+def test_algorithm_enums_in_aws_order(
+    unchecked_kms: KMSClient,
+    key_id: str,
+    operation: str,
+    given: dict[str, Any],
+    bad: str,
+    allowed: str,
+) -> None:
+    call = getattr(unchecked_kms, operation)
+    assert validation_error(call, KeyId=key_id, **given) == one(
+        f"Value {bad} failed to satisfy constraint: Member must satisfy enum value set: [{allowed}]"
     )
 
 

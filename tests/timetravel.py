@@ -9,6 +9,9 @@ from typing import Any
 
 import freezegun
 import time_machine
+from hypothesis.stateful import RuleBasedStateMachine
+
+from kmsmock import KmsMock
 
 TOOLS = ["freezegun", "time-machine"]
 
@@ -41,3 +44,25 @@ def frozen(tool: str, start: datetime) -> Iterator[Clock]:
 
 def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=timezone.utc)
+
+
+class MockedMachine(RuleBasedStateMachine):
+    """A state machine run with kmsmock active and time-machine's clock stopped at ``start``;
+    at teardown ``final_check`` runs once more, then both stop."""
+
+    def __init__(self, start: datetime) -> None:
+        super().__init__()
+        self.now = start
+        self.traveller = time_machine.travel(start, tick=False)
+        self.clock = self.traveller.start()
+        self.mock = KmsMock().start()
+
+    def final_check(self) -> None:
+        """What must hold when the run ends (the machine's invariant, typically)."""
+
+    def teardown(self) -> None:
+        try:
+            self.final_check()
+        finally:
+            self.mock.stop()
+            self.traveller.stop()

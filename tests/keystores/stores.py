@@ -31,3 +31,20 @@ def connected(kms: KMSClient, clock: Clock, store_id: str) -> str:
 
 def key_state(kms: KMSClient, key_id: str) -> str:
     return str(kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"])
+
+
+def must_be(store_id: str, condition: str, state: str = "CONNECTED") -> tuple[str, str]:
+    """The refusal of a change that the store's connection state does not allow."""
+    return (
+        "CustomKeyStoreInvalidStateException",
+        f"Custom key store {store_id} must be {condition}. Its connection state is {state}.",
+    )
+
+
+def only_for(parameter: str, store_type: str) -> tuple[str, str]:
+    """The refusal of a parameter that belongs to the other kind of custom key store."""
+    return (
+        "ValidationException",
+        f"{parameter} is valid only for custom key stores with a CustomKeyStoreType of "
+        f"{store_type}.",
+    )

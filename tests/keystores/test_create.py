@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+import pytest
+
 from tests.helpers import new_client, refusal
 from tests.keystores.cloudhsm import CERT, CLUSTER, OTHER_CLUSTER, PASSWORD, hsm_store
-from tests.keystores.stores import START, describe
+from tests.keystores.stores import START, describe, only_for
 from tests.keystores.xks import CREDENTIAL, ENDPOINT, PATH, VPC_SERVICE, xks_store
 
 if TYPE_CHECKING:
@@ -130,42 +132,47 @@ class TestCreate:
 
 
 class TestCreateParameters:
-    def test_cloudhsm_store_needs_its_three_inputs(self, kms: KMSClient) -> None:
-        assert refusal(
-            kms.create_custom_key_store,
-            CustomKeyStoreName="hsm",
-            CloudHsmClusterId=CLUSTER,
-            KeyStorePassword=PASSWORD,
-        ) == (
+    @pytest.mark.parametrize(
+        ("given", "missing", "store_type"),
+        [
+            (
+                {
+                    "CustomKeyStoreName": "hsm",
+                    "CloudHsmClusterId": CLUSTER,
+                    "KeyStorePassword": PASSWORD,
+                },
+                "TrustAnchorCertificate",
+                "AWS_CLOUDHSM",
+            ),
+            (
+                {
+                    "CustomKeyStoreName": "xks",
+                    "CustomKeyStoreType": "EXTERNAL_KEY_STORE",
+                    "XksProxyConnectivity": "PUBLIC_ENDPOINT",
+                    "XksProxyUriEndpoint": ENDPOINT,
+                    "XksProxyUriPath": PATH,
+                },
+                "XksProxyAuthenticationCredential",
+                "EXTERNAL_KEY_STORE",
+            ),
+        ],
+        ids=["cloudhsm", "external"],
+    )
+    def test_each_kind_of_store_needs_its_inputs(
+        self, kms: KMSClient, given: dict[str, str], missing: str, store_type: str
+    ) -> None:
+        assert refusal(kms.create_custom_key_store, **given) == (
             "ValidationException",
-            "TrustAnchorCertificate is required for custom key stores with a CustomKeyStoreType "
-            "of AWS_CLOUDHSM.",
+            f"{missing} is required for custom key stores with a CustomKeyStoreType of "
+            f"{store_type}.",
         )
 
     def test_inputs_of_the_other_kind_are_refused(self, kms: KMSClient) -> None:
-        assert refusal(hsm_store, kms, XksProxyUriPath=PATH) == (
-            "ValidationException",
-            "XksProxyUriPath is valid only for custom key stores with a CustomKeyStoreType of "
-            "EXTERNAL_KEY_STORE.",
+        assert refusal(hsm_store, kms, XksProxyUriPath=PATH) == only_for(
+            "XksProxyUriPath", "EXTERNAL_KEY_STORE"
         )
-        assert refusal(xks_store, kms, KeyStorePassword=PASSWORD) == (
-            "ValidationException",
-            "KeyStorePassword is valid only for custom key stores with a CustomKeyStoreType of "
-            "AWS_CLOUDHSM.",
-        )
-
-    def test_external_store_needs_its_proxy_settings(self, kms: KMSClient) -> None:
-        assert refusal(
-            kms.create_custom_key_store,
-            CustomKeyStoreName="xks",
-            CustomKeyStoreType="EXTERNAL_KEY_STORE",
-            XksProxyConnectivity="PUBLIC_ENDPOINT",
-            XksProxyUriEndpoint=ENDPOINT,
-            XksProxyUriPath=PATH,
-        ) == (
-            "ValidationException",
-            "XksProxyAuthenticationCredential is required for custom key stores with a "
-            "CustomKeyStoreType of EXTERNAL_KEY_STORE.",
+        assert refusal(xks_store, kms, KeyStorePassword=PASSWORD) == only_for(
+            "KeyStorePassword", "AWS_CLOUDHSM"
         )
 
     def test_vpc_endpoint_service_name_goes_with_vpc_connectivity(self, kms: KMSClient) -> None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kmsmock.backend.keystore import Cluster, CustomKeyStores, Proxy
 from tests.helpers import refusal
 from tests.keystores.cloudhsm import CLUSTER, OTHER_CLUSTER, PASSWORD, hsm_key, hsm_store
-from tests.keystores.stores import connected, describe
+from tests.keystores.stores import connected, describe, must_be, only_for
 from tests.keystores.xks import CREDENTIAL, ENDPOINT, PATH, VPC_SERVICE, xks_store
 from tests.timetravel import Clock
 
@@ -16,6 +16,11 @@ if TYPE_CHECKING:
     from mypy_boto3_kms import KMSClient
 
 # -- updating and deleting ------------------------------------------------------------------------
+
+
+def update_refusal(kms: KMSClient, store_id: str, **change: Any) -> tuple[str, str]:
+    """The refusal of UpdateCustomKeyStore making ``change`` to the store."""
+    return refusal(kms.update_custom_key_store, CustomKeyStoreId=store_id, **change)
 
 
 class TestUpdate:
@@ -26,30 +31,22 @@ class TestUpdate:
         kms.update_custom_key_store(CustomKeyStoreId=store_id, NewCustomKeyStoreName="renamed")
         assert describe(kms, store_id)["CustomKeyStoreName"] == "renamed"
         for change in ({"KeyStorePassword": "new-password"}, {"CloudHsmClusterId": OTHER_CLUSTER}):
-            assert refusal(kms.update_custom_key_store, CustomKeyStoreId=store_id, **change) == (
-                "CustomKeyStoreInvalidStateException",
-                f"Custom key store {store_id} must be DISCONNECTED to update {next(iter(change))}. "
-                "Its connection state is CONNECTED.",
+            assert update_refusal(kms, store_id, **change) == must_be(
+                store_id, f"DISCONNECTED to update {next(iter(change))}"
             )
 
     def test_no_update_while_connecting(self, kms: KMSClient) -> None:
         store_id = hsm_store(kms)
         kms.connect_custom_key_store(CustomKeyStoreId=store_id)
-        assert refusal(
-            kms.update_custom_key_store, CustomKeyStoreId=store_id, NewCustomKeyStoreName="x"
-        ) == (
-            "CustomKeyStoreInvalidStateException",
-            f"Custom key store {store_id} must be CONNECTED or DISCONNECTED to be updated. "
-            "Its connection state is CONNECTING.",
+        assert update_refusal(kms, store_id, NewCustomKeyStoreName="x") == must_be(
+            store_id, "CONNECTED or DISCONNECTED to be updated", "CONNECTING"
         )
 
     def test_names_stay_unique(self, kms: KMSClient) -> None:
         hsm = hsm_store(kms)
         xks_store(kms)
         kms.update_custom_key_store(CustomKeyStoreId=hsm, NewCustomKeyStoreName="hsm")  # itself
-        assert refusal(
-            kms.update_custom_key_store, CustomKeyStoreId=hsm, NewCustomKeyStoreName="xks"
-        ) == (
+        assert update_refusal(kms, hsm, NewCustomKeyStoreName="xks") == (
             "CustomKeyStoreNameInUseException",
             "The custom key store name xks is already in use in this account and Region.",
         )
@@ -58,9 +55,7 @@ class TestUpdate:
         world.clusters[CLUSTER] = Cluster(backup_family="prod")
         store_id = hsm_store(kms)
         world.clusters[OTHER_CLUSTER] = Cluster(backup_family="test")
-        assert refusal(
-            kms.update_custom_key_store, CustomKeyStoreId=store_id, CloudHsmClusterId=OTHER_CLUSTER
-        ) == (
+        assert update_refusal(kms, store_id, CloudHsmClusterId=OTHER_CLUSTER) == (
             "CloudHsmClusterNotRelatedException",
             f"The CloudHSM cluster {OTHER_CLUSTER} does not share a backup history with the "
             f"CloudHSM cluster {CLUSTER}.",
@@ -71,19 +66,11 @@ class TestUpdate:
 
     def test_parameters_of_the_other_kind(self, kms: KMSClient) -> None:
         hsm, xks = hsm_store(kms), xks_store(kms)
-        assert refusal(
-            kms.update_custom_key_store, CustomKeyStoreId=hsm, XksProxyUriPath="/kms/xks/v2"
-        ) == (
-            "ValidationException",
-            "XksProxyUriPath is valid only for custom key stores with a CustomKeyStoreType of "
-            "EXTERNAL_KEY_STORE.",
+        assert update_refusal(kms, hsm, XksProxyUriPath="/kms/xks/v2") == only_for(
+            "XksProxyUriPath", "EXTERNAL_KEY_STORE"
         )
-        assert refusal(
-            kms.update_custom_key_store, CustomKeyStoreId=xks, KeyStorePassword=PASSWORD
-        ) == (
-            "ValidationException",
-            "KeyStorePassword is valid only for custom key stores with a CustomKeyStoreType of "
-            "AWS_CLOUDHSM.",
+        assert update_refusal(kms, xks, KeyStorePassword=PASSWORD) == only_for(
+            "KeyStorePassword", "AWS_CLOUDHSM"
         )
 
     def test_external_store_path_and_credential_change_while_connected(
@@ -101,21 +88,17 @@ class TestUpdate:
             "/kms/xks/v2",
             "NEWKEYIDNEWKEYIDNEWKEY",
         )
-        assert refusal(
-            kms.update_custom_key_store,
-            CustomKeyStoreId=store_id,
+        assert update_refusal(
+            kms,
+            store_id,
             XksProxyUriEndpoint="https://elsewhere.example.com",
-        ) == (
-            "CustomKeyStoreInvalidStateException",
-            f"Custom key store {store_id} must be DISCONNECTED to update XksProxyUriEndpoint. "
-            "Its connection state is CONNECTED.",
-        )
+        ) == must_be(store_id, "DISCONNECTED to update XksProxyUriEndpoint")
 
     def test_external_store_connectivity_change(self, kms: KMSClient) -> None:
         store_id = xks_store(kms)
-        assert refusal(
-            kms.update_custom_key_store,
-            CustomKeyStoreId=store_id,
+        assert update_refusal(
+            kms,
+            store_id,
             XksProxyConnectivity="VPC_ENDPOINT_SERVICE",
             XksProxyVpcEndpointServiceName=VPC_SERVICE,
         ) == (
@@ -123,9 +106,9 @@ class TestUpdate:
             "XksProxyUriEndpoint must be changed when XksProxyConnectivity changes to "
             "VPC_ENDPOINT_SERVICE.",
         )
-        assert refusal(
-            kms.update_custom_key_store,
-            CustomKeyStoreId=store_id,
+        assert update_refusal(
+            kms,
+            store_id,
             XksProxyConnectivity="VPC_ENDPOINT_SERVICE",
             XksProxyUriEndpoint="https://private.example.com",
         ) == (
@@ -159,17 +142,15 @@ class TestUpdate:
     ) -> None:
         first = xks_store(kms)
         second = xks_store(kms, "second", path="/kms/xks/v1")
-        assert refusal(
-            kms.update_custom_key_store, CustomKeyStoreId=second, XksProxyUriPath=PATH
-        ) == (
+        assert update_refusal(kms, second, XksProxyUriPath=PATH) == (
             "XksProxyUriInUseException",
             f"The external key store proxy URI {ENDPOINT}{PATH} is already associated with "
             f"custom key store {first}.",
         )
         world.proxies["https://down.example.com"] = Proxy(reachable=False)
-        assert refusal(
-            kms.update_custom_key_store,
-            CustomKeyStoreId=second,
+        assert update_refusal(
+            kms,
+            second,
             XksProxyUriEndpoint="https://down.example.com",
         ) == (
             "XksProxyUriUnreachableException",
@@ -182,10 +163,8 @@ class TestDelete:
     def test_only_a_disconnected_store_without_keys(self, kms: KMSClient, clock: Clock) -> None:
         store_id = connected(kms, clock, hsm_store(kms))
         key = hsm_key(kms, store_id)
-        assert refusal(kms.delete_custom_key_store, CustomKeyStoreId=store_id) == (
-            "CustomKeyStoreInvalidStateException",
-            f"Custom key store {store_id} must be DISCONNECTED to be deleted. "
-            "Its connection state is CONNECTED.",
+        assert refusal(kms.delete_custom_key_store, CustomKeyStoreId=store_id) == must_be(
+            store_id, "DISCONNECTED to be deleted"
         )
         kms.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
         kms.disconnect_custom_key_store(CustomKeyStoreId=store_id)

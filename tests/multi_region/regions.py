@@ -20,6 +20,14 @@ def arn(region: str, key_id: str) -> str:
     return f"arn:aws:kms:{region}:123456789012:key/{key_id}"
 
 
+def not_primary(region: str, key_id: str) -> tuple[str, str]:
+    """The refusal of what only a multi-Region primary key may do."""
+    return (
+        "UnsupportedOperationException",
+        f"{arn(region, key_id)} is not a multi-region primary key.",
+    )
+
+
 class Env:
     """Clients in three Regions of one account, on a stopped clock."""
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
+from typing import Any
 
 import boto3
-import time_machine
 from botocore.exceptions import ClientError
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from hypothesis.stateful import initialize, invariant, rule
 
-from kmsmock import KmsMock
 from tests.multi_region.regions import AP, EU, HOME, START
+from tests.timetravel import MockedMachine
 
 # -- every ciphertext opens in every Region, whatever happens ------------------------------------
 
@@ -40,28 +41,33 @@ class World:
 REGIONS = [HOME, EU, AP]
 
 
-class MultiRegionMachine(RuleBasedStateMachine):
+def served(member: Member, call: Callable[..., Any], **params: Any) -> Any:
+    """``call``'s answer, which only an Enabled ``member`` gives; None when the call is refused
+    because the member is disabled."""
+    try:
+        out = call(**params)
+    except ClientError as exc:
+        assert not member.enabled
+        assert exc.response["Error"]["Code"] == "DisabledException"
+        return None
+    assert member.enabled
+    return out
+
+
+class MultiRegionMachine(MockedMachine):
     """Invariant: every ciphertext made in any Region decrypts in every Region holding an
     Enabled related key, to its plaintext and with the material version that made it, and all
     Regions list the same material versions — through rotations on the clock and on demand,
     changes of primary, disabled keys and late replicas."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self.now: datetime = START
-        self.traveller = time_machine.travel(self.now, tick=False)
-        self.clock = self.traveller.start()
-        self.mock = KmsMock().start()
+        super().__init__(START)
         self.kms = {r: boto3.client("kms", region_name=r) for r in REGIONS}
         self.world = World()
         self.key_id = ""
 
-    def teardown(self) -> None:
-        try:
-            self.every_ciphertext_opens_everywhere()
-        finally:
-            self.mock.stop()
-            self.traveller.stop()
+    def final_check(self) -> None:
+        self.every_ciphertext_opens_everywhere()
 
     @initialize()
     def create(self) -> None:
@@ -75,14 +81,9 @@ class MultiRegionMachine(RuleBasedStateMachine):
         if AP in self.world.members:
             return
         primary = self.world.members[self.world.primary]
-        try:
-            self.kms[primary.region].replicate_key(KeyId=self.key_id, ReplicaRegion=AP)
-        except ClientError as exc:
-            assert not primary.enabled
-            assert exc.response["Error"]["Code"] == "DisabledException"
-            return
-        assert primary.enabled
-        self.world.members[AP] = Member(AP)
+        client = self.kms[primary.region]
+        if served(primary, client.replicate_key, KeyId=self.key_id, ReplicaRegion=AP):
+            self.world.members[AP] = Member(AP)
 
     def members(self) -> list[Member]:
         return [self.world.members[r] for r in sorted(self.world.members)]
@@ -90,16 +91,12 @@ class MultiRegionMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def encrypt(self, data: st.DataObject) -> None:
         member = data.draw(st.sampled_from(self.members()))
-        try:
-            out = self.kms[member.region].generate_data_key(KeyId=self.key_id, NumberOfBytes=16)
-        except ClientError as exc:
-            assert not member.enabled
-            assert exc.response["Error"]["Code"] == "DisabledException"
-            return
-        assert member.enabled
-        self.world.sealed.append(
-            Sealed(out["CiphertextBlob"], out["Plaintext"], out["KeyMaterialId"])
-        )
+        client = self.kms[member.region]
+        out = served(member, client.generate_data_key, KeyId=self.key_id, NumberOfBytes=16)
+        if out:
+            self.world.sealed.append(
+                Sealed(out["CiphertextBlob"], out["Plaintext"], out["KeyMaterialId"])
+            )
 
     @rule()
     def rotate_on_demand(self) -> None:
@@ -141,14 +138,9 @@ class MultiRegionMachine(RuleBasedStateMachine):
         others = sorted(r for r in self.world.members if r != self.world.primary)
         target = data.draw(st.sampled_from(others))
         primary = self.world.members[self.world.primary]
-        try:
-            self.kms[primary.region].update_primary_region(KeyId=self.key_id, PrimaryRegion=target)
-        except ClientError as exc:
-            assert not primary.enabled
-            assert exc.response["Error"]["Code"] == "DisabledException"
-            return
-        assert primary.enabled
-        self.world.primary = target
+        client = self.kms[primary.region]
+        if served(primary, client.update_primary_region, KeyId=self.key_id, PrimaryRegion=target):
+            self.world.primary = target
 
     @rule(days=st.one_of(st.integers(0, 30), st.integers(80, 800)))
     def jump(self, days: int) -> None:
@@ -166,15 +158,10 @@ class MultiRegionMachine(RuleBasedStateMachine):
             )["Rotations"]
             listings.append([(r["KeyMaterialId"], r.get("RotationDate")) for r in rotations])
             for entry in self.world.sealed:
-                try:
-                    out = self.kms[member.region].decrypt(CiphertextBlob=entry.blob)
-                except ClientError as exc:
-                    assert not member.enabled
-                    assert exc.response["Error"]["Code"] == "DisabledException"
-                    continue
-                assert member.enabled
-                assert out["Plaintext"] == entry.plaintext
-                assert out["KeyMaterialId"] == entry.material_id
+                out = served(member, self.kms[member.region].decrypt, CiphertextBlob=entry.blob)
+                if out:
+                    assert out["Plaintext"] == entry.plaintext
+                    assert out["KeyMaterialId"] == entry.material_id
         assert all(listing == listings[0] for listing in listings)
 
 
