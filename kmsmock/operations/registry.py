@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..backend.store import Backend, RegionStore
+from ..access import Caller
+from ..backend.store import Backend, RegionStore, partition_for
 
 if TYPE_CHECKING:
     from ..backend.key import Key
@@ -126,6 +127,8 @@ class Context:
     request_id: str = ""  # the x-amzn-RequestId this request is answered with
     # The KMS keys the request acted on, as it found them (usage tracking, authorization)
     keys: list[Key] = field(default_factory=list)
+    # Who signed the request; None is the account's root (every caller of a default activation)
+    signer: Caller | None = None
 
     @property
     def region(self) -> str:
@@ -134,6 +137,13 @@ class Context:
     @property
     def account(self) -> str:
         return self.store.account
+
+    @property
+    def caller(self) -> Caller:
+        """The principal the request is decided for (access control, grants, the call log)."""
+        if self.signer is None:
+            self.signer = Caller.root(self.account, partition_for(self.region))
+        return self.signer
 
     def acting_on(self, key: Key) -> Key:
         """Record that the request acts on ``key`` (found by id, alias or ciphertext)."""
