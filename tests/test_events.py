@@ -263,3 +263,67 @@ def test_each_activation_starts_with_no_events() -> None:
         assert fresh.events.cloudtrail.names == []
     with pytest.raises(RuntimeError, match="not active"):
         fresh.events  # noqa: B018
+
+
+def test_multi_region_deletions_are_logged_in_each_region(kms_mock: KmsMock) -> None:
+    """A replica is deleted in its own Region; its primary, scheduled while it had replicas,
+    starts its own window when the last replica is gone (and is deleted when that ends)."""
+    with frozen("freezegun", START) as clock:
+        kms = new_client()
+        primary = kms.create_key(MultiRegion=True)["KeyMetadata"]
+        kms.replicate_key(KeyId=primary["KeyId"], ReplicaRegion="eu-west-1")
+        new_client("eu-west-1").schedule_key_deletion(KeyId=primary["KeyId"], PendingWindowInDays=7)
+        kms.schedule_key_deletion(KeyId=primary["KeyId"], PendingWindowInDays=10)
+        clock.advance(30 * DAY)
+        deletions = kms_mock.events.cloudtrail.named("DeleteKey")
+        assert [(r["awsRegion"], r.time) for r in deletions] == [
+            ("eu-west-1", utc(2024, 1, 8, 9)),
+            ("us-east-1", utc(2024, 1, 18, 9)),  # ten days after the replica went
+        ]
+        assert [e["region"] for e in kms_mock.events.eventbridge.named(DELETION)] == [
+            "eu-west-1",
+            "us-east-1",
+        ]
+
+
+def test_the_caller_is_the_user_identity(kms_mock: KmsMock, kms_client: KMSClient) -> None:
+    """Calls signed by an IAM user or an assumed-role session name them as CloudTrail does."""
+    from kmsmock.access import Caller, Kind
+    from kmsmock.backend.journal import ApiCall
+
+    account = kms_mock.account_id
+    user = Caller(f"arn:aws:iam::{account}:user/Alice", account, Kind.USER, user_id="AIDAEX")
+    session = Caller(
+        f"arn:aws:sts::{account}:assumed-role/Admin/build",
+        account,
+        Kind.SESSION,
+        role_arn=f"arn:aws:iam::{account}:role/Admin",
+        user_id="AROAEX:build",
+    )
+    for signer in (user, session):
+        kms_mock.backend.journal.add(
+            ApiCall("ListKeys", START, account, "us-east-1", "r", {}, None, None, signer, ())
+        )
+    alice, build = (r["userIdentity"] for r in kms_mock.events.cloudtrail)
+    assert alice == {
+        "type": "IAMUser",
+        "principalId": "AIDAEX",
+        "arn": f"arn:aws:iam::{account}:user/Alice",
+        "accountId": account,
+        "userName": "Alice",
+    }
+    assert build == {
+        "type": "AssumedRole",
+        "principalId": "AROAEX:build",
+        "arn": f"arn:aws:sts::{account}:assumed-role/Admin/build",
+        "accountId": account,
+        "sessionContext": {
+            "sessionIssuer": {
+                "type": "Role",
+                "principalId": "AROAEX",
+                "arn": f"arn:aws:iam::{account}:role/Admin",
+                "accountId": account,
+                "userName": "Admin",
+            }
+        },
+    }
