@@ -49,7 +49,6 @@ _DETAIL_TYPES = {
 }
 # serviceEventDetails names -> EventBridge detail names (KMS CMK Rotation carries them all)
 _DETAIL_NAMES = {
-    "keyId": "key-id",
     "keyOrigin": "key-origin",
     "rotationType": "rotation-type",
     "previousKeyMaterialId": "previous-key-material-id",
@@ -220,7 +219,7 @@ def _service_event(event: ServiceEvent) -> CloudTrailRecord:
         "eventType": "AwsServiceEvent",
         "managementEvent": True,
         "recipientAccountId": event.account,
-        "serviceEventDetails": dict(event.details),
+        "serviceEventDetails": {"keyId": event.key_id, **dict(event.details)},
         "eventCategory": "Management",
     }
     return CloudTrailRecord(
@@ -232,7 +231,7 @@ def _eventbridge(event: ServiceEvent) -> EventBridgeEvent:
     detail_type = _DETAIL_TYPES[event.name]
     detail = {"key-id": event.key_id}
     if detail_type == ROTATION:
-        detail = {_DETAIL_NAMES[k]: v for k, v in event.details.items() if k in _DETAIL_NAMES}
+        detail |= {_DETAIL_NAMES[k]: v for k, v in event.details if k in _DETAIL_NAMES}
     body = {
         "version": "0",
         "id": str(uuid.uuid5(_EVENTBRIDGE_IDS, event.event_id)),  # its own, stable per event

@@ -38,14 +38,25 @@ def event_id_for(request_id: str) -> str:
 
 @dataclass(slots=True)
 class ServiceEvent:
+    """Kept small (a long run may journal thousands): ids and ARNs are derived when read."""
+
     name: str  # ROTATE_KEY, DELETE_KEY or DELETE_EXPIRED_KEY_MATERIAL
     when: datetime  # when it happened on the clock
     account: str
     region: str
+    arn_prefix: str  # the key's store's, shared
     key_id: str
-    arn: str
-    details: dict[str, str]  # serviceEventDetails, with AWS's field names
-    event_id: str
+    details: tuple[tuple[str, str], ...] = ()  # serviceEventDetails after keyId
+
+    @property
+    def event_id(self) -> str:
+        """Its CloudTrail eventID: the same on every read, different for every event."""
+        seed = f"{self.name}/{self.arn}/{self.when.isoformat()}/{self.details}"
+        return str(uuid.uuid5(_EVENT_IDS, seed))
+
+    @property
+    def arn(self) -> str:
+        return f"{self.arn_prefix}key/{self.key_id}"
 
 
 @dataclass(slots=True)
@@ -59,7 +70,14 @@ class ApiCall:
     response: dict[str, Any] | None  # kept only where CloudTrail logs responseElements
     error: tuple[str, str] | None  # (code, message) of a failed call
     signer: Any  # the request's access.Caller; None for the account's root
-    key_arns: tuple[str, ...]  # the KMS keys it acted on
+    # The KMS keys it acted on, as (ARN prefix, key id) pairs flattened: shared strings, so a
+    # call costs one tuple here rather than a new ARN per key
+    keys: tuple[str, ...]
+
+    @property
+    def key_arns(self) -> tuple[str, ...]:
+        pairs = self.keys
+        return tuple(f"{pairs[i]}key/{pairs[i + 1]}" for i in range(0, len(pairs), 2))
 
 
 Fact = ServiceEvent | ApiCall
@@ -88,35 +106,23 @@ class Journal:
     def add(self, fact: Fact) -> None:
         self.facts.append(fact)
 
-    def _service(self, name: str, key: Key, when: datetime, details: dict[str, str]) -> None:
+    def _service(self, name: str, key: Key, when: datetime, *details: tuple[str, str]) -> None:
         store = key.store
         self.facts.append(
             ServiceEvent(
-                name,
-                when,
-                store.account,
-                store.region,
-                key.key_id,
-                key.arn,
-                details,
-                str(uuid.uuid4()),
+                name, when, store.account, store.region, store.arn_prefix, key.key_id, details
             )
         )
 
     def rotated(self, key: Key, previous: Material | None, current: Material) -> None:
-        details = {
-            "keyId": key.key_id,
-            "rotationType": current.rotation_type or "",
-            "keyOrigin": key.origin,
-            "currentKeyMaterialId": current.id,
-        }
+        details = [("rotationType", current.rotation_type or ""), ("keyOrigin", key.origin)]
         if previous is not None:
-            details["previousKeyMaterialId"] = previous.id
-        self._service(ROTATE_KEY, key, current.created, details)
+            details.append(("previousKeyMaterialId", previous.id))
+        details.append(("currentKeyMaterialId", current.id))
+        self._service(ROTATE_KEY, key, current.created, *details)
 
     def deleted(self, key: Key, when: datetime) -> None:
-        self._service(DELETE_KEY, key, when, {"keyId": key.key_id})
+        self._service(DELETE_KEY, key, when)
 
     def expired(self, key: Key, material: ImportedMaterial, when: datetime) -> None:
-        details = {"keyId": key.key_id, "keyMaterialId": material.id}
-        self._service(DELETE_EXPIRED_KEY_MATERIAL, key, when, details)
+        self._service(DELETE_EXPIRED_KEY_MATERIAL, key, when, ("keyMaterialId", material.id))

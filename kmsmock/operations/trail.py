@@ -76,12 +76,18 @@ def _journal(
                 response,
                 error,
                 ctx.signer,
-                tuple(key.arn for key in ctx.keys) or _created(response),
+                _keys(ctx, response),
             )
         )
 
 
-def _created(response: Response | None) -> tuple[str, ...]:
-    """CreateKey and ReplicateKey act on the key they make, which no lookup recorded."""
+def _keys(ctx: Context, response: Response | None) -> tuple[str, ...]:
+    """The keys a call acted on as ``ApiCall.keys`` holds them. CreateKey and ReplicateKey act
+    on the key they make, which no lookup recorded: it is in their answer."""
+    if ctx.keys:
+        return tuple(part for key in ctx.keys for part in (key.store.arn_prefix, key.key_id))
     metadata = (response or {}).get("KeyMetadata") or (response or {}).get("ReplicaKeyMetadata")
-    return (metadata["Arn"],) if metadata else ()
+    if not metadata:
+        return ()
+    prefix, _, key_id = metadata["Arn"].rpartition("key/")
+    return (prefix, key_id)
