@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import responses
 
     from .backend.store import Backend
+    from .events import Events
     from .interceptor import Interceptor
     from .server import KmsServer
 
@@ -164,6 +165,14 @@ class KmsMock(StartStop):
         if self._backend is None:
             raise RuntimeError("kmsmock: the mock is not active")
         return self._backend
+
+    @property
+    def events(self) -> Events:
+        """The CloudTrail records and EventBridge events AWS would have emitted for this
+        activation's calls and for what its clock made happen (see ``kmsmock.events``)."""
+        from .events import Events  # here: nothing of it is needed until a test looks
+
+        return Events(self.backend)
 
     def serve_http(
         self, host: str = "127.0.0.1", port: int = 0, *, clock_control: bool | None = None

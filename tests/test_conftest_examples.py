@@ -16,6 +16,7 @@ PASSES = {
     "time_travel": 2,
     "with_moto": 2,
     "session_client": 2,
+    "rotation_events": 2,
 }
 
 

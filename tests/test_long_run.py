@@ -1,9 +1,10 @@
 """Long runs: calls in one activation do not grow memory without bound.
 
-kmsmock keeps no call log: what it holds is the state the calls created (keys, their material
-versions, aliases, grants, tags), and nothing per call. Measured with tracemalloc after a
-warm-up (botocore and CPython fill caches and free lists during the first calls). The default
-suite runs about 20,000 calls; ``-m slow`` runs a million.
+kmsmock holds the state the calls created (keys, their material versions, aliases, grants,
+tags) and a bounded journal of the last calls (``kmsmock.events``), and nothing else per call.
+Measured with tracemalloc after a warm-up (botocore and CPython fill caches and free lists
+during the first calls, and the journal fills to its bound). The default suite runs about
+20,000 calls; ``-m slow`` runs a million.
 """
 
 from __future__ import annotations
@@ -209,7 +210,9 @@ def test_lookups_naming_other_accounts_create_no_state() -> None:
                     with pytest.raises(ClientError):
                         call(**params)
 
-        lookups(range(3))  # warm-up: kmsmock compiles each operation's validator on first use
+        # Warm-up: kmsmock compiles each operation's validator on first use, and the events
+        # journal (bounded: the last ``limit`` calls) fills to its steady size.
+        lookups(range(mock.events.limit // 3 + 1))
         growth = _own_growth(lookups)
         assert _stores(mock) == stores
         assert growth < 4 * 1024, f"{growth} bytes kept by kmsmock after 3000 failed lookups"

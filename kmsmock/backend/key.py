@@ -197,9 +197,17 @@ class Key:
                 return m
         return None
 
-    def rotate(self, when: datetime, rotation_type: str) -> Material:
-        m = new_material(when, rotation_type)
+    def rotate(
+        self, when: datetime, rotation_type: str, staged: Material | None = None
+    ) -> Material:
+        """New current material as of ``when``: generated, or ``staged`` (imported for an
+        on-demand rotation). The rotation is journaled with its date."""
+        previous = self.current
+        m = new_material(when, rotation_type) if staged is None else staged
+        m.created, m.rotation_type = when, rotation_type
         self.materials.append(m)
+        if self.store.journal is not None:
+            self.store.journal.rotated(self, previous, m)
         return m
 
     # -- time -----------------------------------------------------------------------------
@@ -232,6 +240,8 @@ class Key:
         for m in self.materials:
             if isinstance(m, ImportedMaterial) and m.imported and m.valid_to and m.valid_to <= now:
                 self.drop_imported(m)
+                if self.store.journal is not None:
+                    self.store.journal.expired(self, m, m.valid_to)
 
     def drop_imported(self, material: ImportedMaterial) -> None:
         """Delete imported material (expiry or DeleteImportedKeyMaterial); the id stays."""

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from . import DEFAULT_ACCOUNT as DEFAULT_ACCOUNT
 from .import_parameters import ImportParameters
+from .journal import Journal
 from .key import PENDING_DELETION, PENDING_REPLICA_DELETION, Key
 from .keystore import CustomKeyStores
 
@@ -52,9 +53,11 @@ class Alias:
 class RegionStore:
     """The keys and aliases of one account in one Region."""
 
-    def __init__(self, account: str, region: str) -> None:
+    def __init__(self, account: str, region: str, journal: Journal | None = None) -> None:
         self.account = account
         self.region = region
+        # Where this store's service events are recorded (None: a throwaway store of ``peek``)
+        self.journal = journal
         self.partition = partition_for(region)
         self.arn_prefix = f"arn:{self.partition}:kms:{region}:{account}:"
         self.keys: dict[str, Key] = {}
@@ -124,6 +127,8 @@ class RegionStore:
     def delete(self, key: Key) -> None:
         """The end of a deletion window: the key, its material and its aliases are gone."""
         del self.keys[key.key_id]
+        if self.journal is not None and key.deletion_date is not None:
+            self.journal.deleted(key, key.deletion_date)  # on the day the window ended
         self.deleted.add(key.key_id)
         if key.mr_set is not None:
             key.mr_set.detach(key)
@@ -230,11 +235,13 @@ class Backend:
         # endpoint's clock control moved it: that moves this backend's time only.
         self.clock_offset = timedelta(0)
         self._stores: dict[tuple[str, str], RegionStore] = {}
+        # API calls and service events, for ``kmsmock.events`` (CloudTrail and EventBridge)
+        self.journal = Journal()
 
     def store(self, account: str, region: str) -> RegionStore:
         found = self._stores.get((account, region))
         if found is None:
-            found = self._stores[(account, region)] = RegionStore(account, region)
+            found = self._stores[(account, region)] = RegionStore(account, region, self.journal)
         return found
 
     def peek(self, account: str, region: str) -> RegionStore:

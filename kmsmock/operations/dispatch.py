@@ -13,8 +13,10 @@ from typing import Any
 from ..backend.key import Usage
 from .grants import check_grant_tokens
 from .registry import OPERATIONS, Context, Request, Response, traits
+from .trail import recorded
 
 
+@recorded  # each answered call is journaled for the CloudTrail view (kmsmock.events)
 def dispatch(ctx: Context, service_model: Any, request: Request) -> Response:
     """Run ``ctx.operation`` on ``request`` with everything its traits ask for."""
     op = OPERATIONS[ctx.operation]
