@@ -165,14 +165,15 @@ class Role:
 
 
 def _register(backend: Backend, access_key: str, identity: Identity) -> None:
-    if not backend.identities:  # the first principal: the default callers stay the root
-        root = Identity(Caller.root(backend.default_account))
-        from .mock import FAKE_CREDENTIALS
+    from .mock import FAKE_CREDENTIALS
 
-        for key in (os.environ.get("AWS_ACCESS_KEY_ID"), FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"]):
-            if key:
-                backend.identities[key] = root
-    backend.identities[access_key] = identity
+    with backend.lock:  # the local endpoint's threads read it
+        if not backend.identities:  # the first principal: the default callers stay the root
+            root = Identity(Caller.root(backend.default_account))
+            for key in (os.environ.get("AWS_ACCESS_KEY_ID"), FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"]):
+                if key:
+                    backend.identities[key] = root
+        backend.identities[access_key] = identity
 
 
 def _path(path: str) -> str:

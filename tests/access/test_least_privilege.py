@@ -201,3 +201,22 @@ def test_condition_keys_kmsmock_cannot_observe(kms: KMSClient, kms_mock: KmsMock
     assert refusal(client.encrypt, KeyId=key_id, Plaintext=b"p")[0] == "AccessDeniedException"
     kms_mock.condition_keys["aws:SourceVpc"] = "vpc-1"  # for every request of the activation
     client.encrypt(KeyId=key_id, Plaintext=b"p")
+
+
+def test_request_alias_and_current_time(kms: KMSClient, kms_mock: KmsMock) -> None:
+    key = kms.create_key()["KeyMetadata"]
+    kms.create_alias(AliasName="alias/app", TargetKeyId=key["KeyId"])
+    conditions = {
+        "StringEquals": {"kms:RequestAlias": "alias/app"},
+        "DateGreaterThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"},
+        "Bool": {"aws:SecureTransport": "true"},
+    }
+    user = kms_mock.add_user(
+        "by-alias", identity_policies=[document(allow("kms:Encrypt", Condition=conditions))]
+    )
+    client = user.client(region_name=REGION)
+    client.encrypt(KeyId="alias/app", Plaintext=b"p")
+    client.encrypt(KeyId=f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/app", Plaintext=b"p")
+    assert refusal(client.encrypt, KeyId=key["KeyId"], Plaintext=b"p") == not_authorized(
+        user.arn, "kms:Encrypt", key["Arn"], "identity-based"
+    )
