@@ -13,7 +13,7 @@ and whether its permission is checked on that key or on ``*`` (IAM only: CreateK
   kms:ReEncryptTo on the destination), as the "AWS KMS permissions" reference lists them.
 
 ``operations.dispatch`` reads these for every request: it is the one place that answers "what
-does this operation need" for grant tokens, usage tracking and, later, authorization, the call
+does this operation need" for grant tokens, authorization, usage tracking and, later, the call
 log and fault injection.
 """
 
