@@ -220,3 +220,21 @@ def test_request_alias_and_current_time(kms: KMSClient, kms_mock: KmsMock) -> No
     assert refusal(client.encrypt, KeyId=key["KeyId"], Plaintext=b"p") == not_authorized(
         user.arn, "kms:Encrypt", key["Arn"], "identity-based"
     )
+
+
+@pytest.mark.parametrize("action", ["kms:UpdateAlias", "kms:DeleteAlias"])
+def test_an_alias_change_needs_the_permission_on_the_key_it_leaves(
+    kms: KMSClient, action: str
+) -> None:
+    guarded = key_policy(allow("kms:*", {"AWS": ROOT}), deny(action, "*"))
+    old = kms.create_key(Policy=guarded)["KeyMetadata"]
+    new = kms.create_key()["KeyMetadata"]
+    kms.create_alias(AliasName="alias/moving", TargetKeyId=old["KeyId"])
+    change = (
+        (kms.update_alias, {"AliasName": "alias/moving", "TargetKeyId": new["KeyId"]})
+        if action == "kms:UpdateAlias"
+        else (kms.delete_alias, {"AliasName": "alias/moving"})
+    )
+    assert refusal(change[0], **change[1]) == explicitly_denied(
+        ROOT, action, old["Arn"], "resource-based"
+    )
