@@ -263,6 +263,31 @@ AWS_MANAGED_KEY_DENIED = ErrorText(
     "resource: {key_arn} because no resource-based policy allows the {action} action",
     source="chosen: IAM's denial wording; an AWS managed key's policy lets the account only read",
 )
+NOT_AUTHORIZED = ErrorText(
+    "AccessDeniedException",
+    "User: {caller} is not authorized to perform: {action} on resource: {resource} because no "
+    "{policy} policy allows the {action} action",
+    source="issue 13; IAM's wording, recorded for KMS in https://github.com/jbrt/ec2cryptomatic/"
+    "issues/26 (resource-based) and for CreateKey on resource * (identity-based)",
+)
+EXPLICITLY_DENIED = ErrorText(
+    "AccessDeniedException",
+    "User: {caller} is not authorized to perform: {action} on resource: {resource} with an "
+    "explicit deny in {article} {policy} policy",
+    source="issue 13; IAM's explicit-deny wording, the same for every service",
+)
+CIPHERTEXT_KEY_UNAVAILABLE = ErrorText(
+    "AccessDeniedException",
+    "The ciphertext refers to a customer master key that does not exist, does not exist in this "
+    "region, or you are not allowed to access.",
+    source="issue 13; recorded e.g. https://github.com/aws/aws-encryption-sdk-javascript/issues/"
+    "1005 (AccessDeniedException, a caller without kms:Decrypt)",
+)
+UNRECOGNIZED_CLIENT = ErrorText(
+    "UnrecognizedClientException",
+    "The security token included in the request is invalid.",
+    source="issue 13; recorded from KMS in https://github.com/aws/aws-encryption-sdk-java/issues/9",
+)
 DRY_RUN = ErrorText(
     "DryRunOperationException",
     "The request would have succeeded, but the DryRun option is set.",

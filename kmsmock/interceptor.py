@@ -202,12 +202,14 @@ class Interceptor:
         if not self._fast_allowed(client, operation_model.name):
             return None
         headers = request_dict["headers"]
+        backend = self.backend
         status, answer_headers, body = protocol.handle(
-            self.backend,
+            backend,
             operation_model.service_model,
             headers.get("X-Amz-Target", ""),
             request_dict["body"],
             region=client.meta.region_name,
+            access_key=_signing_key(client) if backend.identities else None,
         )
         if status >= 300:  # botocore's retry handler must see it: the loop delivers it
             self._handover.answer = (status, answer_headers, body)
@@ -251,17 +253,25 @@ class Interceptor:
                 status, headers, body = made
             else:
                 target = request.headers.get("X-Amz-Target", b"")  # bytes once prepared
+                signed = request.headers.get("Authorization") if backend.identities else None
                 status, headers, body = protocol.handle(
                     backend,
                     service_model,
                     target.decode() if isinstance(target, bytes) else target,
                     request.body,
                     region=region,
+                    access_key=protocol.signed_access_key(signed),
                 )
             return response_class(request.url, status, headers, _Body(body))
 
         answer.__kmsmock__ = True  # type: ignore[attr-defined]
         return answer
+
+
+def _signing_key(client: Any) -> str | None:
+    """The access key ``client`` signs with (the fast path signs nothing: it asks the signer)."""
+    credentials = getattr(client._request_signer, "_credentials", None)
+    return None if credentials is None else credentials.access_key
 
 
 def _refusing(send: Callable[..., Any], *, aio: bool = False) -> Callable[..., Any]:

@@ -19,12 +19,14 @@ from .lifecycle import StartStop
 
 if TYPE_CHECKING:
     import unittest
+    from collections.abc import Mapping, Sequence
 
     import responses
 
     from .backend.store import Backend
     from .events import Events
     from .interceptor import Interceptor
+    from .principals import Document, Principal, Role
     from .server import KmsServer
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -201,6 +203,72 @@ class KmsMock(StartStop):
             self._on_stop.append(_stopping(rsps))
         raw_http.register(rsps, backend, endpoint_url=endpoint_url)
         return rsps
+
+    # -- principals (access control) -----------------------------------------------------
+
+    def add_user(
+        self,
+        name: str,
+        *,
+        account: str | None = None,
+        identity_policies: Sequence[Document] | None = None,
+        tags: Mapping[str, str] | None = None,
+        path: str = "/",
+        condition_keys: Mapping[str, object] | None = None,
+    ) -> Principal:
+        """Declare an IAM user (``arn:aws:iam::<account>:user<path><name>``) with an access key
+        of its own; ``account`` defaults to the activation's. ``identity_policies``: its IAM
+        policies (None: IAM allows it everything); ``tags``: ``aws:PrincipalTag/*``;
+        ``condition_keys``: keys its requests carry that kmsmock cannot observe
+        (``{"aws:SourceIp": "10.0.0.1"}``). See ``kmsmock.principals``."""
+        from . import principals
+
+        return principals.add_user(
+            self.backend,
+            name,
+            account=account,
+            identity_policies=identity_policies,
+            tags=tags,
+            path=path,
+            condition_keys=condition_keys,
+        )
+
+    def add_role(
+        self,
+        name: str,
+        *,
+        account: str | None = None,
+        identity_policies: Sequence[Document] | None = None,
+        tags: Mapping[str, str] | None = None,
+        path: str = "/",
+        condition_keys: Mapping[str, object] | None = None,
+    ) -> Role:
+        """Declare an IAM role; ``role.assume(session_name)`` is a session that calls as it.
+        Arguments as for ``add_user``."""
+        from . import principals
+
+        return principals.add_role(
+            self.backend,
+            name,
+            account=account,
+            identity_policies=identity_policies,
+            tags=tags,
+            path=path,
+            condition_keys=condition_keys,
+        )
+
+    def account_root(self, account: str | None = None) -> Principal:
+        """Credentials of an account's root (``arn:aws:iam::<account>:root``): how a test acts
+        in another account, e.g. to create the key a cross-account caller uses."""
+        from . import principals
+
+        return principals.account_root(self.backend, account)
+
+    @property
+    def condition_keys(self) -> dict[str, object]:
+        """Condition keys every request of this activation carries that kmsmock cannot observe
+        (``m.condition_keys["aws:SourceVpc"] = "vpc-1"``); a principal's own win."""
+        return self.backend.condition_keys
 
     # -- decoration ----------------------------------------------------------------------
 

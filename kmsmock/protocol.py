@@ -53,6 +53,7 @@ def _answer(status: int, payload: dict[str, Any], request_id: str | None = None)
 
 
 _SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([a-z0-9-]+)/kms/aws4_request")
+_ACCESS_KEY = re.compile(r"Credential=([^/,\s]+)/")
 DEFAULT_REGION = "us-east-1"
 
 
@@ -61,6 +62,16 @@ def signed_region(authorization: str) -> str | None:
     there is nothing to check them against)."""
     scope = _SCOPE.search(authorization)
     return scope.group(1) if scope else None
+
+
+def signed_access_key(authorization: str | bytes | None) -> str | None:
+    """The access key a SigV4 ``Authorization`` header was signed with (who is calling)."""
+    if not authorization:
+        return None
+    if isinstance(authorization, bytes):
+        authorization = authorization.decode("ascii", "replace")
+    found = _ACCESS_KEY.search(authorization)
+    return found.group(1) if found else None
 
 
 @functools.cache
@@ -95,9 +106,22 @@ def handle(
     *,
     region: str,
     account: str | None = None,
+    access_key: str | None = None,
 ) -> Answer:
-    """Answer one KMS request as AWS would. Never raises: every failure is an AWS error."""
+    """Answer one KMS request as AWS would. Never raises: every failure is an AWS error.
+
+    ``access_key``: the one the request was signed with, when the front door knows it. Once
+    principals are declared (``backend.identities``) it names the caller, whose account the
+    request runs in, and an unknown one is refused as AWS refuses it; otherwise (and when it is
+    None) the caller is the root of ``account``, by default the activation's.
+    """
     try:
+        identity = None
+        if backend.identities and access_key is not None:
+            identity = backend.identities.get(access_key)
+            if identity is None:
+                raise errors.UNRECOGNIZED_CLIENT()
+            account = identity.caller.account
         name = target[len(TARGET_PREFIX) :] if target.startswith(TARGET_PREFIX) else ""
         if name not in service_model.operation_names:
             raise errors.UNKNOWN_OPERATION(target=target)
@@ -117,6 +141,12 @@ def handle(
                 name,
                 rid,
             )
+            if identity is not None:
+                ctx.signer, ctx.policies = identity.caller, identity.policies
+                if identity.keys:
+                    ctx.signer_keys = {**backend.condition_keys, **identity.keys}
+            if backend.condition_keys and ctx.signer_keys is None:
+                ctx.signer_keys = backend.condition_keys
             return _answer(200, dispatch(ctx, service_model, request), rid)
     except errors.KMSError as error:
         return error_answer(error)

@@ -11,12 +11,16 @@ import os
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from . import DEFAULT_ACCOUNT as DEFAULT_ACCOUNT
 from .import_parameters import ImportParameters
 from .journal import Journal
 from .key import PENDING_DELETION, PENDING_REPLICA_DELETION, Key
 from .keystore import CustomKeyStores
+
+if TYPE_CHECKING:
+    from ..access import Identity
 
 _VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}
 
@@ -237,6 +241,11 @@ class Backend:
         self._stores: dict[tuple[str, str], RegionStore] = {}
         # API calls and service events, for ``kmsmock.events`` (CloudTrail and EventBridge)
         self.journal = Journal()
+        # Declared principals by access key (kmsmock.principals). Empty: every request is the
+        # default account's root, whatever it is signed with.
+        self.identities: dict[str, Identity] = {}
+        # Condition keys every request carries that kmsmock cannot observe (aws:SourceIp, ...)
+        self.condition_keys: dict[str, object] = {}
 
     def store(self, account: str, region: str) -> RegionStore:
         found = self._stores.get((account, region))
