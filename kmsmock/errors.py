@@ -450,7 +450,8 @@ POLICY_INVALID_PRINCIPALS = ErrorText(
 POLICY_LOCKOUT = ErrorText(
     "MalformedPolicyDocumentException",
     "The new key policy will not allow you to update the key policy in the future.",
-    source="chosen: not in kms-facts (§5 documents the lockout safety check)",
+    source="recorded from AWS: hashicorp/terraform-provider-aws internal/service/kms/key_test.go "
+    "(TestAccKMSKey_Policy_bypass expects it from the real service); kms-facts §5 has the rule",
 )
 POLICY_NOT_FOUND = ErrorText(
     "NotFoundException",
@@ -514,6 +515,13 @@ GRANTS_PER_KEY = ErrorText(
 )
 GRANT_NOT_FOUND = ErrorText(
     "NotFoundException", "Grant ID {grant_id} not found", source="chosen: not in kms-facts"
+)
+RETIRE_GRANT_DENIED = ErrorText(
+    "AccessDeniedException",
+    "User: {caller_arn} is not authorized to perform: kms:RetireGrant on resource: {key_arn} "
+    "because no resource-based policy allows the kms:RetireGrant action",
+    source="chosen: IAM's denial wording (kms-facts §9.3 has the rule, no recording); the grant "
+    "is the resource-based policy that decides who retires it",
 )
 RETIRE_GRANT_WHICH = ErrorText(
     "ValidationException",

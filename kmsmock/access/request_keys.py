@@ -38,7 +38,6 @@ if TYPE_CHECKING:  # only for annotations: access imports nothing of kmsmock at 
 
 _DG = "https://docs.aws.amazon.com/kms/latest/developerguide/"
 _CK = _DG + "conditions-kms.html#conditions-kms-"
-_PERMISSIONS = _DG + "kms-api-permissions-reference.html"
 _GLOBAL = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html"
 
 
@@ -64,6 +63,19 @@ class ConditionKey:
     source: str
 
 
+CONDITION_KEYS: dict[str, ConditionKey] = {}
+
+
+def condition_key(name: str, anchor: str, page: str = _CK) -> Callable[[Extract], Extract]:
+    """Register ``name``'s extractor with the page (and anchor) that defines the key."""
+
+    def register(extract: Extract) -> Extract:
+        CONDITION_KEYS[name] = ConditionKey(extract, page + anchor)
+        return extract
+
+    return register
+
+
 def _one(name: str, value: object) -> Values:
     return {} if value is None else {name: value}
 
@@ -83,32 +95,37 @@ _ALGORITHM_MEMBER = {
 }
 
 
-def encryption_context(facts: Facts) -> dict[str, str]:
-    """The encryption context the action is judged on (CreateGrant: its constraint's pairs)."""
-    if facts.action == "CreateGrant":
-        constraints = facts.request.get("Constraints") or {}
+def encryption_context(action: str, request: Mapping[str, Any]) -> dict[str, str]:
+    """The encryption context ``action`` is judged on (CreateGrant: its constraint's pairs)."""
+    if action == "CreateGrant":
+        constraints = request.get("Constraints") or {}
         pairs: dict[str, str] = {}
         for name in ("EncryptionContextSubset", "EncryptionContextEquals"):
             pairs.update(constraints.get(name) or {})
         return pairs
-    return dict(facts.request.get(_CONTEXT_MEMBER.get(facts.action, "EncryptionContext")) or {})
+    return dict(request.get(_CONTEXT_MEMBER.get(action, "EncryptionContext")) or {})
 
 
+@condition_key("kms:EncryptionContext:*", "encryption-context")
 def _context_pairs(facts: Facts) -> Values:
-    return {f"kms:EncryptionContext:{k.lower()}": v for k, v in encryption_context(facts).items()}
+    pairs = encryption_context(facts.action, facts.request)
+    return {f"kms:EncryptionContext:{k.lower()}": v for k, v in pairs.items()}
 
 
+@condition_key("kms:EncryptionContextKeys", "encryption-context-keys")
 def _context_keys(facts: Facts) -> Values:
-    keys = list(encryption_context(facts))
+    keys = list(encryption_context(facts.action, facts.request))
     return {"kms:EncryptionContextKeys": keys} if keys else {}
 
 
+@condition_key("kms:EncryptionAlgorithm", "encryption-algorithm")
 def _encryption_algorithm(facts: Facts) -> Values:
     """The algorithm asked for, or used: data keys are always SYMMETRIC_DEFAULT."""
     given = facts.request.get(_ALGORITHM_MEMBER.get(facts.action, "EncryptionAlgorithm"))
     return {"kms:EncryptionAlgorithm": given or "SYMMETRIC_DEFAULT"}
 
 
+@condition_key("kms:RequestAlias", "request-alias")
 def _request_alias(facts: Facts) -> Values:
     """The alias name the request named the key by (an alias ARN counts by its name)."""
     named = facts.request.get(_KEY_MEMBER.get(facts.action, "KeyId"))
@@ -125,15 +142,18 @@ def _tags(request: Mapping[str, Any]) -> dict[str, str]:
     return {t["TagKey"]: t["TagValue"] for t in request.get("Tags") or ()}
 
 
+@condition_key("aws:RequestTag/*", "#condition-keys-requesttag", _GLOBAL)
 def _request_tags(facts: Facts) -> Values:
     return {f"aws:RequestTag/{k}": v for k, v in _tags(facts.request).items()}
 
 
+@condition_key("aws:TagKeys", "#condition-keys-tagkeys", _GLOBAL)
 def _tag_keys(facts: Facts) -> Values:
     keys = list(facts.request.get("TagKeys") or ()) or list(_tags(facts.request))
     return {"aws:TagKeys": keys} if keys else {}
 
 
+@condition_key("kms:GrantConstraintType", "grant-constraint-type")
 def _grant_constraint_type(facts: Facts) -> Values:
     kinds = [
         name
@@ -145,15 +165,18 @@ def _grant_constraint_type(facts: Facts) -> Values:
     return {"kms:GrantConstraintType": kinds[0] if len(kinds) == 1 else kinds}
 
 
+@condition_key("kms:GrantOperations", "grant-operations")
 def _grant_operations(facts: Facts) -> Values:
     return {"kms:GrantOperations": list(facts.request.get("Operations") or ())}
 
 
+@condition_key("kms:GrantIsForAWSResource", "grant-is-for-aws-resource")
 def _grant_is_for_aws_resource(facts: Facts) -> Values:
     """True only when an integrated service calls on the caller's behalf (kms:ViaService set)."""
     return {"kms:GrantIsForAWSResource": False}
 
 
+@condition_key("kms:ValidTo", "valid-to")
 def _valid_to(facts: Facts) -> Values:
     when = facts.request.get("ValidTo")
     if isinstance(when, datetime):
@@ -170,6 +193,7 @@ def _member(name: str, member: str, default: object = None) -> Extract:
 # -- what the key itself says (KMS key resource operations) -------------------------------------
 
 
+@condition_key("kms:KeySpec", "key-spec")
 def _key_spec(facts: Facts) -> Values:
     if facts.key is not None:
         spec = facts.key.spec.name
@@ -179,6 +203,7 @@ def _key_spec(facts: Facts) -> Values:
     return {"kms:KeySpec": spec, "kms:CustomerMasterKeySpec": spec}
 
 
+@condition_key("kms:KeyUsage", "key-usage")
 def _key_usage(facts: Facts) -> Values:
     if facts.key is not None:
         usage: object = facts.key.usage
@@ -187,17 +212,20 @@ def _key_usage(facts: Facts) -> Values:
     return {"kms:KeyUsage": usage, "kms:CustomerMasterKeyUsage": usage}
 
 
+@condition_key("kms:KeyOrigin", "key-origin")
 def _key_origin(facts: Facts) -> Values:
     origin = facts.key.origin if facts.key is not None else facts.request.get("Origin", "AWS_KMS")
     return {"kms:KeyOrigin": origin}
 
 
+@condition_key("kms:MultiRegion", "multiregion")
 def _multi_region(facts: Facts) -> Values:
     if facts.key is not None:
         return {"kms:MultiRegion": facts.key.multi_region}
     return {"kms:MultiRegion": bool(facts.request.get("MultiRegion", False))}
 
 
+@condition_key("kms:MultiRegionKeyType", "multiregion-key-type")
 def _multi_region_key_type(facts: Facts) -> Values:
     """Only multi-Region keys have one; CreateKey makes a primary."""
     key = facts.key
@@ -209,6 +237,7 @@ def _multi_region_key_type(facts: Facts) -> Values:
     return {"kms:MultiRegionKeyType": "PRIMARY" if primary is key else "REPLICA"}
 
 
+@condition_key("kms:ResourceAliases", "resource-aliases")
 def _resource_aliases(facts: Facts) -> Values:
     key = facts.key
     if key is None:
@@ -217,11 +246,13 @@ def _resource_aliases(facts: Facts) -> Values:
     return {"kms:ResourceAliases": names} if names else {}
 
 
+@condition_key("aws:ResourceTag/*", "#condition-keys-resourcetag", _GLOBAL)
 def _resource_tags(facts: Facts) -> Values:
     tags = facts.key.tags if facts.key is not None else None
     return {f"aws:ResourceTag/{k}": v for k, v in (tags or {}).items()}
 
 
+@condition_key("kms:CallerAccount", "caller-account")
 def _caller_account(facts: Facts) -> Values:
     return {"kms:CallerAccount": facts.ctx.caller.account}
 
@@ -236,98 +267,57 @@ def _globals(facts: Facts) -> Values:
     }
 
 
-CONDITION_KEYS: dict[str, ConditionKey] = {
-    "kms:CallerAccount": ConditionKey(_caller_account, _CK + "caller-account"),
-    "kms:KeySpec": ConditionKey(_key_spec, _CK + "key-spec"),
-    "kms:KeyUsage": ConditionKey(_key_usage, _CK + "key-usage"),
-    "kms:KeyOrigin": ConditionKey(_key_origin, _CK + "key-origin"),
-    "kms:MultiRegion": ConditionKey(_multi_region, _CK + "multiregion"),
-    "kms:MultiRegionKeyType": ConditionKey(_multi_region_key_type, _CK + "multiregion-key-type"),
-    "kms:ResourceAliases": ConditionKey(_resource_aliases, _CK + "resource-aliases"),
-    "aws:ResourceTag/*": ConditionKey(_resource_tags, _GLOBAL + "#condition-keys-resourcetag"),
-    "kms:EncryptionContext:*": ConditionKey(_context_pairs, _CK + "encryption-context"),
-    "kms:EncryptionContextKeys": ConditionKey(_context_keys, _CK + "encryption-context-keys"),
-    "kms:EncryptionAlgorithm": ConditionKey(_encryption_algorithm, _CK + "encryption-algorithm"),
-    "kms:RequestAlias": ConditionKey(_request_alias, _CK + "request-alias"),
-    "kms:DataKeyPairSpec": ConditionKey(
-        _member("kms:DataKeyPairSpec", "KeyPairSpec"), _CK + "data-key-spec"
+# Condition keys whose value is one request member: key -> (member, default, page anchor).
+_MEMBERS: dict[str, tuple[str, object, str]] = {
+    "kms:DataKeyPairSpec": ("KeyPairSpec", None, "data-key-spec"),
+    "kms:SigningAlgorithm": ("SigningAlgorithm", None, "signing-algorithm"),
+    "kms:MessageType": ("MessageType", "RAW", "message-type"),
+    "kms:MacAlgorithm": ("MacAlgorithm", None, "mac-algorithm"),
+    "kms:KeyAgreementAlgorithm": ("KeyAgreementAlgorithm", None, "key-agreement-algorithm"),
+    "kms:GranteePrincipal": ("GranteePrincipal", None, "grantee-principal"),
+    "kms:RetiringPrincipal": ("RetiringPrincipal", None, "retiring-principal"),
+    "kms:BypassPolicyLockoutSafetyCheck": (
+        "BypassPolicyLockoutSafetyCheck",
+        None,
+        "bypass-policy-lockout-safety-check",
     ),
-    "kms:SigningAlgorithm": ConditionKey(
-        _member("kms:SigningAlgorithm", "SigningAlgorithm"), _CK + "signing-algorithm"
+    "kms:RotationPeriodInDays": ("RotationPeriodInDays", 365, "rotation-period-in-days"),
+    "kms:ScheduleKeyDeletionPendingWindowInDays": (
+        "PendingWindowInDays",
+        30,
+        "schedule-key-deletion-pending-window-in-days",
     ),
-    "kms:MessageType": ConditionKey(
-        _member("kms:MessageType", "MessageType", "RAW"), _CK + "message-type"
-    ),
-    "kms:MacAlgorithm": ConditionKey(
-        _member("kms:MacAlgorithm", "MacAlgorithm"), _CK + "mac-algorithm"
-    ),
-    "kms:KeyAgreementAlgorithm": ConditionKey(
-        _member("kms:KeyAgreementAlgorithm", "KeyAgreementAlgorithm"),
-        _CK + "key-agreement-algorithm",
-    ),
-    "kms:ReEncryptOnSameKey": ConditionKey(
-        lambda f: {
-            "kms:ReEncryptOnSameKey": f.request.get("SourceKeyId") is not None
-            and f.request.get("SourceKeyId") == f.request.get("DestinationKeyId")
-        },
-        _CK + "reencrypt-on-same-key",
-    ),
-    "kms:GrantOperations": ConditionKey(_grant_operations, _CK + "grant-operations"),
-    "kms:GrantConstraintType": ConditionKey(_grant_constraint_type, _CK + "grant-constraint-type"),
-    "kms:GrantIsForAWSResource": ConditionKey(
-        _grant_is_for_aws_resource, _CK + "grant-is-for-aws-resource"
-    ),
-    "kms:GranteePrincipal": ConditionKey(
-        _member("kms:GranteePrincipal", "GranteePrincipal"), _CK + "grantee-principal"
-    ),
-    "kms:RetiringPrincipal": ConditionKey(
-        _member("kms:RetiringPrincipal", "RetiringPrincipal"), _CK + "retiring-principal"
-    ),
-    "kms:BypassPolicyLockoutSafetyCheck": ConditionKey(
-        _member("kms:BypassPolicyLockoutSafetyCheck", "BypassPolicyLockoutSafetyCheck"),
-        _CK + "bypass-policy-lockout-safety-check",
-    ),
-    "kms:RotationPeriodInDays": ConditionKey(
-        _member("kms:RotationPeriodInDays", "RotationPeriodInDays", 365),
-        _CK + "rotation-period-in-days",
-    ),
-    "kms:ScheduleKeyDeletionPendingWindowInDays": ConditionKey(
-        _member("kms:ScheduleKeyDeletionPendingWindowInDays", "PendingWindowInDays", 30),
-        _CK + "schedule-key-deletion-pending-window-in-days",
-    ),
-    "kms:ReplicaRegion": ConditionKey(
-        _member("kms:ReplicaRegion", "ReplicaRegion"), _CK + "replica-region"
-    ),
-    "kms:PrimaryRegion": ConditionKey(
-        _member("kms:PrimaryRegion", "PrimaryRegion"), _CK + "primary-region"
-    ),
-    "kms:WrappingAlgorithm": ConditionKey(
-        _member("kms:WrappingAlgorithm", "WrappingAlgorithm"), _CK + "wrapping-algorithm"
-    ),
-    "kms:WrappingKeySpec": ConditionKey(
-        _member("kms:WrappingKeySpec", "WrappingKeySpec"), _CK + "wrapping-key-spec"
-    ),
-    "kms:ExpirationModel": ConditionKey(
-        _member("kms:ExpirationModel", "ExpirationModel"), _CK + "expiration-model"
-    ),
-    "kms:ValidTo": ConditionKey(_valid_to, _CK + "valid-to"),
-    "aws:RequestTag/*": ConditionKey(_request_tags, _GLOBAL + "#condition-keys-requesttag"),
-    "aws:TagKeys": ConditionKey(_tag_keys, _GLOBAL + "#condition-keys-tagkeys"),
+    "kms:ReplicaRegion": ("ReplicaRegion", None, "replica-region"),
+    "kms:PrimaryRegion": ("PrimaryRegion", None, "primary-region"),
+    "kms:WrappingAlgorithm": ("WrappingAlgorithm", None, "wrapping-algorithm"),
+    "kms:WrappingKeySpec": ("WrappingKeySpec", None, "wrapping-key-spec"),
+    "kms:ExpirationModel": ("ExpirationModel", None, "expiration-model"),
 }
+for _name, (_from, _default, _anchor) in _MEMBERS.items():
+    condition_key(_name, _anchor)(_member(_name, _from, _default))
+
+
+@condition_key("kms:ReEncryptOnSameKey", "reencrypt-on-same-key")
+def _same_key(facts: Facts) -> Values:
+    source = facts.request.get("SourceKeyId")
+    return {
+        "kms:ReEncryptOnSameKey": source is not None
+        and source == facts.request.get("DestinationKeyId")
+    }
+
 
 # -- which keys each action supplies (kms-api-permissions-reference and conditions-kms) ---------
 
-# "Conditions for KMS key operations": every operation authorized on a KMS key.
-KEY_RESOURCE = (
-    "kms:CallerAccount",
+# The key's own properties: of the key used, or (CreateKey) of the key the request creates.
+_KEY_FACTS = (
     "kms:KeySpec",
     "kms:KeyUsage",
     "kms:KeyOrigin",
     "kms:MultiRegion",
     "kms:MultiRegionKeyType",
-    "kms:ResourceAliases",
-    "aws:ResourceTag/*",
 )
+# "Conditions for KMS key operations": every operation authorized on a KMS key.
+KEY_RESOURCE = ("kms:CallerAccount", *_KEY_FACTS, "kms:ResourceAliases", "aws:ResourceTag/*")
 _CONTEXT = ("kms:EncryptionContext:*", "kms:EncryptionContextKeys")
 _SYMMETRIC = (*KEY_RESOURCE, *_CONTEXT, "kms:EncryptionAlgorithm", "kms:RequestAlias")
 _SIGNING = (*KEY_RESOURCE, "kms:MessageType", "kms:SigningAlgorithm", "kms:RequestAlias")
@@ -339,11 +329,7 @@ _TAGGING = ("aws:RequestTag/*", "aws:TagKeys")
 OPERATION_KEYS: dict[str, tuple[str, ...]] = {
     "CreateKey": (
         "kms:CallerAccount",
-        "kms:KeySpec",
-        "kms:KeyUsage",
-        "kms:KeyOrigin",
-        "kms:MultiRegion",
-        "kms:MultiRegionKeyType",
+        *_KEY_FACTS,
         "kms:BypassPolicyLockoutSafetyCheck",
         *_TAGGING,
     ),

@@ -23,7 +23,9 @@ class World:
         self.store = self.backend.store(ACCOUNT, REGION)
 
     def context(self, operation: str = "DescribeKey", caller: Caller | None = None) -> Context:
-        return Context(self.backend, self.store, NOW, operation, signer=caller)
+        """A request by ``caller`` (the account's root by default), served in its account."""
+        store = self.store if caller is None else self.backend.store(caller.account, REGION)
+        return Context(self.backend, store, NOW, operation, signer=caller)
 
     def call(self, operation: str, caller: Caller | None = None, **request: Any) -> Any:
         return OPERATIONS[operation].handler(self.context(operation, caller), request)
