@@ -442,10 +442,17 @@ POLICY_WITHOUT_STATEMENTS = ErrorText(
     source="chosen: not in kms-facts",
     empty="a policy with no usable Statement; not recorded, answered like one that is not JSON",
 )
+POLICY_GRAMMAR = ErrorText(
+    "MalformedPolicyDocumentException",
+    "",
+    source="chosen: not in kms-facts",
+    empty="a statement the policy grammar does not allow (no Effect, Action with NotAction, an "
+    "unknown condition operator...); not recorded, answered like a policy that is not JSON",
+)
 POLICY_INVALID_PRINCIPALS = ErrorText(
     "MalformedPolicyDocumentException",
     "Policy contains a statement with one or more invalid principals.",
-    source="chosen: not in kms-facts",
+    source="issue 13 (AWS's text for a principal it does not accept)",
 )
 POLICY_LOCKOUT = ErrorText(
     "MalformedPolicyDocumentException",
