@@ -161,3 +161,12 @@ def test_create_key_judges_the_key_it_creates() -> None:
         assert raises_error(kms.create_key, Policy=text)["Message"] == LOCKOUT[1]
         created = kms.create_key(Policy=text, KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")
         assert created["KeyMetadata"]["KeySpec"] == "RSA_2048"
+
+
+def test_create_key_judges_the_tags_of_the_key_it_creates() -> None:
+    condition = {"StringEquals": {"aws:ResourceTag/Project": "Alpha"}}
+    text = document(allow({"AWS": "123456789012"}, Condition=condition))
+    with mock_kms():
+        kms = new_client()
+        assert raises_error(kms.create_key, Policy=text)["Message"] == LOCKOUT[1]
+        kms.create_key(Policy=text, Tags=[{"TagKey": "Project", "TagValue": "Alpha"}])

@@ -248,7 +248,8 @@ def _resource_aliases(facts: Facts) -> Values:
 
 @condition_key("aws:ResourceTag/*", "#condition-keys-resourcetag", _GLOBAL)
 def _resource_tags(facts: Facts) -> Values:
-    tags = facts.key.tags if facts.key is not None else None
+    # No key yet: the key CreateKey is making (its lockout check), tagged as the request says
+    tags = facts.key.tags if facts.key is not None else _tags(facts.request)
     return {f"aws:ResourceTag/{k}": v for k, v in (tags or {}).items()}
 
 
