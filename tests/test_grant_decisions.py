@@ -10,10 +10,21 @@ from datetime import timedelta
 import pytest
 
 from kmsmock import errors
-from kmsmock.access import Caller, Kind
+from kmsmock.access import (
+    IDENTITY_BASED,
+    Caller,
+    Decision,
+    Kind,
+    Request,
+    denial_message,
+    evaluate,
+    parse_policy,
+)
+from kmsmock.access.request_keys import request_keys
 from kmsmock.backend.key import Key
 from kmsmock.operations import grants
 from kmsmock.operations.grants import grant_allows
+from kmsmock.operations.policies import policy_of
 from tests.access.world import ACCOUNT, NOW, OTHER, World
 
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/app"
@@ -175,3 +186,29 @@ def test_list_grants_filters_by_grantee(world: World) -> None:
     bobs = create_grant(world, key, BOB.arn, "Decrypt")["GrantId"]
     listed = world.call("ListGrants", KeyId=key.key_id, GranteePrincipal=BOB.arn)["Grants"]
     assert [g["GrantId"] for g in listed] == [bobs]
+
+
+# -- with the evaluator: the decision access control makes ---------------------------------------
+
+
+def test_a_role_with_only_a_grant_for_decrypt(world: World) -> None:
+    """Issue 13's first proof, at the seam: the default key policy delegates to IAM, the role's
+    identity policies allow nothing, and a grant allows Decrypt alone."""
+    key = world.key()
+    token = create_grant(world, key, ROLE, "Decrypt")["GrantToken"]
+    policy = parse_policy(policy_of(key))
+
+    def decide(action: str) -> Decision:
+        request = {"KeyId": key.arn}
+        keys = request_keys(action, request, key, world.context(action, APP))
+        by_grant = grant_allows(key, APP, action, request, [token], NOW)
+        asked = Request(APP, action, key.arn, ACCOUNT, keys)
+        return evaluate(asked, policy, [], allowed_by_grant=by_grant)
+
+    assert decide("kms:Decrypt").via == "grant"
+    refused = decide("kms:Encrypt")
+    assert not refused.allowed
+    assert refused.policy == IDENTITY_BASED
+    assert denial_message(APP.arn, "kms:Encrypt", key.arn, refused).endswith(
+        "because no identity-based policy allows the kms:Encrypt action"
+    )
