@@ -10,16 +10,8 @@ from datetime import timedelta
 import pytest
 
 from kmsmock import errors
-from kmsmock.access import (
-    IDENTITY_BASED,
-    Caller,
-    Decision,
-    Kind,
-    Request,
-    denial_message,
-    evaluate,
-    parse_policy,
-)
+from kmsmock.access import Caller, Decision, Kind, Request, parse_policy
+from kmsmock.access.evaluate import IDENTITY_BASED, denial_message, evaluate
 from kmsmock.access.request_keys import request_keys
 from kmsmock.backend.key import Key
 from kmsmock.operations import grants

@@ -395,9 +395,12 @@ def request_keys(
     extra: Mapping[str, object] | None = None,
 ) -> dict[str, object]:
     """The condition keys of one request for ``operation`` (an action: ``Decrypt``,
-    ``kms:ReEncryptTo``...) on ``key`` (None for operations on ``*``), as ``Request.keys``
-    takes them. ``extra`` adds or overrides keys kmsmock cannot know (``aws:SourceIp``,
-    ``aws:SourceVpc``, ``kms:ViaService``, ...); a ``kms:ViaService`` there also makes
+    ``kms:ReEncryptTo``...) on ``key``, as ``Request.keys`` takes them. ``key`` is None for
+    operations on ``*``; with a key operation it means the key does not exist yet, and its
+    properties are read from ``request`` as CreateKey's (its lockout check).
+
+    ``extra`` adds or overrides keys kmsmock cannot know (``aws:SourceIp``, ``aws:SourceVpc``,
+    ``kms:ViaService``, ...); a ``kms:ViaService`` there also makes
     ``kms:GrantIsForAWSResource`` true."""
     action = action_name(operation)
     facts = Facts(action, request, key, ctx)
