@@ -467,15 +467,23 @@ POLICY_WITHOUT_STATEMENTS = ErrorText(
     source="chosen: not in kms-facts",
     empty="a policy with no usable Statement; not recorded, answered like one that is not JSON",
 )
+POLICY_GRAMMAR = ErrorText(
+    "MalformedPolicyDocumentException",
+    "",
+    source="chosen: not in kms-facts",
+    empty="a statement the policy grammar does not allow (no Effect, Action with NotAction, an "
+    "unknown condition operator...); not recorded, answered like a policy that is not JSON",
+)
 POLICY_INVALID_PRINCIPALS = ErrorText(
     "MalformedPolicyDocumentException",
     "Policy contains a statement with one or more invalid principals.",
-    source="chosen: not in kms-facts",
+    source="issue 13 (AWS's text for a principal it does not accept)",
 )
 POLICY_LOCKOUT = ErrorText(
     "MalformedPolicyDocumentException",
     "The new key policy will not allow you to update the key policy in the future.",
-    source="chosen: not in kms-facts (§5 documents the lockout safety check)",
+    source="recorded from AWS: hashicorp/terraform-provider-aws internal/service/kms/key_test.go "
+    "(TestAccKMSKey_Policy_bypass expects it from the real service); kms-facts §5 has the rule",
 )
 POLICY_NOT_FOUND = ErrorText(
     "NotFoundException",
@@ -539,6 +547,13 @@ GRANTS_PER_KEY = ErrorText(
 )
 GRANT_NOT_FOUND = ErrorText(
     "NotFoundException", "Grant ID {grant_id} not found", source="chosen: not in kms-facts"
+)
+RETIRE_GRANT_DENIED = ErrorText(
+    "AccessDeniedException",
+    "User: {caller_arn} is not authorized to perform: kms:RetireGrant on resource: {key_arn} "
+    "because no resource-based policy allows the kms:RetireGrant action",
+    source="chosen: IAM's denial wording (kms-facts §9.3 has the rule, no recording); the grant "
+    "is the resource-based policy that decides who retires it",
 )
 RETIRE_GRANT_WHICH = ErrorText(
     "ValidationException",

@@ -98,7 +98,7 @@ def test_put_key_policy_then_get_it_verbatim(kms: KMSClient, key: dict[str, Any]
     [
         {"AWS": ROOT},
         {"AWS": ACCOUNT},
-        {"AWS": [f"arn:aws:iam::{ACCOUNT}:role/Admin", "arn:aws:iam::999988887777:root"]},
+        {"AWS": [f"arn:aws:iam::{ACCOUNT}:role/Admin", ROOT]},
         {"AWS": "*"},
         "*",
     ],
@@ -113,8 +113,24 @@ def test_policies_that_keep_the_key_manageable(
 
 
 def test_not_action_that_spares_put_key_policy(kms: KMSClient, key: dict[str, Any]) -> None:
-    statement = {"Effect": "Allow", "Principal": {"AWS": ROOT}, "NotAction": "kms:Decrypt"}
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"AWS": ROOT},
+        "NotAction": "kms:Decrypt",
+        "Resource": "*",
+    }
     kms.put_key_policy(KeyId=key["KeyId"], Policy=policy(statement))
+
+
+def test_a_statement_without_resource_has_no_effect(kms: KMSClient, key: dict[str, Any]) -> None:
+    # PutKeyPolicy.Policy: "If either of the required Resource or Action elements are missing
+    # from a key policy statement, the policy statement has no effect" -- so it cannot keep the
+    # caller able to call PutKeyPolicy; with the bypass the request succeeds all the same.
+    statement = {"Effect": "Allow", "Principal": {"AWS": ROOT}, "Action": "kms:*"}
+    text = policy(statement)
+    assert raises_error(kms.put_key_policy, KeyId=key["KeyId"], Policy=text) == malformed(LOCKOUT)
+    kms.put_key_policy(KeyId=key["KeyId"], Policy=text, BypassPolicyLockoutSafetyCheck=True)
+    assert kms.get_key_policy(KeyId=key["KeyId"])["Policy"] == text
 
 
 @pytest.mark.parametrize(
@@ -127,8 +143,30 @@ def test_not_action_that_spares_put_key_policy(kms: KMSClient, key: dict[str, An
         [{"Effect": "Deny", "Principal": {"AWS": ROOT}, "Action": "kms:*", "Resource": "*"}],
         [{"Effect": "Allow", "Principal": {"AWS": ROOT}, "NotAction": "kms:PutKeyPolicy"}],
         [{"Effect": "Allow", "Action": "kms:*", "Resource": "*"}],
+        # the caller is the account's root: a policy naming only one of its roles locks it out
+        [allow({"AWS": [f"arn:aws:iam::{ACCOUNT}:role/Admin", "arn:aws:iam::999988887777:root"]})],
+        [
+            allow({"AWS": ROOT}),
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "kms:PutKeyPolicy",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"kms:CallerAccount": ACCOUNT}},
+            },
+        ],
     ],
-    ids=["other-action", "read-only", "other-account", "service", "deny", "not-action", "none"],
+    ids=[
+        "other-action",
+        "read-only",
+        "other-account",
+        "service",
+        "deny",
+        "not-action",
+        "none",
+        "role-only",
+        "conditional-deny",
+    ],
 )
 def test_lockout_safety_check(
     kms: KMSClient, kms_mock: KmsMock, key: dict[str, Any], statements: list[Any]
