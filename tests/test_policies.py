@@ -11,7 +11,7 @@ import pytest
 
 from kmsmock import KmsMock, mock_kms
 from kmsmock.operations.policies import render
-from tests.helpers import policy_held, raises_error
+from tests.helpers import policy_held, raises_error, refusal
 
 if TYPE_CHECKING:
     from mypy_boto3_kms import KMSClient
@@ -122,7 +122,9 @@ def test_not_action_that_spares_put_key_policy(kms: KMSClient, key: dict[str, An
     kms.put_key_policy(KeyId=key["KeyId"], Policy=policy(statement))
 
 
-def test_a_statement_without_resource_has_no_effect(kms: KMSClient, key: dict[str, Any]) -> None:
+def test_a_statement_without_resource_has_no_effect(
+    kms: KMSClient, kms_mock: KmsMock, key: dict[str, Any]
+) -> None:
     # PutKeyPolicy.Policy: "If either of the required Resource or Action elements are missing
     # from a key policy statement, the policy statement has no effect" -- so it cannot keep the
     # caller able to call PutKeyPolicy; with the bypass the request succeeds all the same.
@@ -130,7 +132,8 @@ def test_a_statement_without_resource_has_no_effect(kms: KMSClient, key: dict[st
     text = policy(statement)
     assert raises_error(kms.put_key_policy, KeyId=key["KeyId"], Policy=text) == malformed(LOCKOUT)
     kms.put_key_policy(KeyId=key["KeyId"], Policy=text, BypassPolicyLockoutSafetyCheck=True)
-    assert kms.get_key_policy(KeyId=key["KeyId"])["Policy"] == text
+    assert policy_held(kms_mock, key["Arn"]) == text  # and the root can no longer read it
+    assert refusal(kms.get_key_policy, KeyId=key["KeyId"])[0] == "AccessDeniedException"
 
 
 @pytest.mark.parametrize(

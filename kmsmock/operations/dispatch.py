@@ -22,7 +22,8 @@ from .. import errors
 from ..access import RESOURCE_BASED, Decision, Policy, evaluate, parse_policy
 from ..access import Request as Asked
 from ..backend.key import Key, Usage
-from .grants import check_grant_tokens
+from .grants import check_grant_tokens, grant_allows
+from .identity import condition_keys, identity_allows
 from .registry import CIPHERTEXT, OPERATIONS, Context, Request, Response, traits
 from .trail import recorded
 
@@ -65,9 +66,7 @@ def _gate(ctx: Context, key: Key) -> None:
 def _authorize(ctx: Context, key: Key | None, action: str, request: Request) -> None:
     caller = ctx.caller
     resource = "*" if key is None else key.arn
-    keys = _request_keys(ctx.operation, request, key, ctx)
-    if ctx.signer_keys:
-        keys = {**ctx.signer_keys, **keys}
+    keys = condition_keys(ctx, action, request, key)
     asked = Asked(caller, action, resource, None if key is None else key.store.account, keys)
     decision = evaluate(asked, None if key is None else key_policy(key), ctx.policies)
     if decision.allowed:
@@ -118,45 +117,14 @@ def _default_policy(partition: str, account: str) -> Policy:
 
 
 def _grant_allows(ctx: Context, key: Key, action: str, request: Request) -> bool:
-    """Whether a grant on ``key`` lets the caller ``action`` with this request. Grants are
-    judged by ``operations.grants`` once it provides ``allows``; until then none does."""
-    return False
-
-
-# -- condition keys ------------------------------------------------------------------------------
-
-_CONTEXT_MEMBER = {
-    "kms:ReEncryptFrom": "SourceEncryptionContext",
-    "kms:ReEncryptTo": "DestinationEncryptionContext",
-}
-# The request members that may name the key by an alias, per permission (kms:RequestAlias)
-_ALIAS_MEMBERS = {
-    "kms:ReEncryptFrom": ("SourceKeyId",),
-    "kms:ReEncryptTo": ("DestinationKeyId",),
-}
-_KEY_MEMBERS = ("KeyId", "TargetKeyId")
-
-
-def _request_keys(op_name: str, request: Request, key: Key | None, ctx: Context) -> dict[str, Any]:
-    """The condition keys of this request (AWS KMS "Condition keys for AWS KMS", IAM "AWS
-    global condition context keys"); those of the caller itself come from ``Caller.keys``."""
-    keys: dict[str, Any] = {"aws:CurrentTime": ctx.now, "aws:SecureTransport": True}
-    member = _CONTEXT_MEMBER.get(ctx.permission, "EncryptionContext")
-    context = request.get(member)
-    if context is not None:
-        keys["kms:EncryptionContextKeys"] = list(context)
-        for name, value in context.items():
-            keys[f"kms:EncryptionContext:{name}"] = value
-    if key is None:
-        return keys
-    for name, value in (key.tags or {}).items():
-        keys[f"aws:ResourceTag/{name}"] = value
-    keys["kms:KeySpec"] = key.spec.name
-    keys["kms:KeyUsage"] = key.usage
-    keys["kms:KeyOrigin"] = key.origin
-    for name in _ALIAS_MEMBERS.get(ctx.permission, _KEY_MEMBERS):
-        ident = request.get(name)
-        if isinstance(ident, str) and (ident.startswith("alias/") or ":alias/" in ident):
-            keys["kms:RequestAlias"] = "alias/" + ident.split("alias/", 1)[1]
-            break
-    return keys
+    """Whether a grant on ``key`` lets the caller ``action`` with this request: grants that are
+    eventually consistent by now, or named by the request's grant tokens however new."""
+    return grant_allows(
+        key,
+        ctx.caller,
+        action,
+        request,
+        request.get("GrantTokens") or (),
+        ctx.now,
+        iam_allows=identity_allows(ctx, key, action, request),
+    )

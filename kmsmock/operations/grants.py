@@ -28,6 +28,7 @@ from ..backend.specs import (
     KEY_AGREEMENT,
     SIGN_VERIFY,
 )
+from .identity import identity_allows
 from .lookup import find_key
 from .paging import page
 from .registry import Context, Request, Response, operation
@@ -231,9 +232,8 @@ def retire_grant(ctx: Context, req: Request) -> Response:
 
 def iam_allows_retiring(ctx: Context, key: Key) -> bool:
     """Whether the caller's identity policies allow kms:RetireGrant on ``key``: how an account
-    delegates retiring to its principals. A caller without declared identity policies is
-    allowed by IAM (issue 13), which is every caller until principals are declared."""
-    return True
+    delegates retiring to its principals."""
+    return identity_allows(ctx, key, "kms:RetireGrant", {})
 
 
 @operation("RevokeGrant")

@@ -10,14 +10,14 @@ separators, arrays inline), kms-facts.md §5.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from .. import errors
-from ..access import INVALID_PRINCIPALS, Policy, PolicyError, evaluate, parse_policy
+from ..access import INVALID_PRINCIPALS, PolicyError, evaluate, parse_policy
 from ..access import Request as Asking
-from ..access.request_keys import request_keys
 from ..backend.key import Key
+from .identity import condition_keys
 from .lookup import find_key
 from .registry import Context, Request, Response, operation
 from .states import require_customer_managed
@@ -185,8 +185,6 @@ def check_policy(
     key: Key | None = None,
     key_facts: Mapping[str, Any] | None = None,
     bypass_lockout: bool = False,
-    identity_policies: Sequence[Policy] | None = None,
-    exists: Callable[[str], bool] | None = None,
 ) -> None:
     """What KMS checks before it accepts a key policy for the key ``key_arn`` (CreateKey,
     ReplicateKey, PutKeyPolicy), in AWS's order: size, syntax, principals, lockout.
@@ -194,12 +192,11 @@ def check_policy(
     - The grammar is the evaluator's (``access.parse_policy``): what it cannot evaluate is
       refused, with AWS's text for a bad principal.
     - Principals: AWS refuses principals that do not exist; kmsmock cannot know which exist in
-      real accounts, so it judges their form only, unless ``exists`` says (the principals a
-      test declared).
+      real accounts (nor which roles a test means to declare later), so it judges their form.
     - Lockout: the policy must allow the caller (``ctx.caller``) a later kms:PutKeyPolicy on
       the key, decided by the evaluator with the request's condition keys (``key`` for an
       existing key, else ``key_facts``: CreateKey's request, whose KeySpec, Origin, ... the new
-      key takes) and the caller's ``identity_policies`` (None: IAM allows everything).
+      key takes) and the caller's identity policies (none declared: IAM allows everything).
     """
     if len(policy.encode("utf-8")) > MAX_POLICY_BYTES:
         raise errors.POLICY_TOO_LARGE(limit=MAX_POLICY_BYTES)
@@ -217,8 +214,6 @@ def check_policy(
         raise errors.POLICY_GRAMMAR() from None
     except RecursionError:  # a Condition nested deeper than Python compiles
         raise errors.POLICY_GRAMMAR() from None
-    if exists is not None and not all(exists(arn) for arn in parsed.principal_arns):
-        raise errors.POLICY_INVALID_PRINCIPALS()
     if bypass_lockout:
         return
     # A later PutKeyPolicy, without the bypass flag: what the lockout check imagines.
@@ -228,9 +223,9 @@ def check_policy(
         "kms:PutKeyPolicy",
         key_arn,
         key_arn.split(":")[4],
-        request_keys("PutKeyPolicy", facts, key, ctx),
+        condition_keys(ctx, "kms:PutKeyPolicy", facts, key),
     )
-    if not evaluate(later, parsed, identity_policies).allowed:
+    if not evaluate(later, parsed, ctx.policies).allowed:
         raise errors.POLICY_LOCKOUT()
 
 

@@ -74,7 +74,9 @@ def test_a_key_policy_that_denies_one_operation(kms: KMSClient, key: dict[str, A
 
 def test_a_key_policy_that_does_not_name_the_caller(kms: KMSClient) -> None:
     admin = f"arn:aws:iam::{ACCOUNT}:role/Admin"
-    key = kms.create_key(Policy=key_policy(allow("kms:*", {"AWS": admin})))["KeyMetadata"]
+    key = kms.create_key(
+        Policy=key_policy(allow("kms:*", {"AWS": admin})), BypassPolicyLockoutSafetyCheck=True
+    )["KeyMetadata"]
     assert refusal(kms.describe_key, KeyId=key["KeyId"]) == not_authorized(
         ROOT, "kms:DescribeKey", key["Arn"], "resource-based"
     )
@@ -91,7 +93,7 @@ def test_an_identity_policy_deny_wins(kms_mock: KmsMock, key: dict[str, Any]) ->
     )
 
 
-def test_encryption_context_condition(kms: KMSClient, kms_mock: KmsMock) -> None:
+def test_encryption_context_condition(kms_mock: KmsMock) -> None:
     user = kms_mock.add_user("tenant-a")
     admin = kms_mock.add_role("Admin")
     condition = {"StringEquals": {"kms:EncryptionContext:tenant": "a"}}
@@ -99,7 +101,8 @@ def test_encryption_context_condition(kms: KMSClient, kms_mock: KmsMock) -> None
         allow("kms:*", {"AWS": admin.arn}),
         allow(["kms:Encrypt", "kms:Decrypt"], {"AWS": user.arn}, Condition=condition),
     )
-    key = kms.create_key(Policy=text)["KeyMetadata"]
+    # The admin creates it: the lockout check wants the creator able to manage the key
+    key = admin.assume("setup").client(region_name=REGION).create_key(Policy=text)["KeyMetadata"]
     client = user.client(region_name=REGION)
     blob = client.encrypt(KeyId=key["KeyId"], Plaintext=b"a's", EncryptionContext={"TENANT": "a"})
     out = client.decrypt(CiphertextBlob=blob["CiphertextBlob"], EncryptionContext={"TENANT": "a"})
@@ -238,3 +241,22 @@ def test_an_alias_change_needs_the_permission_on_the_key_it_leaves(
     assert refusal(change[0], **change[1]) == explicitly_denied(
         ROOT, action, old["Arn"], "resource-based"
     )
+
+
+def test_a_grant_is_the_only_right(kms: KMSClient, kms_mock: KmsMock) -> None:
+    """A role whose identity policies allow nothing decrypts through a grant for Decrypt (found
+    by its grant token before the grant is eventually consistent) and nothing else."""
+    role = kms_mock.add_role("Worker", identity_policies=[])
+    session = role.assume("job")
+    key = kms.create_key()["KeyMetadata"]
+    blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"p")["CiphertextBlob"]
+    client = session.client(region_name=REGION)
+    assert refusal(client.decrypt, CiphertextBlob=blob) == CIPHERTEXT_REFUSED
+    grant = kms.create_grant(KeyId=key["Arn"], GranteePrincipal=role.arn, Operations=["Decrypt"])
+    out = client.decrypt(CiphertextBlob=blob, GrantTokens=[grant["GrantToken"]])
+    assert out["Plaintext"] == b"p"
+    assert refusal(client.encrypt, KeyId=key["Arn"], Plaintext=b"p") == not_authorized(
+        session.arn, "kms:Encrypt", key["Arn"], "identity-based"
+    )
+    kms.revoke_grant(KeyId=key["KeyId"], GrantId=grant["GrantId"])
+    assert refusal(client.decrypt, CiphertextBlob=blob) == CIPHERTEXT_REFUSED
