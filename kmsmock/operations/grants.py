@@ -133,7 +133,13 @@ def create_grant(ctx: Context, req: Request) -> Response:
     _check_operations(key, operations, constraints)
     dry_run(req)
     candidate = Grant(
-        os.urandom(32).hex(), req.get("Name"), ctx.now, grantee, retiring, operations, constraints
+        ctx.store.source(32).hex(),
+        req.get("Name"),
+        ctx.now,
+        grantee,
+        retiring,
+        operations,
+        constraints,
     )
     grants = _grants(key)
     if candidate.name is not None:
