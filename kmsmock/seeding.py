@@ -188,7 +188,8 @@ def _plan(
             raise SeedError(f"{spec_name} keys do not rotate automatically")
         if not isinstance(period, int) or not 90 <= period <= 2560:
             raise SeedError("rotation_period_days is a whole number from 90 to 2560")
-        key.enable_rotation(created, period)
+        # The schedule counts from the newest version, unless the declaration says when
+        key.enable_rotation(key.current.created if key.current else created, period)
         key.next_rotation = _time(decl.get("next_rotation")) or key.next_rotation
     aliases = list(decl.get("aliases", []))
     claimed = {a for p in earlier if p.store is store for a in p.aliases}

@@ -52,7 +52,14 @@ def _no_activation_leaks() -> Iterator[None]:
 
 
 def test_public_names() -> None:
-    assert kmsmock.__all__ == ["DEFAULT_ACCOUNT", "KmsMock", "is_active", "mock_kms"]
+    assert kmsmock.__all__ == [
+        "DEFAULT_ACCOUNT",
+        "KmsMock",
+        "SeedError",
+        "SnapshotError",
+        "is_active",
+        "mock_kms",
+    ]
     assert DEFAULT_ACCOUNT == "123456789012"
 
 

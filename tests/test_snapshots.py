@@ -312,3 +312,42 @@ def test_a_frozen_state_of_another_account_is_refused() -> None:
         state = m.freeze()
     with mock_kms() as m, pytest.raises(SnapshotError, match="'111122223333'"):
         m.restore(state)
+
+
+# -- the pytest pattern ------------------------------------------------------------------
+
+
+def test_a_snapshot_fixture_builds_once_and_each_test_starts_from_it(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import boto3
+        from kmsmock.pytest_plugin import kms_snapshot_fixture
+
+        BUILDS = []
+
+        @kms_snapshot_fixture
+        def kms_with_keys(kms_mock):
+            '''Fifty keys, one with an alias.'''
+            BUILDS.append(1)
+            kms = boto3.client("kms", region_name="us-east-1")
+            ids = [kms.create_key()["KeyMetadata"]["KeyId"] for _ in range(50)]
+            kms.create_alias(AliasName="alias/first", TargetKeyId=ids[0])
+
+        def test_one(kms_with_keys, kms_client):
+            assert len(kms_client.list_keys()["Keys"]) == 50
+            kms_client.delete_alias(AliasName="alias/first")
+            kms_client.create_key()
+
+        def test_two(kms_with_keys, kms_client):
+            assert len(kms_client.list_keys()["Keys"]) == 50
+            kms_client.describe_key(KeyId="alias/first")
+            kms_client.create_key()
+
+        def test_built_once():
+            assert BUILDS == [1]
+        """
+    )
+    result = pytester.runpytest_inprocess("-p", "no:randomly")
+    result.assert_outcomes(passed=3)
