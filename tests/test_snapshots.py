@@ -166,6 +166,17 @@ def test_a_restored_state_is_its_own(kms_mock: KmsMock, kms: KMSClient) -> None:
     assert [k["KeyId"] for k in kms.list_keys()["Keys"]] == [key]
 
 
+def test_a_restore_copies_only_the_keys_requests_read(kms_mock: KmsMock, kms: KMSClient) -> None:
+    """Copy on read: what makes a restore cost the same for 10 keys or 10,000."""
+    ids = [kms.create_key()["KeyMetadata"]["KeyId"] for _ in range(3)]
+    kms_mock.restore(kms_mock.freeze())
+    kms.describe_key(KeyId=ids[1])
+    store = kms_mock.backend.store(kms_mock.account_id, "us-east-1")
+    assert [dict.__getitem__(store.keys, i).store is store for i in ids] == [False, True, False]
+    assert [k["KeyId"] for k in kms.list_keys()["Keys"]] == ids
+    assert all(dict.__getitem__(store.keys, i).store is store for i in ids)
+
+
 def test_a_frozen_state_restores_in_another_activation() -> None:
     with mock_kms() as m:
         key = new_client().create_key()["KeyMetadata"]["KeyId"]
@@ -274,6 +285,11 @@ REFUSALS = {
     ),
     "other account": (_set("account_id", "111122223333"), "made in account '111122223333'"),
     "bad private key": (_set("stores.0.keys.1.private", "AAAA"), "not a private key of spec"),
+    "out of order": (_set("stores.0.keys.1.seq", 1), "stores[0].keys[1].seq: keys are listed"),
+    "bad seed state": (
+        _set("random", {"seed": 1, "state": [3, [1], None]}),
+        "random.state: not a generator state",
+    ),
 }
 
 

@@ -156,14 +156,17 @@ def _store(r: Reader, backend: Backend) -> None:
     store = backend.store(r["account"].text(), r["region"].text())
     if store.keys or store.aliases:
         raise r.fail(f"a second record of account {store.account} in {store.region}")
+    last = 0
     for k in r["keys"].items():
         key = _key(k, store)
         if key.key_id in store.keys:
             raise k["key_id"].fail(f"a second key {key.key_id!r}")
         seq = key.seq
+        if seq <= last:
+            raise k["seq"].fail("keys are listed in creation order, each seq above the last")
         store.add(key)
-        key.seq = store._seqs[-1] = seq  # keep the listing order the snapshot had
-    store._next_seq = max(r["next_seq"].int(), store._next_seq)
+        key.seq = store._seqs[-1] = last = seq  # keep the listing order the snapshot had
+    store._next_seq = max(r["next_seq"].int(), last + 1)
     for a in r["aliases"].items():
         name, target = a["name"].text(), a["target"].text()
         if target not in store.keys:
