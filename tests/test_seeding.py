@@ -111,6 +111,18 @@ def test_keys_from_a_yaml_file(kms_mock: KmsMock, kms: KMSClient, tmp_path: Path
     assert kms.describe_key(KeyId="alias/from-yaml")["KeyMetadata"]["KeyId"] == OTHER_ID
 
 
+def test_yaml_without_pyyaml_says_what_to_install(
+    kms_mock: KmsMock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "yaml", None)  # as if PyYAML were not installed
+    path = tmp_path / "keys.yml"
+    path.write_text("keys: []\n")
+    with pytest.raises(SeedError, match=r"pip install kmsmock\[yaml\]"):
+        kms_mock.seed(path)
+
+
 BAD = {
     "unknown field": ({"colour": "red"}, "unknown fields ['colour']"),
     "bad id": ({"id": "key-1"}, "key id 'key-1' is neither a lowercase UUID"),
