@@ -367,3 +367,40 @@ def test_a_snapshot_fixture_builds_once_and_each_test_starts_from_it(
     )
     result = pytester.runpytest_inprocess("-p", "no:randomly")
     result.assert_outcomes(passed=3)
+
+
+def test_imported_material_its_expiry_and_outstanding_import_parameters(stopped: Clock) -> None:
+    from tests.test_import import wrap
+
+    with mock_kms() as m:
+        kms = new_client()
+        key = kms.create_key(Origin="EXTERNAL")["KeyMetadata"]["KeyId"]
+        material = bytes(range(32))
+        params = kms.get_parameters_for_import(
+            KeyId=key, WrappingAlgorithm="RSAES_OAEP_SHA_256", WrappingKeySpec="RSA_2048"
+        )
+        kms.import_key_material(
+            KeyId=key,
+            ImportToken=params["ImportToken"],
+            EncryptedKeyMaterial=wrap(params, material, "RSAES_OAEP_SHA_256"),
+            ExpirationModel="KEY_MATERIAL_EXPIRES",
+            ValidTo=utc(2024, 1, 1, 12),
+        )
+        blob = kms.encrypt(KeyId=key, Plaintext=b"p")["CiphertextBlob"]
+        spare = kms.get_parameters_for_import(  # handed out, not used yet
+            KeyId=key, WrappingAlgorithm="RSAES_OAEP_SHA_256", WrappingKeySpec="RSA_2048"
+        )
+        doc = json.loads(json.dumps(m.snapshot()))
+    with mock_kms() as m:
+        m.restore(doc)
+        kms = new_client()
+        assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"p"
+        stopped.advance(timedelta(hours=13))
+        assert kms.describe_key(KeyId=key)["KeyMetadata"]["KeyState"] == "PendingImport"
+        kms.import_key_material(  # with the parameters handed out before the snapshot
+            KeyId=key,
+            ImportToken=spare["ImportToken"],
+            EncryptedKeyMaterial=wrap(spare, material, "RSAES_OAEP_SHA_256"),
+            ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE",
+        )
+        assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"p"
