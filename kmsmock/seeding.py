@@ -168,6 +168,7 @@ def _plan(
         isinstance(tags, Mapping) and all(isinstance(v, str) for v in tags.values())
     ):
         raise SeedError('tags are an object of strings: {"TagKey": "TagValue"}')
+    _check_as_create_key(policy, tags, store.account)
     key = Key(
         store,
         key_id,
@@ -199,6 +200,21 @@ def _plan(
         if name in store.aliases or name in claimed:
             raise SeedError(f"alias {name} already exists in {store.region}")
     return _Plan(store, key, aliases, private)
+
+
+def _check_as_create_key(policy: Any, tags: Mapping[str, str] | None, account: str) -> None:
+    """What CreateKey would refuse in a policy or tags (a seeded policy may lock the account
+    out: the test asked for it, as with BypassPolicyLockoutSafetyCheck)."""
+    from .errors import KMSError
+    from .operations.policies import check_policy
+    from .operations.tags import check_new_tags
+
+    try:
+        if policy is not None:
+            check_policy(str(policy), account, bypass_lockout=True)
+        check_new_tags([{"TagKey": k, "TagValue": v} for k, v in (tags or {}).items()], None)
+    except KMSError as exc:
+        raise SeedError(f"CreateKey would refuse it: {exc.code}: {exc.message}") from None
 
 
 def _material(key: Key, decl: Mapping[str, Any]) -> Any:

@@ -81,7 +81,10 @@ def test_a_seeded_key_is_what_was_declared(kms_mock: KmsMock, kms: KMSClient) ->
 
 
 def test_keys_from_a_mapping_with_a_policy_and_a_disabled_key() -> None:
-    policy = {"Version": "2012-10-17", "Statement": []}
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": ROOT}, "Action": "kms:*"}],
+    }
     declared = [
         {"id": OTHER_ID, "policy": policy, "enabled": False, "region": "eu-west-1"},
         {"spec": "HMAC_256", "usage": "GENERATE_VERIFY_MAC", "material_seed": "mac"},
@@ -140,6 +143,8 @@ BAD = {
     ),
     "rotation out of range": ({"rotation_period_days": 30}, "from 90 to 2560"),
     "bad time": ({"created": "soon"}, "not an ISO 8601 time"),
+    "reserved tag": ({"tags": {"aws:x": "y"}}, "CreateKey would refuse it: TagException"),
+    "policy not JSON": ({"policy": "{"}, "MalformedPolicyDocumentException"),
 }
 
 
