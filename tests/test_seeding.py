@@ -210,6 +210,19 @@ def test_one_seed_reproduces_ids_material_grants_and_request_ids() -> None:
     assert _run(None)[0] != first[0]
 
 
+def test_every_activation_form_takes_the_seed() -> None:
+    @mock_kms(seed=5)
+    def first_key() -> str:
+        return str(new_client().create_key()["KeyMetadata"]["KeyId"])
+
+    handle = mock_kms(seed=5).start()
+    try:
+        started = new_client().create_key()["KeyMetadata"]["KeyId"]
+    finally:
+        handle.stop()
+    assert first_key() == first_key() == started
+
+
 def test_private_keys_do_not_depend_on_the_order_of_first_use() -> None:
     def public_keys(order: list[int]) -> dict[str, bytes]:
         with mock_kms(seed=1):
