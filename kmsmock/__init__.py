@@ -4,11 +4,22 @@ from typing import TYPE_CHECKING
 
 from .backend import DEFAULT_ACCOUNT
 from .mock import KmsMock, is_active, mock_kms
+from .seeding import SeedError
+from .snapshot import SnapshotError
 
 if TYPE_CHECKING:
     from .principals import Principal, Role
 
-__all__ = ["DEFAULT_ACCOUNT", "KmsMock", "Principal", "Role", "is_active", "mock_kms"]
+__all__ = [
+    "DEFAULT_ACCOUNT",
+    "KmsMock",
+    "Principal",
+    "Role",
+    "SeedError",
+    "SnapshotError",
+    "is_active",
+    "mock_kms",
+]
 __version__ = "0.1.0"
 
 

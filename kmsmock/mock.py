@@ -23,10 +23,12 @@ if TYPE_CHECKING:
 
     import responses
 
+    from .backend.clone import Frozen
     from .backend.store import Backend
     from .events import Events
     from .interceptor import Interceptor
     from .principals import Document, Principal, Role
+    from .seeding import SeedSource
     from .server import KmsServer
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -49,7 +51,7 @@ class _Activations:
         self.interceptor: Interceptor | None = None
         self.saved_env: dict[str, str | None] = {}
 
-    def push(self, account_id: str | None) -> Backend:
+    def push(self, account_id: str | None, seed: int | None = None) -> Backend:
         with self.lock:
             if self.depth == 0:
                 account_id = account_id or DEFAULT_ACCOUNT
@@ -58,7 +60,7 @@ class _Activations:
                 from .backend.store import Backend
                 from .interceptor import Interceptor
 
-                self.interceptor = Interceptor(Backend(account_id))
+                self.interceptor = Interceptor(Backend(account_id, seed=seed))
                 self.interceptor.install()
                 self._supply_credentials()
             assert self.interceptor is not None
@@ -71,6 +73,12 @@ class _Activations:
                     f"mock of account {backend.default_account!r}: nested activations share the "
                     "outermost one's state and account. Name the account on the outermost "
                     "activation, or leave account_id out on the nested one to join it."
+                )
+            if seed is not None and seed != backend.source.seed:
+                raise RuntimeError(
+                    f"kmsmock: mock_kms(seed={seed!r}) cannot start inside an active mock: "
+                    "nested activations share the outermost one's state. Give the seed to the "
+                    "outermost activation."
                 )
             self.depth += 1
             return backend
@@ -113,18 +121,34 @@ class KmsMock(StartStop):
     the same time sees the same keys, in the outermost activation's default account.
     """
 
-    def __init__(self, *, account_id: str | None = None, responses: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        account_id: str | None = None,
+        responses: bool = False,
+        seed: int | None = None,
+        seed_keys: SeedSource | None = None,
+    ) -> None:
         if account_id is not None and not (len(account_id) == 12 and account_id.isdigit()):
             raise ValueError(f"account_id must be 12 digits, got {account_id!r}")
+        if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
+            raise TypeError(f"seed must be an int, got {seed!r}")
         self._requested = account_id  # None: the default account, or the active mock's
         self._responses = responses  # serve ``requests`` through a RequestsMock of its own
+        self._seed = seed  # deterministic mode (see ``backend.source``)
+        self._seed_keys = seed_keys  # keys declared up front (see ``seeding``)
         self._backend: Backend | None = None
         self._starts = 0
         self._on_stop: list[Callable[[], None]] = []  # undone when this handle's last stop
 
     def _again(self) -> KmsMock:
         """A new handle with the same options (each decorated call activates its own)."""
-        return KmsMock(account_id=self._requested, responses=self._responses)
+        return KmsMock(
+            account_id=self._requested,
+            responses=self._responses,
+            seed=self._seed,
+            seed_keys=self._seed_keys,
+        )
 
     @property
     def account_id(self) -> str:
@@ -141,8 +165,14 @@ class KmsMock(StartStop):
     # -- activation ----------------------------------------------------------------------
 
     def start(self) -> KmsMock:
-        self._backend = _activations.push(self._requested)
+        self._backend = _activations.push(self._requested, self._seed)
         self._starts += 1
+        if self._starts == 1 and self._seed_keys is not None:
+            try:
+                self.seed(self._seed_keys)
+            except BaseException:
+                self.stop()
+                raise
         if self._starts == 1 and self._responses:
             self.serve_responses()
         return self
@@ -269,6 +299,80 @@ class KmsMock(StartStop):
         """Condition keys every request of this activation carries that kmsmock cannot observe
         (``m.condition_keys["aws:SourceVpc"] = "vpc-1"``); a principal's own win."""
         return self.backend.condition_keys
+
+    # -- seeding and snapshots -----------------------------------------------------------
+
+    def seed(self, keys: SeedSource, *, region: str = "us-east-1") -> list[str]:
+        """Create the keys ``keys`` declares (a mapping, or a JSON/YAML file's path) with the
+        ids, aliases, tags, policies, specs, rotation settings and material they name; the
+        ids created, in order. Declarations name their Region (else ``region``). ``SeedError``
+        for a declaration kmsmock cannot honour, before any key is created. See ``seeding``."""
+        from . import seeding
+
+        return seeding.seed(self.backend, keys, region=region)
+
+    def expect_key_ids(self, *key_ids: str) -> None:
+        """The next CreateKey calls (any Region) get these ids, in order, instead of random
+        ones: a multi-Region key takes the next ``mrk-`` id, any other key the next UUID."""
+        from .seeding import check_key_id
+
+        for key_id in key_ids:
+            check_key_id(key_id)
+        self.backend.source.key_ids.extend(key_ids)
+
+    def snapshot(self) -> dict[str, Any]:
+        """The whole state as a versioned JSON-serialisable document (``restore`` takes it):
+        keys with every material version, aliases, grants, policies, tags, schedules, custom
+        key stores and the clock offset."""
+        from .snapshot.encode import document
+
+        return document(self.backend)
+
+    def freeze(self) -> Frozen:
+        """The whole state kept in memory, for ``restore`` in microseconds (copy on read)."""
+        from .backend.clone import Frozen
+
+        return Frozen.of(self.backend)
+
+    def restore(self, snapshot: dict[str, Any] | Frozen) -> None:
+        """Replace the whole state with a snapshot (a document or ``freeze()``'s result).
+
+        The new state is built completely first: a foreign or corrupt document raises
+        ``kmsmock.SnapshotError`` and the running state is left as it was."""
+        from .backend.clone import Frozen
+        from .snapshot import SnapshotError, decode
+
+        backend = self.backend
+        if isinstance(snapshot, Frozen):
+            if snapshot.account_id != backend.default_account:
+                raise SnapshotError(
+                    f"kmsmock snapshot: made in account {snapshot.account_id!r}, this "
+                    f"activation serves {backend.default_account!r}"
+                )
+            new = snapshot.thaw()
+        else:
+            new = decode.backend(snapshot, backend.default_account)
+        backend.take_state(new)
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write ``snapshot()`` to a JSON file."""
+        import json
+
+        with open(path, "w", encoding="utf-8") as out:
+            json.dump(self.snapshot(), out, indent=1)
+
+    def load(self, path: str | os.PathLike[str]) -> None:
+        """``restore`` the snapshot a JSON file holds (``SnapshotError`` if it holds none)."""
+        import json
+
+        from .snapshot import SnapshotError
+
+        try:
+            with open(path, encoding="utf-8") as source:
+                doc = json.load(source)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise SnapshotError(f"kmsmock snapshot: {path}: not JSON ({exc})") from None
+        self.restore(doc)
 
     # -- decoration ----------------------------------------------------------------------
 
@@ -403,11 +507,23 @@ def mock_kms(target: T, /) -> T: ...
 @overload
 def mock_kms(target: F, /) -> F: ...
 @overload
-def mock_kms(*, account_id: str | None = None, responses: bool = False) -> KmsMock: ...
+def mock_kms(
+    *,
+    account_id: str | None = None,
+    responses: bool = False,
+    seed: int | None = None,
+    seed_keys: SeedSource | None = None,
+) -> KmsMock: ...
 
 
 def mock_kms(
-    target: Any = None, /, *, account_id: str | None = None, responses: bool = False
+    target: Any = None,
+    /,
+    *,
+    account_id: str | None = None,
+    responses: bool = False,
+    seed: int | None = None,
+    seed_keys: SeedSource | None = None,
 ) -> Any:
     """Serve every boto3/botocore KMS call in-process.
 
@@ -415,9 +531,10 @@ def mock_kms(
     ``account_id`` (default ``123456789012``) names the account callers act in; a nested
     activation joins the outermost one and may not name another account (``RuntimeError``).
     ``responses=True`` also answers code that calls KMS with ``requests`` (see
-    ``KmsMock.serve_responses``).
+    ``KmsMock.serve_responses``). ``seed=42`` makes key ids, material, grant ids and request
+    ids reproducible; ``seed_keys`` declares keys to create at start (see ``KmsMock.seed``).
     """
-    handle = KmsMock(account_id=account_id, responses=responses)
+    handle = KmsMock(account_id=account_id, responses=responses, seed=seed, seed_keys=seed_keys)
     return handle if target is None else handle(target)
 
 

@@ -132,7 +132,7 @@ def handle(
         request = decode_request(service_model.operation_model(name), wire)
         if name not in OPERATIONS:
             raise errors.OPERATION_NOT_IMPLEMENTED(operation=name)
-        rid = new_request_id()
+        rid = backend.source.uuid()  # random, or reproducible in deterministic mode
         with backend.lock:
             ctx = Context(
                 backend,

@@ -7,12 +7,15 @@ patched and botocore is not imported until a test asks for a fixture. Disable it
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any, Protocol
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
 
 from .mock import KmsMock
+
+if TYPE_CHECKING:
+    from .backend.clone import Frozen
 
 CLIENT_REGION = "us-east-1"
 MARKER = "kmsmock"
@@ -89,3 +92,29 @@ def kms_client(kms_client_factory: KmsClientFactory) -> Any:
     """A KMS client in ``us-east-1`` served by ``kms_mock``: boto3's when boto3 is installed,
     otherwise botocore's. ``@pytest.mark.kmsmock(region=...)`` picks another Region."""
     return kms_client_factory()
+
+
+def kms_snapshot_fixture(build: Callable[[KmsMock], object]) -> Any:
+    """Decorator: a fixture, named after ``build``, giving each test a ``kms_mock`` that
+    starts from the state ``build(kms_mock)`` made. ``build`` runs once per test process (the
+    first test that asks); every later test restores a frozen copy of its result in
+    microseconds, whatever the number of keys (see ``KmsMock.freeze``)::
+
+        @kms_snapshot_fixture
+        def kms_with_keys(kms_mock):
+            kms = boto3.client("kms", region_name="us-east-1")
+            for n in range(1000):
+                kms.create_key(Description=f"key {n}")
+    """
+    built: list[Frozen] = []
+
+    def fixture(kms_mock: KmsMock) -> KmsMock:
+        if built:
+            kms_mock.restore(built[0])
+        else:
+            build(kms_mock)
+            built.append(kms_mock.freeze())
+        return kms_mock
+
+    fixture.__doc__ = build.__doc__
+    return pytest.fixture(name=getattr(build, "__name__", "kms_snapshot"))(fixture)

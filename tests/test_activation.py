@@ -57,6 +57,8 @@ def test_public_names() -> None:
         "KmsMock",
         "Principal",
         "Role",
+        "SeedError",
+        "SnapshotError",
         "is_active",
         "mock_kms",
     ]

@@ -17,6 +17,8 @@ PASSES = {
     "with_moto": 2,
     "session_client": 2,
     "rotation_events": 2,
+    "seeded_keys": 3,
+    "snapshot_fixture": 4,
 }
 
 

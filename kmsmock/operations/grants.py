@@ -141,8 +141,9 @@ def create_grant(ctx: Context, req: Request) -> Response:
     grantee, retiring = _principals(req)
     _check_operations(key, operations, constraints)
     dry_run(req)
+    grant_id = ctx.store.source(32).hex()  # random, or reproducible in deterministic mode
     candidate = Grant(
-        os.urandom(32).hex(), req.get("Name"), ctx.now, grantee, retiring, operations, constraints
+        grant_id, req.get("Name"), ctx.now, grantee, retiring, operations, constraints
     )
     grants = _grants(key)
     if candidate.name is not None:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from .. import errors
-from ..access import INVALID_PRINCIPALS, PolicyError, evaluate, parse_policy
+from ..access import INVALID_PRINCIPALS, Policy, PolicyError, evaluate, parse_policy
 from ..access import Request as Asking
 from ..backend.key import Key
 from .identity import condition_keys
@@ -177,27 +177,12 @@ def policy_of(key: Key) -> str:
 # -- checks ------------------------------------------------------------------------------------
 
 
-def check_policy(
-    ctx: Context,
-    policy: str,
-    key_arn: str,
-    *,
-    key: Key | None = None,
-    key_facts: Mapping[str, Any] | None = None,
-    bypass_lockout: bool = False,
-) -> None:
-    """What KMS checks before it accepts a key policy for the key ``key_arn`` (CreateKey,
-    ReplicateKey, PutKeyPolicy), in AWS's order: size, syntax, principals, lockout.
-
-    - The grammar is the evaluator's (``access.parse_policy``): what it cannot evaluate is
-      refused, with AWS's text for a bad principal.
-    - Principals: AWS refuses principals that do not exist; kmsmock cannot know which exist in
-      real accounts (nor which roles a test means to declare later), so it judges their form.
-    - Lockout: the policy must allow the caller (``ctx.caller``) a later kms:PutKeyPolicy on
-      the key, decided by the evaluator with the request's condition keys (``key`` for an
-      existing key, else ``key_facts``: CreateKey's request, whose KeySpec, Origin, ... the new
-      key takes) and the caller's identity policies (none declared: IAM allows everything).
-    """
+def check_document(policy: str) -> Policy:
+    """What KMS checks in any key policy document, in AWS's order: size, syntax, principals.
+    The grammar is the evaluator's (``access.parse_policy``): what it cannot evaluate is
+    refused, with AWS's text for a bad principal. AWS also refuses principals that do not exist;
+    kmsmock cannot know which exist in real accounts (nor which roles a test means to declare
+    later), so it judges their form."""
     if len(policy.encode("utf-8")) > MAX_POLICY_BYTES:
         raise errors.POLICY_TOO_LARGE(limit=MAX_POLICY_BYTES)
     try:
@@ -214,6 +199,26 @@ def check_policy(
         raise errors.POLICY_GRAMMAR() from None
     except RecursionError:  # a Condition nested deeper than Python compiles
         raise errors.POLICY_GRAMMAR() from None
+    return parsed
+
+
+def check_policy(
+    ctx: Context,
+    policy: str,
+    key_arn: str,
+    *,
+    key: Key | None = None,
+    key_facts: Mapping[str, Any] | None = None,
+    bypass_lockout: bool = False,
+) -> None:
+    """What KMS checks before it accepts a key policy for the key ``key_arn`` (CreateKey,
+    ReplicateKey, PutKeyPolicy): the document (``check_document``), then the lockout check:
+    the policy must allow the caller (``ctx.caller``) a later kms:PutKeyPolicy on
+    the key, decided by the evaluator with the request's condition keys (``key`` for an
+    existing key, else ``key_facts``: CreateKey's request, whose KeySpec, Origin, ... the new
+    key takes) and the caller's identity policies (none declared: IAM allows everything).
+    """
+    parsed = check_document(policy)
     if bypass_lockout:
         return
     # A later PutKeyPolicy, without the bypass flag: what the lockout check imagines.
