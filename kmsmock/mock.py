@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 from .backend import DEFAULT_ACCOUNT
+from .controls import CallsAndFaults, Options, Seconds
 from .lifecycle import StartStop
 
 if TYPE_CHECKING:
@@ -103,25 +104,42 @@ class _Activations:
 _activations = _Activations()
 
 
-class KmsMock(StartStop):
+class KmsMock(StartStop, CallsAndFaults):
     """One handle on kmsmock: a context manager, a decorator, or ``start()``/``stop()``.
 
     Handles nest: the outermost activation starts from empty state and every handle active at
-    the same time sees the same keys, in the outermost activation's default account.
+    the same time sees the same keys, in the outermost activation's default account, and the
+    same call log and fault queue (``CallsAndFaults``). The call log and timing options a handle
+    names apply to that shared state when it starts.
     """
 
-    def __init__(self, *, account_id: str | None = None, responses: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        account_id: str | None = None,
+        responses: bool = False,
+        log_secrets: bool | None = None,
+        max_calls: int | None = None,
+        retry_sleep: bool | None = None,
+        latency: Seconds | None = None,
+    ) -> None:
         if account_id is not None and not (len(account_id) == 12 and account_id.isdigit()):
             raise ValueError(f"account_id must be 12 digits, got {account_id!r}")
         self._requested = account_id  # None: the default account, or the active mock's
         self._responses = responses  # serve ``requests`` through a RequestsMock of its own
+        self._options: Options = {
+            "log_secrets": log_secrets,
+            "max_calls": max_calls,
+            "retry_sleep": retry_sleep,
+            "latency": latency,
+        }
         self._backend: Backend | None = None
         self._starts = 0
         self._on_stop: list[Callable[[], None]] = []  # undone when this handle's last stop
 
     def _again(self) -> KmsMock:
         """A new handle with the same options (each decorated call activates its own)."""
-        return KmsMock(account_id=self._requested, responses=self._responses)
+        return KmsMock(account_id=self._requested, responses=self._responses, **self._options)
 
     @property
     def account_id(self) -> str:
@@ -140,8 +158,10 @@ class KmsMock(StartStop):
     def start(self) -> KmsMock:
         self._backend = _activations.push(self._requested)
         self._starts += 1
-        if self._starts == 1 and self._responses:
-            self.serve_responses()
+        if self._starts == 1:
+            self._apply_options(**self._options)
+            if self._responses:
+                self.serve_responses()
         return self
 
     def stop(self) -> None:
@@ -326,11 +346,27 @@ def mock_kms(target: T, /) -> T: ...
 @overload
 def mock_kms(target: F, /) -> F: ...
 @overload
-def mock_kms(*, account_id: str | None = None, responses: bool = False) -> KmsMock: ...
+def mock_kms(
+    *,
+    account_id: str | None = None,
+    responses: bool = False,
+    log_secrets: bool | None = None,
+    max_calls: int | None = None,
+    retry_sleep: bool | None = None,
+    latency: Seconds | None = None,
+) -> KmsMock: ...
 
 
 def mock_kms(
-    target: Any = None, /, *, account_id: str | None = None, responses: bool = False
+    target: Any = None,
+    /,
+    *,
+    account_id: str | None = None,
+    responses: bool = False,
+    log_secrets: bool | None = None,
+    max_calls: int | None = None,
+    retry_sleep: bool | None = None,
+    latency: Seconds | None = None,
 ) -> Any:
     """Serve every boto3/botocore KMS call in-process.
 
@@ -339,8 +375,21 @@ def mock_kms(
     activation joins the outermost one and may not name another account (``RuntimeError``).
     ``responses=True`` also answers code that calls KMS with ``requests`` (see
     ``KmsMock.serve_responses``).
+
+    The call log (``m.calls``) keeps the last ``max_calls`` requests (default 10,000), with
+    plaintexts and other sensitive members redacted unless ``log_secrets=True``.
+    ``retry_sleep=False``: botocore's backoff between a KMS client's retries moves kmsmock's
+    clock on instead of sleeping. ``latency`` (seconds or a timedelta): every answered request
+    moves kmsmock's clock on by that much. See ``KmsMock.fail_next`` for fault injection.
     """
-    handle = KmsMock(account_id=account_id, responses=responses)
+    handle = KmsMock(
+        account_id=account_id,
+        responses=responses,
+        log_secrets=log_secrets,
+        max_calls=max_calls,
+        retry_sleep=retry_sleep,
+        latency=latency,
+    )
     return handle if target is None else handle(target)
 
 

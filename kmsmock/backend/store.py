@@ -12,6 +12,8 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from ..calls import CallLog
+from ..faults import Faults
 from . import DEFAULT_ACCOUNT as DEFAULT_ACCOUNT
 from .import_parameters import ImportParameters
 from .key import PENDING_DELETION, PENDING_REPLICA_DELETION, Key
@@ -230,6 +232,9 @@ class Backend:
         # endpoint's clock control moved it: that moves this backend's time only.
         self.clock_offset = timedelta(0)
         self._stores: dict[tuple[str, str], RegionStore] = {}
+        # What the test sees of and does to the requests (leaves, recorded by protocol.handle)
+        self.calls = CallLog()
+        self.faults = Faults()
 
     def store(self, account: str, region: str) -> RegionStore:
         found = self._stores.get((account, region))
