@@ -16,7 +16,7 @@ from __future__ import annotations
 import collections
 from collections.abc import Iterator, Mapping
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 DEFAULT_MAX_CALLS = 10_000
 REDACTED = "<redacted: mock_kms(log_secrets=True) keeps it>"
@@ -105,8 +105,13 @@ class CallLog:
     def __iter__(self) -> Iterator[Call]:
         return iter(list(self._calls))  # a copy: requests may be recorded meanwhile
 
-    def __getitem__(self, index: int) -> Call:
-        return list(self._calls)[index] if index < 0 else self._calls[index]
+    @overload
+    def __getitem__(self, index: int) -> Call: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Call]: ...
+
+    def __getitem__(self, index: int | slice) -> Call | list[Call]:
+        return list(self._calls)[index]
 
     def __repr__(self) -> str:
         return f"<CallLog {len(self)} calls: {dict(self.counts())}>"

@@ -104,7 +104,7 @@ def handle(
     that a front door passing ``disconnects=True`` (it can fail the connection) gets
     ``faults.Disconnect`` for a queued connection fault. ``attempt`` is the client's attempt
     number, for the call log. Every request is recorded on ``backend.calls``."""
-    name, request, response, ctx = "", None, None, None
+    name, wire, request, response, ctx = "", None, None, None, None
     error: errors.KMSError | None = None
     try:
         name = target[len(TARGET_PREFIX) :] if target.startswith(TARGET_PREFIX) else ""
@@ -144,6 +144,8 @@ def handle(
         log.exception("kmsmock failed to serve %s", target)
         error = errors.INTERNAL_ERROR(kind=type(exc).__name__, detail=str(exc))
         answer = error_answer(error)
+    if request is None and isinstance(wire, dict):  # refused by validation: as it was sent
+        request = wire
     _record(
         backend,
         service_model,
