@@ -111,10 +111,13 @@ def test_plaintexts_are_redacted_and_ciphertexts_kept(kms_mock: KmsMock) -> None
     kms.generate_data_key(KeyId=key, KeySpec="AES_256")
     encrypt, decrypt, data_key = kms_mock.calls[-3:]
     assert encrypt.request == {"KeyId": key, "Plaintext": REDACTED}
-    assert encrypt.response is not None and encrypt.response["CiphertextBlob"] == blob
+    assert encrypt.response is not None
+    assert encrypt.response["CiphertextBlob"] == blob
     assert decrypt.request == {"CiphertextBlob": blob}
-    assert decrypt.response is not None and decrypt.response["Plaintext"] == REDACTED
-    assert data_key.response is not None and data_key.response["Plaintext"] == REDACTED
+    assert decrypt.response is not None
+    assert decrypt.response["Plaintext"] == REDACTED
+    assert data_key.response is not None
+    assert data_key.response["Plaintext"] == REDACTED
     assert isinstance(data_key.response["CiphertextBlob"], bytes)
     assert b"top secret" not in repr(list(kms_mock.calls)).encode()
 
@@ -162,8 +165,10 @@ def test_len_iteration_indexing_and_counts(kms_mock: KmsMock) -> None:
     calls = kms_mock.calls
     assert len(calls) == 5
     assert [c.operation for c in calls] == ["CreateKey"] * 2 + ["Encrypt"] * 3
-    assert calls[0].operation == "CreateKey" and calls[-1].request["KeyId"] == second
-    assert calls.count("Encrypt") == 3 and calls.count("Decrypt") == 0
+    assert calls[0].operation == "CreateKey"
+    assert calls[-1].request["KeyId"] == second
+    assert calls.count("Encrypt") == 3
+    assert calls.count("Decrypt") == 0
     assert calls.count("Encrypt", KeyId=first) == 2
     assert [c.request["KeyId"] for c in calls.of("Encrypt", KeyId=second)] == [second]
     assert len(calls.of()) == 5
@@ -204,7 +209,7 @@ def test_reset_empties_the_log(kms_mock: KmsMock) -> None:
     kms_mock.calls.reset()
     assert len(kms_mock.calls) == 0
     with pytest.raises(IndexError):
-        kms_mock.calls.last
+        _ = kms_mock.calls.last
     kms.list_aliases()
     assert [c.operation for c in kms_mock.calls] == ["ListAliases"]
 
