@@ -16,6 +16,8 @@ PASSES = {
     "time_travel": 2,
     "with_moto": 2,
     "session_client": 2,
+    "call_log": 2,
+    "retries": 4,
 }
 
 
