@@ -77,13 +77,6 @@ def kms_mock(request: pytest.FixtureRequest) -> Iterator[KmsMock]:
 
 
 @pytest.fixture
-def kms_calls(kms_mock: KmsMock) -> CallLog:
-    """``kms_mock``'s call log: ``len(kms_calls)``, ``kms_calls.of("Encrypt")``,
-    ``kms_calls.assert_called("Encrypt", KeyId=...)``, ``kms_calls.reset()``."""
-    return kms_mock.calls
-
-
-@pytest.fixture
 def kms_client_factory(kms_mock: KmsMock, request: pytest.FixtureRequest) -> KmsClientFactory:
     """Makes KMS clients served by ``kms_mock``: ``kms_client_factory(region="eu-west-1")``.
 
@@ -102,3 +95,10 @@ def kms_client(kms_client_factory: KmsClientFactory) -> Any:
     """A KMS client in ``us-east-1`` served by ``kms_mock``: boto3's when boto3 is installed,
     otherwise botocore's. ``@pytest.mark.kmsmock(region=...)`` picks another Region."""
     return kms_client_factory()
+
+
+@pytest.fixture
+def kms_calls(kms_mock: KmsMock) -> CallLog:
+    """``kms_mock``'s call log: ``len(kms_calls)``, ``kms_calls.of("Encrypt")``,
+    ``kms_calls.assert_called("Encrypt", KeyId=...)``, ``kms_calls.reset()``."""
+    return kms_mock.calls

@@ -3,9 +3,9 @@
 What kmsmock holds is the state the calls created (keys, their material versions, aliases,
 grants, tags), and per call only its bounded call log: the last ``max_calls`` records. The long
 run keeps a log smaller than its warm-up, so a full log is part of what must stay flat; the
-residue tests keep none (``max_calls=0``), measuring the state alone. Measured with tracemalloc after a
-warm-up (botocore and CPython fill caches and free lists during the first calls). The default
-suite runs about 20,000 calls; ``-m slow`` runs a million.
+residue tests keep none (``max_calls=0``), measuring the state alone. Measured with tracemalloc
+after a warm-up (botocore and CPython fill caches and free lists during the first calls). The
+default suite runs about 20,000 calls; ``-m slow`` runs a million.
 """
 
 from __future__ import annotations
