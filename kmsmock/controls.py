@@ -18,8 +18,9 @@ if TYPE_CHECKING:
 Seconds = float | timedelta
 
 
-class Options(TypedDict):
-    """``mock_kms``'s call log and timing options (None: as the shared state has it)."""
+class Options(TypedDict, total=False):
+    """``mock_kms``'s call log and timing options (absent or None: as the shared state has
+    it): ``log_secrets``, ``max_calls``, ``retry_sleep``, ``latency``."""
 
     log_secrets: bool | None
     max_calls: int | None
@@ -44,10 +45,10 @@ class CallsAndFaults:
     def _apply_options(
         self,
         *,
-        log_secrets: bool | None,
-        max_calls: int | None,
-        retry_sleep: bool | None,
-        latency: Seconds | None,
+        log_secrets: bool | None = None,
+        max_calls: int | None = None,
+        retry_sleep: bool | None = None,
+        latency: Seconds | None = None,
     ) -> None:
         """The options this handle named (None: leave the shared setting as it is)."""
         backend = self.backend

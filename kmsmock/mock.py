@@ -15,13 +15,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 from .backend import DEFAULT_ACCOUNT
-from .controls import CallsAndFaults, Options, Seconds
+from .controls import CallsAndFaults, Options
 from .lifecycle import StartStop
 
 if TYPE_CHECKING:
     import unittest
 
     import responses
+    from typing_extensions import Unpack
 
     from .backend.store import Backend
     from .interceptor import Interceptor
@@ -114,25 +115,16 @@ class KmsMock(StartStop, CallsAndFaults):
     """
 
     def __init__(
-        self,
-        *,
-        account_id: str | None = None,
-        responses: bool = False,
-        log_secrets: bool | None = None,
-        max_calls: int | None = None,
-        retry_sleep: bool | None = None,
-        latency: Seconds | None = None,
+        self, *, account_id: str | None = None, responses: bool = False, **options: Unpack[Options]
     ) -> None:
         if account_id is not None and not (len(account_id) == 12 and account_id.isdigit()):
             raise ValueError(f"account_id must be 12 digits, got {account_id!r}")
         self._requested = account_id  # None: the default account, or the active mock's
         self._responses = responses  # serve ``requests`` through a RequestsMock of its own
-        self._options: Options = {
-            "log_secrets": log_secrets,
-            "max_calls": max_calls,
-            "retry_sleep": retry_sleep,
-            "latency": latency,
-        }
+        unknown = set(options) - set(Options.__annotations__)
+        if unknown:
+            raise TypeError(f"mock_kms() got unexpected keyword arguments {sorted(unknown)}")
+        self._options = options  # the call log and timing options (controls.Options)
         self._backend: Backend | None = None
         self._starts = 0
         self._on_stop: list[Callable[[], None]] = []  # undone when this handle's last stop
@@ -347,13 +339,7 @@ def mock_kms(target: T, /) -> T: ...
 def mock_kms(target: F, /) -> F: ...
 @overload
 def mock_kms(
-    *,
-    account_id: str | None = None,
-    responses: bool = False,
-    log_secrets: bool | None = None,
-    max_calls: int | None = None,
-    retry_sleep: bool | None = None,
-    latency: Seconds | None = None,
+    *, account_id: str | None = None, responses: bool = False, **options: Unpack[Options]
 ) -> KmsMock: ...
 
 
@@ -363,10 +349,7 @@ def mock_kms(
     *,
     account_id: str | None = None,
     responses: bool = False,
-    log_secrets: bool | None = None,
-    max_calls: int | None = None,
-    retry_sleep: bool | None = None,
-    latency: Seconds | None = None,
+    **options: Unpack[Options],
 ) -> Any:
     """Serve every boto3/botocore KMS call in-process.
 
@@ -382,14 +365,7 @@ def mock_kms(
     clock on instead of sleeping. ``latency`` (seconds or a timedelta): every answered request
     moves kmsmock's clock on by that much. See ``KmsMock.fail_next`` for fault injection.
     """
-    handle = KmsMock(
-        account_id=account_id,
-        responses=responses,
-        log_secrets=log_secrets,
-        max_calls=max_calls,
-        retry_sleep=retry_sleep,
-        latency=latency,
-    )
+    handle = KmsMock(account_id=account_id, responses=responses, **options)
     return handle if target is None else handle(target)
 
 
