@@ -131,8 +131,6 @@ def handle(
                 _inject(ctx, request, disconnects)
             response = dispatch(ctx, service_model, request)
             answer = _answer(200, response, rid)
-            if backend.faults.latency:
-                backend.clock_offset += backend.faults.latency
     except errors.KMSError as exc:
         error, answer = exc, error_answer(exc)
     except faults.Disconnect as exc:
@@ -144,6 +142,9 @@ def handle(
         log.exception("kmsmock failed to serve %s", target)
         error = errors.INTERNAL_ERROR(kind=type(exc).__name__, detail=str(exc))
         answer = error_answer(error)
+    if backend.faults.latency:  # the answer took that long on kmsmock's clock
+        with backend.lock:
+            backend.clock_offset += backend.faults.latency
     if request is None and isinstance(wire, dict):  # refused by validation: as it was sent
         request = wire
     _record(

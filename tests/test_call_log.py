@@ -245,6 +245,11 @@ def test_the_log_keeps_the_last_max_calls() -> None:
             m.calls.max_calls = -1
 
 
+def test_an_unknown_option_is_refused() -> None:
+    with pytest.raises(TypeError, match="log_secret"):
+        mock_kms(log_secret=True)  # type: ignore[call-overload]
+
+
 def test_the_default_bound() -> None:
     with mock_kms() as m:
         assert m.calls.max_calls == 10_000

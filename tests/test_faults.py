@@ -323,7 +323,8 @@ def test_latency_moves_the_clock_on_with_every_answer() -> None:
         assert [c.time for c in m.calls] == [START, START + timedelta(seconds=2)]
         m.latency = 0.5
         assert m.latency == timedelta(seconds=0.5)
-        kms.list_keys()
+        with pytest.raises(ClientError):
+            kms.describe_key(KeyId="alias/missing")  # an error takes as long as an answer
         kms.list_keys()
         assert m.calls[-1].time - m.calls[-2].time == timedelta(seconds=0.5)
 
