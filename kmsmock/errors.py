@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 _STATUS = {
     "KMSInternalException": 500,  # modeled as a server fault
     "DependencyTimeoutException": 503,  # modeled as a server fault
+    "KeyUnavailableException": 500,  # the KMS API reference's "HTTP Status Code: 500"
     "NotImplementedByKmsmock": 501,  # kmsmock's own: what it does not serve yet
 }
 
@@ -952,6 +953,32 @@ INTERNAL_ERROR = ErrorText(
     source="kmsmock's own: a kmsmock bug, in an AWS-shaped error instead of a traceback",
 )
 
+
+# -- injected faults (``KmsMock.fail_next``): what AWS answers when it cannot serve a call ---------
+
+_MODEL_DOC = "chosen: the documentation of the {} error shape in botocore's KMS model"
+THROTTLED = ErrorText(
+    "ThrottlingException",
+    "You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.",
+    source="AWS re:Post knowledge center 'kms-throttlingexception-error' (the error as AWS "
+    "sends it, HTTP 400)",
+)
+INTERNAL_FAULT = ErrorText(
+    "KMSInternalException",
+    "The request was rejected because an internal exception occurred. The request can be retried.",
+    source=_MODEL_DOC.format("KMSInternalException (HTTP 500)"),
+)
+DEPENDENCY_TIMEOUT = ErrorText(
+    "DependencyTimeoutException",
+    "The system timed out while trying to fulfill the request. You can retry the request.",
+    source=_MODEL_DOC.format("DependencyTimeoutException (HTTP 503)"),
+)
+KEY_UNAVAILABLE = ErrorText(
+    "KeyUnavailableException",
+    "The request was rejected because the specified KMS key was not available. You can retry "
+    "the request.",
+    source=_MODEL_DOC.format("KeyUnavailableException (HTTP 500)"),
+)
 
 TABLE: dict[str, ErrorText] = {
     name: value for name, value in list(globals().items()) if isinstance(value, ErrorText)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 from .backend import DEFAULT_ACCOUNT
+from .controls import CallsAndFaults, Options
 from .lifecycle import StartStop
 
 if TYPE_CHECKING:
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     import responses
+    from typing_extensions import Unpack
 
     from .backend.clone import Frozen
     from .backend.store import Backend
@@ -114,11 +116,13 @@ class _Activations:
 _activations = _Activations()
 
 
-class KmsMock(StartStop):
+class KmsMock(StartStop, CallsAndFaults):
     """One handle on kmsmock: a context manager, a decorator, or ``start()``/``stop()``.
 
     Handles nest: the outermost activation starts from empty state and every handle active at
-    the same time sees the same keys, in the outermost activation's default account.
+    the same time sees the same keys, in the outermost activation's default account, and the
+    same call log and fault queue (``CallsAndFaults``). The call log and timing options a handle
+    names apply to that shared state when it starts.
     """
 
     def __init__(
@@ -128,6 +132,7 @@ class KmsMock(StartStop):
         responses: bool = False,
         seed: int | None = None,
         seed_keys: SeedSource | None = None,
+        **options: Unpack[Options],
     ) -> None:
         if account_id is not None and not (len(account_id) == 12 and account_id.isdigit()):
             raise ValueError(f"account_id must be 12 digits, got {account_id!r}")
@@ -137,6 +142,10 @@ class KmsMock(StartStop):
         self._responses = responses  # serve ``requests`` through a RequestsMock of its own
         self._seed = seed  # deterministic mode (see ``backend.source``)
         self._seed_keys = seed_keys  # keys declared up front (see ``seeding``)
+        unknown = set(options) - set(Options.__annotations__)
+        if unknown:
+            raise TypeError(f"mock_kms() got unexpected keyword arguments {sorted(unknown)}")
+        self._options = options  # the call log and timing options (controls.Options)
         self._backend: Backend | None = None
         self._starts = 0
         self._on_stop: list[Callable[[], None]] = []  # undone when this handle's last stop
@@ -148,6 +157,7 @@ class KmsMock(StartStop):
             responses=self._responses,
             seed=self._seed,
             seed_keys=self._seed_keys,
+            **self._options,
         )
 
     @property
@@ -167,14 +177,16 @@ class KmsMock(StartStop):
     def start(self) -> KmsMock:
         self._backend = _activations.push(self._requested, self._seed)
         self._starts += 1
-        if self._starts == 1 and self._seed_keys is not None:
-            try:
-                self.seed(self._seed_keys)
-            except BaseException:
-                self.stop()
-                raise
-        if self._starts == 1 and self._responses:
-            self.serve_responses()
+        if self._starts == 1:
+            self._apply_options(**self._options)
+            if self._seed_keys is not None:
+                try:
+                    self.seed(self._seed_keys)
+                except BaseException:
+                    self.stop()
+                    raise
+            if self._responses:
+                self.serve_responses()
         return self
 
     def stop(self) -> None:
@@ -513,6 +525,7 @@ def mock_kms(
     responses: bool = False,
     seed: int | None = None,
     seed_keys: SeedSource | None = None,
+    **options: Unpack[Options],
 ) -> KmsMock: ...
 
 
@@ -524,6 +537,7 @@ def mock_kms(
     responses: bool = False,
     seed: int | None = None,
     seed_keys: SeedSource | None = None,
+    **options: Unpack[Options],
 ) -> Any:
     """Serve every boto3/botocore KMS call in-process.
 
@@ -533,8 +547,16 @@ def mock_kms(
     ``responses=True`` also answers code that calls KMS with ``requests`` (see
     ``KmsMock.serve_responses``). ``seed=42`` makes key ids, material, grant ids and request
     ids reproducible; ``seed_keys`` declares keys to create at start (see ``KmsMock.seed``).
+
+    The call log (``m.calls``) keeps the last ``max_calls`` requests (default 10,000), with
+    plaintexts and other sensitive members redacted unless ``log_secrets=True``.
+    ``retry_sleep=False``: botocore's backoff between a KMS client's retries moves kmsmock's
+    clock on instead of sleeping. ``latency`` (seconds or a timedelta): every answered request
+    moves kmsmock's clock on by that much. See ``KmsMock.fail_next`` for fault injection.
     """
-    handle = KmsMock(account_id=account_id, responses=responses, seed=seed, seed_keys=seed_keys)
+    handle = KmsMock(
+        account_id=account_id, responses=responses, seed=seed, seed_keys=seed_keys, **options
+    )
     return handle if target is None else handle(target)
 
 

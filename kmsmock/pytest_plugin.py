@@ -16,6 +16,7 @@ from .mock import KmsMock
 
 if TYPE_CHECKING:
     from .backend.clone import Frozen
+    from .calls import CallLog
 
 CLIENT_REGION = "us-east-1"
 MARKER = "kmsmock"
@@ -65,7 +66,10 @@ def _new_client(region: str, **client_kwargs: Any) -> Any:
 
 @pytest.fixture
 def kms_mock(request: pytest.FixtureRequest) -> Iterator[KmsMock]:
-    """An active kmsmock for the duration of one test, starting from empty state.
+    """An active kmsmock for the duration of one test, starting from empty state, with an empty
+    call log (``kms_mock.calls``) and no fault queued (``kms_mock.fail_next(...)``); its
+    options are settable (``kms_mock.retry_sleep = False``, ``kms_mock.latency = 0.2``,
+    ``kms_mock.calls.log_secrets = True``).
 
     In the account a ``@pytest.mark.kmsmock(account_id=...)`` marker names, if any."""
     account_id = _marked(request).get("account_id")
@@ -118,3 +122,10 @@ def kms_snapshot_fixture(build: Callable[[KmsMock], object]) -> Any:
 
     fixture.__doc__ = build.__doc__
     return pytest.fixture(name=getattr(build, "__name__", "kms_snapshot"))(fixture)
+
+
+@pytest.fixture
+def kms_calls(kms_mock: KmsMock) -> CallLog:
+    """``kms_mock``'s call log: ``len(kms_calls)``, ``kms_calls.of("Encrypt")``,
+    ``kms_calls.assert_called("Encrypt", KeyId=...)``, ``kms_calls.reset()``."""
+    return kms_mock.calls

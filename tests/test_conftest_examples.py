@@ -19,6 +19,8 @@ PASSES = {
     "rotation_events": 2,
     "seeded_keys": 3,
     "snapshot_fixture": 4,
+    "call_log": 2,
+    "retries": 4,
 }
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from ..calls import CallLog
+from ..faults import Faults
 from . import DEFAULT_ACCOUNT as DEFAULT_ACCOUNT
 from .import_parameters import ImportParameters
 from .journal import Journal
@@ -267,6 +269,9 @@ class Backend:
         self.identities: dict[str, Identity] = {}
         # Condition keys every request carries that kmsmock cannot observe (aws:SourceIp, ...)
         self.condition_keys: dict[str, object] = {}
+        # What the test sees of and does to the requests (leaves, recorded by protocol.handle)
+        self.calls = CallLog()
+        self.faults = Faults()
 
     def store(self, account: str, region: str) -> RegionStore:
         found = self._stores.get((account, region))
