@@ -19,7 +19,7 @@ from . import clock, errors, faults
 from .access import Caller
 from .backend.store import Backend, partition_for, random_uuid
 from .calls import Call, CallError
-from .operations import OPERATIONS, Context, dispatch
+from .operations import OPERATIONS, Context, ciphertext_key, dispatch
 from .validation import decode_request
 
 log = logging.getLogger("kmsmock")
@@ -93,11 +93,11 @@ def lower_headers(headers: dict[str, str]) -> dict[str, str]:
     }
 
 
-def error_answer(error: errors.KMSError) -> Answer:
+def error_answer(error: errors.KMSError, request_id: str | None = None) -> Answer:
     payload = {"__type": error.code}
     if error.message:  # AWS omits the member when it has nothing to say
         payload["message"] = error.message
-    return _answer(error.status, payload)
+    return _answer(error.status, payload, request_id)
 
 
 def handle(
@@ -124,6 +124,8 @@ def handle(
     """
     name, wire, request, response, ctx = "", None, None, None, None
     error: errors.KMSError | None = None
+    # Drawn first, so an error answer's id is reproducible in deterministic mode too
+    rid = backend.source.uuid()
     try:
         identity = None
         if backend.identities and access_key is not None:
@@ -142,7 +144,6 @@ def handle(
         request = decode_request(service_model.operation_model(name), wire)
         if name not in OPERATIONS:
             raise errors.OPERATION_NOT_IMPLEMENTED(operation=name)
-        rid = backend.source.uuid()  # random, or reproducible in deterministic mode
         with backend.lock:
             ctx = Context(
                 backend,
@@ -162,7 +163,7 @@ def handle(
             response = dispatch(ctx, service_model, request)
             answer = _answer(200, response, rid)
     except errors.KMSError as exc:
-        error, answer = exc, error_answer(exc)
+        error, answer = exc, error_answer(exc, rid)
     except faults.Disconnect as exc:
         _record(
             backend, service_model, name, request, None, exc, None, ctx, region, account, attempt
@@ -171,7 +172,7 @@ def handle(
     except Exception as exc:  # a kmsmock bug: say so in an AWS-shaped error, never a traceback
         log.exception("kmsmock failed to serve %s", target)
         error = errors.INTERNAL_ERROR(kind=type(exc).__name__, detail=str(exc))
-        answer = error_answer(error)
+        answer = error_answer(error, rid)
     if backend.faults.latency:  # the answer took that long on kmsmock's clock
         with backend.lock:
             backend.clock_offset += backend.faults.latency
@@ -196,7 +197,7 @@ def handle(
 def _inject(ctx: Context, request: dict[str, Any], disconnects: bool) -> None:
     """Fail the request as the first queued fault it matches says (if any)."""
     fault = ctx.backend.faults.take(
-        ctx.operation, request, ctx.store.aliases, connections=disconnects
+        ctx.operation, request, ctx.store.aliases, connections=disconnects, implied=ciphertext_key
     )
     if fault is None:
         return

@@ -25,6 +25,15 @@ from . import (  # noqa: F401
     usage,
 )
 from .dispatch import dispatch
+from .encryption import ciphertext_key
 from .registry import OPERATIONS, Context, Handler, Operation, operation
 
-__all__ = ["OPERATIONS", "Context", "Handler", "Operation", "dispatch", "operation"]
+__all__ = [
+    "OPERATIONS",
+    "Context",
+    "Handler",
+    "Operation",
+    "ciphertext_key",
+    "dispatch",
+    "operation",
+]
