@@ -17,9 +17,11 @@ from typing import Any
 
 from . import clock, errors, faults
 from .access import Caller
+from .backend.journal import LoggedCall
 from .backend.store import Backend, partition_for, random_uuid
 from .calls import Call, CallError
 from .operations import OPERATIONS, Context, ciphertext_key, dispatch
+from .operations.trail import acted_on
 from .validation import decode_request
 
 log = logging.getLogger("kmsmock")
@@ -124,6 +126,7 @@ def handle(
     """
     name, wire, request, response, ctx = "", None, None, None, None
     error: errors.KMSError | None = None
+    dispatched = False  # reached its operation: CloudTrail logs it (kmsmock.events)
     # Drawn first, so an error answer's id is reproducible in deterministic mode too
     rid = backend.source.uuid()
     try:
@@ -160,6 +163,7 @@ def handle(
                 ctx.signer_keys = backend.condition_keys
             if backend.faults:
                 _inject(ctx, request, disconnects)
+            dispatched = True
             response = dispatch(ctx, service_model, request)
             answer = _answer(200, response, rid)
     except errors.KMSError as exc:
@@ -190,6 +194,7 @@ def handle(
         region,
         account,
         attempt,
+        dispatched,
     )
     return answer
 
@@ -225,8 +230,10 @@ def _record(
     region: str,
     account: str | None,
     attempt: int,
+    dispatched: bool = False,
 ) -> None:
-    """One entry of the call log (what is known of the request however far it got)."""
+    """One entry of the call log (what is known of the request however far it got) and, for a
+    request that reached its operation, of the events journal: the same record, shared."""
     if isinstance(error, faults.Disconnect):
         failure: CallError | None = CallError(error.fault.code, error.fault.message)
     else:
@@ -238,7 +245,7 @@ def _record(
         account = account or backend.default_account
         caller = _root_arn(partition_for(region), account)
         now = clock.now() + backend.clock_offset
-    backend.calls.record(
+    call = backend.calls.record(
         service_model,
         Call(
             name,
@@ -254,3 +261,5 @@ def _record(
             attempt,
         ),
     )
+    if dispatched and ctx is not None and backend.journal.limit:
+        backend.journal.add(LoggedCall(call, ctx.signer, acted_on(ctx, response)))

@@ -25,7 +25,6 @@ from ..backend.key import Key, Usage
 from .grants import check_grant_tokens, grant_allows
 from .identity import condition_keys, identity_allows
 from .registry import CIPHERTEXT, OPERATIONS, Context, Request, Response, traits
-from .trail import recorded
 
 # Found by the ciphertext, a key the caller may not use is one it is told nothing about.
 _BY_CIPHERTEXT = frozenset({"kms:Decrypt", "kms:ReEncryptFrom"})
@@ -34,7 +33,6 @@ _BY_CIPHERTEXT = frozenset({"kms:Decrypt", "kms:ReEncryptFrom"})
 _JUDGED_BY_GRANT = frozenset({"RetireGrant"})
 
 
-@recorded  # each answered call is journaled for the CloudTrail view (kmsmock.events)
 def dispatch(ctx: Context, service_model: Any, request: Request) -> Response:
     """Run ``ctx.operation`` on ``request`` with everything its traits ask for."""
     op = OPERATIONS[ctx.operation]
