@@ -261,5 +261,5 @@ def _record(
             attempt,
         ),
     )
-    if dispatched and ctx is not None and backend.journal.limit:
-        backend.journal.add(LoggedCall(call, ctx.signer, acted_on(ctx, response)))
+    if dispatched and ctx is not None and backend.journal.facts.maxlen:
+        backend.journal.facts.append(LoggedCall(call, ctx.signer, acted_on(ctx, response)))

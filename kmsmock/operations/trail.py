@@ -42,8 +42,11 @@ def read_only(operation: str) -> bool:
 def acted_on(ctx: Context, response: Response | None) -> tuple[str, ...]:
     """The keys a call acted on as ``ApiCall.keys`` holds them. CreateKey and ReplicateKey act
     on the key they make, which no lookup recorded: it is in their answer."""
-    if ctx.keys:
-        return tuple(part for key in ctx.keys for part in (key.store.arn_prefix, key.key_id))
+    keys = ctx.keys
+    if len(keys) == 1:  # the common case, without a generator
+        return (keys[0].store.arn_prefix, keys[0].key_id)
+    if keys:
+        return tuple(part for key in keys for part in (key.store.arn_prefix, key.key_id))
     metadata = (response or {}).get("KeyMetadata") or (response or {}).get("ReplicaKeyMetadata")
     if not metadata:
         return ()
