@@ -44,3 +44,19 @@ def test_one_record_per_request_serves_both_views() -> None:
         assert record["requestID"] == m.calls.last.request_id
         assert record["requestParameters"] == {"keyId": key_id}  # no plaintext, redacted or not
         assert record["responseElements"] is None  # read-only: CloudTrail logs none
+
+
+def test_the_events_keep_their_own_limit_whatever_the_call_log_keeps() -> None:
+    with mock_kms(max_calls=1) as m:
+        kms = new_client()
+        kms.create_key()
+        kms.list_keys()
+        m.calls.reset()
+        assert len(m.calls) == 0
+        assert m.events.cloudtrail.names == ["CreateKey", "ListKeys"]
+        m.events.clear()
+        kms.list_aliases()
+        assert (m.calls.counts(), m.events.cloudtrail.names) == (
+            {"ListAliases": 1},
+            ["ListAliases"],
+        )
