@@ -82,3 +82,43 @@ def test_a_conftest_kms_mock_sets_the_options_for_every_fixture(
         """
     )
     pytester.runpytest_inprocess(*ORDERED).assert_outcomes(passed=3)
+
+
+def test_kms_mock_options_give_every_test_the_activations_options(
+    pytester: pytest.Pytester,
+) -> None:
+    """The marker keeps choosing Region and account; the options fixture gives the rest."""
+    pytester.makeconftest(
+        """
+        import pytest
+
+        @pytest.fixture
+        def kms_mock_options():
+            return {"seed": 7, "seed_keys": [{"aliases": ["alias/app"]}], "max_calls": 2,
+                    "latency": 1.5, "account_id": "222233334444"}
+        """
+    )
+    pytester.makepyfile(
+        """
+        import pytest
+        from datetime import timedelta
+
+        IDS = []
+
+        def test_options(kms_client, kms_mock):
+            assert kms_mock.account_id == "222233334444"
+            assert kms_mock.latency == timedelta(seconds=1.5)
+            assert kms_mock.calls.max_calls == 2
+            IDS.append(kms_client.describe_key(KeyId="alias/app")["KeyMetadata"]["KeyId"])
+
+        @pytest.mark.kmsmock(account_id="111122223333", region="eu-west-1")
+        def test_the_marker_still_wins(kms_client, kms_mock):
+            assert kms_mock.account_id == "111122223333"
+            assert kms_client.meta.region_name == "eu-west-1"
+
+        def test_seeded_the_same(kms_client):
+            IDS.append(kms_client.describe_key(KeyId="alias/app")["KeyMetadata"]["KeyId"])
+            assert IDS[0] == IDS[1]
+        """
+    )
+    pytester.runpytest_inprocess("--strict-markers", *ORDERED).assert_outcomes(passed=3)
