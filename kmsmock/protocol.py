@@ -36,9 +36,61 @@ def _wire(value: Any) -> Any:
     raise TypeError(f"cannot serialise {type(value).__name__}")  # pragma: no cover - a bug
 
 
-# Built once: ``json.dumps`` with arguments builds a new encoder on every call. Answers are
-# trees built per request, never cyclic (a cycle would be a bug, reported as one either way).
-_encode = json.JSONEncoder(default=_wire, separators=(",", ":"), check_circular=False).encode
+# Built once: ``json.dumps`` with arguments builds a new encoder on every call, and so does
+# ``JSONEncoder.encode`` (its C encoder): the C encoder is made once here and reused, as
+# ``encode`` would make it. Answers are trees built per request, never cyclic (a cycle would be
+# a bug, reported as one either way), so no circular-reference bookkeeping.
+_encoder = json.JSONEncoder(default=_wire, separators=(",", ":"), check_circular=False)
+_c_encoder = (
+    json.encoder.c_make_encoder(
+        None, _wire, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, True
+    )
+    if json.encoder.c_make_encoder is not None
+    else None
+)
+
+
+def _encode(payload: dict[str, Any]) -> str:
+    if _c_encoder is None:  # pragma: no cover - CPython always has the C encoder
+        return _encoder.encode(payload)
+    return "".join(_c_encoder(payload, 0))
+
+
+_decode = json.JSONDecoder().decode  # what ``json.loads`` uses for a str
+
+
+def _parse(body: bytes) -> Any:
+    """``json.loads(body or b"{}")``, minus its encoding detection where that would say UTF-8
+    anyway (a body starting ``{`` followed by a non-NUL byte, no BOM)."""
+    if not body:
+        return {}
+    if isinstance(body, bytes) and body[:1] == b"{" and body[1:2] != b"\x00":
+        return _decode(body.decode("utf-8", "surrogatepass"))
+    return json.loads(body)
+
+
+# (service model, {X-Amz-Target: (operation name, operation model)}) by id(service model):
+# botocore makes one service model per client, so this is bounded as the parsers' cache is.
+_routes: dict[int, tuple[Any, dict[str, tuple[str, Any]]]] = {}
+_ROUTED_MODELS = 256
+
+
+def _route(service_model: Any, target: str) -> tuple[str, Any] | None:
+    """The operation ``target`` names in ``service_model`` and its model, or None."""
+    entry = _routes.get(id(service_model))
+    if entry is None:
+        if len(_routes) >= _ROUTED_MODELS:
+            _routes.clear()
+        entry = _routes[id(service_model)] = (service_model, {})
+    route = entry[1].get(target)
+    if route is None:
+        name = target[len(TARGET_PREFIX) :] if target.startswith(TARGET_PREFIX) else ""
+        if name not in service_model.operation_names:
+            return None
+        route = entry[1][target] = (name, service_model.operation_model(name))
+    return route
+
+
 new_request_id = random_uuid  # AWS request ids are random UUIDs
 
 
@@ -98,14 +150,15 @@ def handle(
 ) -> Answer:
     """Answer one KMS request as AWS would. Never raises: every failure is an AWS error."""
     try:
-        name = target[len(TARGET_PREFIX) :] if target.startswith(TARGET_PREFIX) else ""
-        if name not in service_model.operation_names:
+        route = _route(service_model, target)
+        if route is None:
             raise errors.UNKNOWN_OPERATION(target=target)
+        name, operation_model = route
         try:
-            wire = json.loads(body or b"{}")
+            wire = _parse(body)
         except (ValueError, RecursionError):  # RecursionError: nested deeper than Python parses
             raise errors.NOT_JSON() from None
-        request = decode_request(service_model.operation_model(name), wire)
+        request = decode_request(operation_model, wire)
         if name not in OPERATIONS:
             raise errors.OPERATION_NOT_IMPLEMENTED(operation=name)
         rid = new_request_id()

@@ -193,7 +193,18 @@ def _sign(
     why = served("Sign", "Verify")
     if why:
         return [skipped(key, title, why)]
+    setup = sign_setup(spec, algorithm)
+    crypto = Contender("crypto", _raw_sign_verify(spec))
+    values = b.calls(setup, extra=[crypto])
+    crypto_cost = values.pop("crypto")
+    row = Row(key, title, dict(values))
+    if fast is not None:
+        return [_judge_call(row, fast, crypto=crypto_cost)]
+    row.check("moto", "kmsmock", "moto", 1 / MOTO, f"≥{MOTO:.0f}x faster than moto (floors: info)")
+    return [_where_the_time_goes(row, crypto_cost)]
 
+
+def sign_setup(spec: str, algorithm: str) -> Callable[[Any], Op]:
     def setup(client: Any) -> Op:
         kid = client.create_key(KeySpec=spec, KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
         args = {"KeyId": kid, "Message": MESSAGE, "MessageType": "RAW"}
@@ -205,14 +216,7 @@ def _sign(
 
         return op
 
-    crypto = Contender("crypto", _raw_sign_verify(spec))
-    values = b.calls(setup, extra=[crypto])
-    crypto_cost = values.pop("crypto")
-    row = Row(key, title, dict(values))
-    if fast is not None:
-        return [_judge_call(row, fast, crypto=crypto_cost)]
-    row.check("moto", "kmsmock", "moto", 1 / MOTO, f"≥{MOTO:.0f}x faster than moto (floors: info)")
-    return [_where_the_time_goes(row, crypto_cost)]
+    return setup
 
 
 def _raw_sign_verify(spec: str) -> Callable[[], Any]:

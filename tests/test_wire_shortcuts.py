@@ -1,0 +1,49 @@
+"""The protocol's shortcuts around ``json`` (issue 12, speed) answer exactly as ``json`` does."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+
+from kmsmock import protocol
+
+BODIES = [
+    b"",
+    b"{}",
+    b'{"KeyId":"k","Plaintext":"AA=="}',
+    '{"Description":"caf\u00e9 \U0001f600"}'.encode(),
+    b'{"Description":"\\ud800"}',  # a lone surrogate escape
+    b"\xef\xbb\xbf{}",  # UTF-8 BOM
+    "{}".encode("utf-16"),  # json.loads detects UTF-16
+    "{}".encode("utf-16-le"),
+    b" {}",
+    b"[1]",
+    b"{",  # refused, as json refuses them
+    b"{\xff}",
+    b'{"a":1}x',
+]
+
+
+@pytest.mark.parametrize("body", BODIES)
+def test_parse_is_json_loads(body: bytes) -> None:
+    try:
+        expected = json.loads(body or b"{}")
+    except ValueError as error:
+        with pytest.raises(type(error)):
+            protocol._parse(body)
+        return
+    assert protocol._parse(body) == expected
+
+
+def test_encode_is_the_json_encoder() -> None:
+    payload = {
+        "Blob": b"\x00\xffabc",
+        "When": datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=timezone.utc),
+        "Text": 'caf\u00e9 \U0001f600 "quoted"',
+        "Numbers": [1, 2.5, True, None],
+        "Nested": {"Empty": {}, "List": []},
+    }
+    reference = json.JSONEncoder(default=protocol._wire, separators=(",", ":")).encode(payload)
+    assert protocol._encode(payload) == reference
