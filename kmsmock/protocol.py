@@ -41,11 +41,12 @@ def _wire(value: Any) -> Any:
 # ``encode`` would make it. Answers are trees built per request, never cyclic (a cycle would be
 # a bug, reported as one either way), so no circular-reference bookkeeping.
 _encoder = json.JSONEncoder(default=_wire, separators=(",", ":"), check_circular=False)
+_make_c_encoder: Any = getattr(json.encoder, "c_make_encoder", None)  # untyped in typeshed
 _c_encoder = (
-    json.encoder.c_make_encoder(
+    _make_c_encoder(
         None, _wire, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, True
     )
-    if json.encoder.c_make_encoder is not None
+    if _make_c_encoder is not None
     else None
 )
 
