@@ -15,9 +15,9 @@ import re
 from datetime import datetime
 from typing import Any
 
-from . import clock, errors
+from . import clock, errors, operations
 from .backend.store import Backend, random_uuid
-from .operations import OPERATIONS, Context, dispatch
+from .operations import Context, dispatch
 from .validation import decode_request
 
 log = logging.getLogger("kmsmock")
@@ -160,7 +160,7 @@ def handle(
         except (ValueError, RecursionError):  # RecursionError: nested deeper than Python parses
             raise errors.NOT_JSON() from None
         request = decode_request(operation_model, wire)
-        if name not in OPERATIONS:
+        if not operations.load(name):
             raise errors.OPERATION_NOT_IMPLEMENTED(operation=name)
         rid = new_request_id()
         with backend.lock:
