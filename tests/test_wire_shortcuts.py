@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import datetime, timezone
 
 import pytest
 
-from kmsmock import protocol
+from kmsmock import errors, protocol, validation
+from tests.model import MODEL
 
 BODIES = [
     b"",
@@ -47,3 +49,43 @@ def test_encode_is_the_json_encoder() -> None:
     }
     reference = json.JSONEncoder(default=protocol._wire, separators=(",", ":")).encode(payload)
     assert protocol._encode(payload) == reference
+
+
+BASE64_EDGES = [
+    "",
+    "AA==",
+    "AAA=",
+    "AAAA",
+    "A",
+    "AA",
+    "AAA",
+    "A===",
+    "AA=A",
+    "=AAA",
+    "AA==AA==",
+    "AB+/",
+    "AB-_",
+    " AAAA",
+    "AAAA\n",
+    "ÄAAA",
+    "AAAA=",
+    "AAAAA",
+    "ZZ==",
+    "Zg",
+    "Zg=",
+]
+
+
+@pytest.mark.parametrize("text", BASE64_EDGES)
+def test_blob_decoding_is_b64decode_validate(text: str) -> None:
+    """A blob member accepts and decodes exactly what ``base64.b64decode(validate=True)`` does."""
+    checker = validation.compile_shape(MODEL.shape_for("CiphertextType"))
+    try:
+        expected: bytes | None = base64.b64decode(text, validate=True)
+    except ValueError:
+        expected = None
+    if expected is None:
+        with pytest.raises(errors.KMSError, match="base64"):
+            checker(text, "ciphertextBlob", [])
+    else:
+        assert checker(text, "ciphertextBlob", []) == expected
