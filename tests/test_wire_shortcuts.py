@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 from datetime import datetime, timezone
 
 import pytest
 
 from kmsmock import errors, protocol, validation
+from kmsmock.crypto import envelope
 from tests.model import MODEL
 
 BODIES = [
@@ -89,3 +91,10 @@ def test_blob_decoding_is_b64decode_validate(text: str) -> None:
             checker(text, "ciphertextBlob", [])
     else:
         assert checker(text, "ciphertextBlob", []) == expected
+
+
+def test_envelope_key_ids_are_uuids_both_ways() -> None:
+    for _ in range(200):
+        u = uuid.uuid4()
+        assert envelope._key_id_bytes(str(u)) == (0, u.bytes)
+        assert envelope._uuid_text(u.bytes) == str(u)
