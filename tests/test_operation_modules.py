@@ -60,3 +60,18 @@ def test_a_first_call_imports_only_the_families_it_uses() -> None:
     loaded = {name.rsplit(".", 1)[1] for name in _run(_FIRST_CALL)}  # type: ignore[union-attr]
     assert {"keys", "encryption"} <= loaded
     assert not loaded & {"signing", "mac", "agreement", "datakeypairs", "imports", "rotation"}
+
+
+# An operation registered by a module still being imported (in another thread) is not served
+# until that module has been imported completely.
+_HALF_IMPORTED = """
+import json, sys
+import kmsmock.operations as ops
+ops.registry.OPERATIONS["Sign"] = object()  # as if signing.py's decorator had just run
+served = ops.load("Sign")
+print(json.dumps([served, "kmsmock.operations.signing" in sys.modules]))
+"""
+
+
+def test_a_half_imported_module_is_waited_for() -> None:
+    assert _run(_HALF_IMPORTED) == [True, True]
