@@ -78,24 +78,22 @@ MODULES: dict[str, str] = {
 }
 
 
-# Operations whose module has been imported completely. Not ``name in OPERATIONS``: a module
-# registers its operations while it is still being imported, and another thread must not run
-# one before the rest of its module exists (``import_module`` waits for an import under way).
+# Operations whose module has been imported completely. ``OPERATIONS`` alone cannot say so: a
+# module registers its operations while it is still being imported, and another thread must
+# not run one before the rest of its module exists (``import_module`` waits for an import
+# under way).
 _ready: set[str] = set()
 
 
 def load(name: str) -> bool:
     """Whether kmsmock serves operation ``name``, importing its module on first use."""
-    if name in _ready:
-        return True
-    module = MODULES.get(name)
-    if module is None:
-        return False
-    importlib.import_module(f"{__name__}.{module}")
-    if name not in registry.OPERATIONS:  # pragma: no cover - the table is tested
-        return False
-    _ready.add(name)
-    return True
+    if name not in _ready:
+        module = MODULES.get(name)
+        if module is None:
+            return False
+        importlib.import_module(f"{__name__}.{module}")
+        _ready.add(name)
+    return name in registry.OPERATIONS
 
 
 def load_all() -> dict[str, Operation]:
