@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 _STATUS = {
     "KMSInternalException": 500,  # modeled as a server fault
     "DependencyTimeoutException": 503,  # modeled as a server fault
+    "KeyUnavailableException": 500,  # the KMS API reference's "HTTP Status Code: 500"
     "NotImplementedByKmsmock": 501,  # kmsmock's own: what it does not serve yet
 }
 
@@ -263,6 +264,31 @@ AWS_MANAGED_KEY_DENIED = ErrorText(
     "resource: {key_arn} because no resource-based policy allows the {action} action",
     source="chosen: IAM's denial wording; an AWS managed key's policy lets the account only read",
 )
+NOT_AUTHORIZED = ErrorText(
+    "AccessDeniedException",
+    "User: {caller} is not authorized to perform: {action} on resource: {resource} because no "
+    "{policy} policy allows the {action} action",
+    source="issue 13; IAM's wording, recorded for KMS in https://github.com/jbrt/ec2cryptomatic/"
+    "issues/26 (resource-based) and for CreateKey on resource * (identity-based)",
+)
+EXPLICITLY_DENIED = ErrorText(
+    "AccessDeniedException",
+    "User: {caller} is not authorized to perform: {action} on resource: {resource} with an "
+    "explicit deny in {article} {policy} policy",
+    source="issue 13; IAM's explicit-deny wording, the same for every service",
+)
+CIPHERTEXT_KEY_UNAVAILABLE = ErrorText(
+    "AccessDeniedException",
+    "The ciphertext refers to a customer master key that does not exist, does not exist in this "
+    "region, or you are not allowed to access.",
+    source="issue 13; recorded e.g. https://github.com/aws/aws-encryption-sdk-javascript/issues/"
+    "1005 (AccessDeniedException, a caller without kms:Decrypt)",
+)
+UNRECOGNIZED_CLIENT = ErrorText(
+    "UnrecognizedClientException",
+    "The security token included in the request is invalid.",
+    source="issue 13; recorded from KMS in https://github.com/aws/aws-encryption-sdk-java/issues/9",
+)
 DRY_RUN = ErrorText(
     "DryRunOperationException",
     "The request would have succeeded, but the DryRun option is set.",
@@ -442,15 +468,23 @@ POLICY_WITHOUT_STATEMENTS = ErrorText(
     source="chosen: not in kms-facts",
     empty="a policy with no usable Statement; not recorded, answered like one that is not JSON",
 )
+POLICY_GRAMMAR = ErrorText(
+    "MalformedPolicyDocumentException",
+    "",
+    source="chosen: not in kms-facts",
+    empty="a statement the policy grammar does not allow (no Effect, Action with NotAction, an "
+    "unknown condition operator...); not recorded, answered like a policy that is not JSON",
+)
 POLICY_INVALID_PRINCIPALS = ErrorText(
     "MalformedPolicyDocumentException",
     "Policy contains a statement with one or more invalid principals.",
-    source="chosen: not in kms-facts",
+    source="issue 13 (AWS's text for a principal it does not accept)",
 )
 POLICY_LOCKOUT = ErrorText(
     "MalformedPolicyDocumentException",
     "The new key policy will not allow you to update the key policy in the future.",
-    source="chosen: not in kms-facts (§5 documents the lockout safety check)",
+    source="recorded from AWS: hashicorp/terraform-provider-aws internal/service/kms/key_test.go "
+    "(TestAccKMSKey_Policy_bypass expects it from the real service); kms-facts §5 has the rule",
 )
 POLICY_NOT_FOUND = ErrorText(
     "NotFoundException",
@@ -514,6 +548,13 @@ GRANTS_PER_KEY = ErrorText(
 )
 GRANT_NOT_FOUND = ErrorText(
     "NotFoundException", "Grant ID {grant_id} not found", source="chosen: not in kms-facts"
+)
+RETIRE_GRANT_DENIED = ErrorText(
+    "AccessDeniedException",
+    "User: {caller_arn} is not authorized to perform: kms:RetireGrant on resource: {key_arn} "
+    "because no resource-based policy allows the kms:RetireGrant action",
+    source="chosen: IAM's denial wording (kms-facts §9.3 has the rule, no recording); the grant "
+    "is the resource-based policy that decides who retires it",
 )
 RETIRE_GRANT_WHICH = ErrorText(
     "ValidationException",
@@ -912,6 +953,32 @@ INTERNAL_ERROR = ErrorText(
     source="kmsmock's own: a kmsmock bug, in an AWS-shaped error instead of a traceback",
 )
 
+
+# -- injected faults (``KmsMock.fail_next``): what AWS answers when it cannot serve a call ---------
+
+_MODEL_DOC = "chosen: the documentation of the {} error shape in botocore's KMS model"
+THROTTLED = ErrorText(
+    "ThrottlingException",
+    "You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.",
+    source="AWS re:Post knowledge center 'kms-throttlingexception-error' (the error as AWS "
+    "sends it, HTTP 400)",
+)
+INTERNAL_FAULT = ErrorText(
+    "KMSInternalException",
+    "The request was rejected because an internal exception occurred. The request can be retried.",
+    source=_MODEL_DOC.format("KMSInternalException (HTTP 500)"),
+)
+DEPENDENCY_TIMEOUT = ErrorText(
+    "DependencyTimeoutException",
+    "The system timed out while trying to fulfill the request. You can retry the request.",
+    source=_MODEL_DOC.format("DependencyTimeoutException (HTTP 503)"),
+)
+KEY_UNAVAILABLE = ErrorText(
+    "KeyUnavailableException",
+    "The request was rejected because the specified KMS key was not available. You can retry "
+    "the request.",
+    source=_MODEL_DOC.format("KeyUnavailableException (HTTP 500)"),
+)
 
 TABLE: dict[str, ErrorText] = {
     name: value for name, value in list(globals().items()) if isinstance(value, ErrorText)

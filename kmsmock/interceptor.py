@@ -25,6 +25,7 @@ Under an activation no KMS request may reach the network: ``Endpoint._send`` (an
 
 from __future__ import annotations
 
+import string
 import sys
 import threading
 import weakref
@@ -35,8 +36,9 @@ from botocore.awsrequest import AWSResponse
 from botocore.client import BaseClient
 from botocore.endpoint import Endpoint
 
-from . import protocol
+from . import backoff, protocol
 from .backend.store import Backend
+from .faults import Disconnect, Fault
 
 # Events botocore emits inside the request loop (``Endpoint``): a handler of the user's on any
 # of them for an operation sends that operation's calls through the loop.
@@ -98,6 +100,8 @@ class Interceptor:
         self._import_hook: _AioImportHook | None = None
         # An answer the fast path made but the loop must deliver (per thread, used once)
         self._handover = threading.local()
+        # Whether this thread is inside a KMS client's request loop (see ``backoff``)
+        self._in_loop = backoff.KmsLoop()
 
     @property
     def installed(self) -> bool:
@@ -105,7 +109,7 @@ class Interceptor:
 
     # -- install / uninstall ------------------------------------------------------------------
 
-    def _patch(self, cls: type, name: str, replacement: Any) -> None:
+    def _patch(self, cls: Any, name: str, replacement: Any) -> None:
         replacement.__kmsmock__ = True
         self._originals.append((cls, name, cls.__dict__[name]))
         setattr(cls, name, replacement)
@@ -114,7 +118,7 @@ class Interceptor:
         if self._originals:
             raise RuntimeError("kmsmock interception is already installed")
         original = BaseClient.__dict__["_make_request"]
-        fast, loop = self._serve_fast, self._through_loop
+        fast, loop, in_loop = self._serve_fast, self._through_loop, self._in_loop
 
         def _make_request(
             client: Any, operation_model: Any, request_dict: Any, request_context: Any
@@ -125,10 +129,16 @@ class Interceptor:
             if answer is not None:
                 return answer
             loop(client)
-            return original(client, operation_model, request_dict, request_context)
+            outer, in_loop.active = in_loop.active, True  # botocore's waits are KMS's now
+            try:
+                return original(client, operation_model, request_dict, request_context)
+            finally:
+                in_loop.active = outer
 
         self._patch(BaseClient, "_make_request", _make_request)
         self._patch(Endpoint, "_send", _refusing(Endpoint.__dict__["_send"]))
+        for owner, name, replacement in backoff.sync_patches(self.backend, self._in_loop):
+            self._patch(owner, name, replacement)
         if "aiobotocore.client" in sys.modules:
             self._install_aio()
         else:  # patched the moment aiobotocore is imported, if it ever is while active
@@ -151,6 +161,8 @@ class Interceptor:
 
         self._patch(AioBaseClient, "_make_request", _make_request)
         self._patch(AioEndpoint, "_send", _refusing(AioEndpoint.__dict__["_send"], aio=True))
+        for owner, name, replacement in backoff.aio_patches(self.backend, AioEndpoint):
+            self._patch(owner, name, replacement)
 
     def uninstall(self) -> None:
         if self._import_hook is not None:
@@ -167,11 +179,14 @@ class Interceptor:
     # -- the fast path ------------------------------------------------------------------------
 
     def _fast_allowed(self, client: Any, operation: str) -> bool:
-        """Whether no handler outside botocore listens to the loop's events for ``operation``.
+        """Whether no handler outside botocore listens to the loop's events for ``operation``
+        (and no fault is queued).
 
         Decided once per emitter and operation; botocore replaces an emitter's lookup cache on
         every (un)registration, which is what invalidates the decision.
         """
+        if self.backend.faults:  # faults are taken in the loop, where retries are botocore's
+            return False
         emitter = client.meta.events._emitter
         cache = emitter._lookup_cache
         entry = self._fast.get(id(cache))
@@ -202,12 +217,14 @@ class Interceptor:
         if not self._fast_allowed(client, operation_model.name):
             return None
         headers = request_dict["headers"]
+        backend = self.backend
         status, answer_headers, body = protocol.handle(
-            self.backend,
+            backend,
             operation_model.service_model,
             headers.get("X-Amz-Target", ""),
             request_dict["body"],
             region=client.meta.region_name,
+            access_key=_signing_key(client) if backend.identities else None,
         )
         if status >= 300:  # botocore's retry handler must see it: the loop delivers it
             self._handover.answer = (status, answer_headers, body)
@@ -251,17 +268,31 @@ class Interceptor:
                 status, headers, body = made
             else:
                 target = request.headers.get("X-Amz-Target", b"")  # bytes once prepared
-                status, headers, body = protocol.handle(
-                    backend,
-                    service_model,
-                    target.decode() if isinstance(target, bytes) else target,
-                    request.body,
-                    region=region,
-                )
+                retries = (request.context or {}).get("retries") or {}
+                signed = request.headers.get("Authorization") if backend.identities else None
+                try:
+                    status, headers, body = protocol.handle(
+                        backend,
+                        service_model,
+                        target.decode() if isinstance(target, bytes) else target,
+                        request.body,
+                        region=region,
+                        access_key=protocol.signed_access_key(signed),
+                        attempt=retries.get("attempt", 1),
+                        disconnects=True,
+                    )
+                except Disconnect as failed:  # raised here, botocore's loop treats it as real
+                    raise _connection_error(failed.fault, request.url) from None
             return response_class(request.url, status, headers, _Body(body))
 
         answer.__kmsmock__ = True  # type: ignore[attr-defined]
         return answer
+
+
+def _signing_key(client: Any) -> str | None:
+    """The access key ``client`` signs with (the fast path signs nothing: it asks the signer)."""
+    credentials = getattr(client._request_signer, "_credentials", None)
+    return None if credentials is None else credentials.access_key
 
 
 def _refusing(send: Callable[..., Any], *, aio: bool = False) -> Callable[..., Any]:
@@ -287,6 +318,17 @@ def _refusing(send: Callable[..., Any], *, aio: bool = False) -> Callable[..., A
         return send(endpoint, request)
 
     return _send
+
+
+def _connection_error(fault: Fault, url: str) -> Exception:
+    """The botocore exception a fault names, built as botocore builds it (``fmt`` fields)."""
+    cls = fault.connection
+    assert cls is not None
+    fmt = getattr(cls, "fmt", None)
+    if not isinstance(fmt, str):
+        return cls(fault.message)
+    fields = {name for _, name, _, _ in string.Formatter().parse(fmt) if name}
+    return cls(**{name: url if name == "endpoint_url" else fault.message for name in fields})
 
 
 class _AioImportHook:

@@ -15,15 +15,22 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 from .backend import DEFAULT_ACCOUNT
+from .controls import CallsAndFaults, Options
 from .lifecycle import StartStop
 
 if TYPE_CHECKING:
     import unittest
+    from collections.abc import Mapping, Sequence
 
     import responses
+    from typing_extensions import Unpack
 
+    from .backend.clone import Frozen
     from .backend.store import Backend
+    from .events import Events
     from .interceptor import Interceptor
+    from .principals import Document, Principal, Role
+    from .seeding import SeedSource
     from .server import KmsServer
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -46,7 +53,7 @@ class _Activations:
         self.interceptor: Interceptor | None = None
         self.saved_env: dict[str, str | None] = {}
 
-    def push(self, account_id: str | None) -> Backend:
+    def push(self, account_id: str | None, seed: int | None = None) -> Backend:
         with self.lock:
             if self.depth == 0:
                 account_id = account_id or DEFAULT_ACCOUNT
@@ -55,7 +62,7 @@ class _Activations:
                 from .backend.store import Backend
                 from .interceptor import Interceptor
 
-                self.interceptor = Interceptor(Backend(account_id))
+                self.interceptor = Interceptor(Backend(account_id, seed=seed))
                 self.interceptor.install()
                 self._supply_credentials()
             assert self.interceptor is not None
@@ -68,6 +75,12 @@ class _Activations:
                     f"mock of account {backend.default_account!r}: nested activations share the "
                     "outermost one's state and account. Name the account on the outermost "
                     "activation, or leave account_id out on the nested one to join it."
+                )
+            if seed is not None and seed != backend.source.seed:
+                raise RuntimeError(
+                    f"kmsmock: mock_kms(seed={seed!r}) cannot start inside an active mock: "
+                    "nested activations share the outermost one's state. Give the seed to the "
+                    "outermost activation."
                 )
             self.depth += 1
             return backend
@@ -103,25 +116,49 @@ class _Activations:
 _activations = _Activations()
 
 
-class KmsMock(StartStop):
+class KmsMock(StartStop, CallsAndFaults):
     """One handle on kmsmock: a context manager, a decorator, or ``start()``/``stop()``.
 
     Handles nest: the outermost activation starts from empty state and every handle active at
-    the same time sees the same keys, in the outermost activation's default account.
+    the same time sees the same keys, in the outermost activation's default account, and the
+    same call log and fault queue (``CallsAndFaults``). The call log and timing options a handle
+    names apply to that shared state when it starts.
     """
 
-    def __init__(self, *, account_id: str | None = None, responses: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        account_id: str | None = None,
+        responses: bool = False,
+        seed: int | None = None,
+        seed_keys: SeedSource | None = None,
+        **options: Unpack[Options],
+    ) -> None:
         if account_id is not None and not (len(account_id) == 12 and account_id.isdigit()):
             raise ValueError(f"account_id must be 12 digits, got {account_id!r}")
+        if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
+            raise TypeError(f"seed must be an int, got {seed!r}")
         self._requested = account_id  # None: the default account, or the active mock's
         self._responses = responses  # serve ``requests`` through a RequestsMock of its own
+        self._seed = seed  # deterministic mode (see ``backend.source``)
+        self._seed_keys = seed_keys  # keys declared up front (see ``seeding``)
+        unknown = set(options) - set(Options.__annotations__)
+        if unknown:
+            raise TypeError(f"mock_kms() got unexpected keyword arguments {sorted(unknown)}")
+        self._options = options  # the call log and timing options (controls.Options)
         self._backend: Backend | None = None
         self._starts = 0
         self._on_stop: list[Callable[[], None]] = []  # undone when this handle's last stop
 
     def _again(self) -> KmsMock:
         """A new handle with the same options (each decorated call activates its own)."""
-        return KmsMock(account_id=self._requested, responses=self._responses)
+        return KmsMock(
+            account_id=self._requested,
+            responses=self._responses,
+            seed=self._seed,
+            seed_keys=self._seed_keys,
+            **self._options,
+        )
 
     @property
     def account_id(self) -> str:
@@ -138,10 +175,18 @@ class KmsMock(StartStop):
     # -- activation ----------------------------------------------------------------------
 
     def start(self) -> KmsMock:
-        self._backend = _activations.push(self._requested)
+        self._backend = _activations.push(self._requested, self._seed)
         self._starts += 1
-        if self._starts == 1 and self._responses:
-            self.serve_responses()
+        if self._starts == 1:
+            self._apply_options(**self._options)
+            if self._seed_keys is not None:
+                try:
+                    self.seed(self._seed_keys)
+                except BaseException:
+                    self.stop()
+                    raise
+            if self._responses:
+                self.serve_responses()
         return self
 
     def stop(self) -> None:
@@ -164,6 +209,14 @@ class KmsMock(StartStop):
         if self._backend is None:
             raise RuntimeError("kmsmock: the mock is not active")
         return self._backend
+
+    @property
+    def events(self) -> Events:
+        """The CloudTrail records and EventBridge events AWS would have emitted for this
+        activation's calls and for what its clock made happen (see ``kmsmock.events``)."""
+        from .events import Events  # here: nothing of it is needed until a test looks
+
+        return Events(self.backend)
 
     def serve_http(
         self, host: str = "127.0.0.1", port: int = 0, *, clock_control: bool | None = None
@@ -192,6 +245,146 @@ class KmsMock(StartStop):
             self._on_stop.append(_stopping(rsps))
         raw_http.register(rsps, backend, endpoint_url=endpoint_url)
         return rsps
+
+    # -- principals (access control) -----------------------------------------------------
+
+    def add_user(
+        self,
+        name: str,
+        *,
+        account: str | None = None,
+        identity_policies: Sequence[Document] | None = None,
+        tags: Mapping[str, str] | None = None,
+        path: str = "/",
+        condition_keys: Mapping[str, object] | None = None,
+    ) -> Principal:
+        """Declare an IAM user (``arn:aws:iam::<account>:user<path><name>``) with an access key
+        of its own; ``account`` defaults to the activation's. ``identity_policies``: its IAM
+        policies (None: IAM allows it everything); ``tags``: ``aws:PrincipalTag/*``;
+        ``condition_keys``: keys its requests carry that kmsmock cannot observe
+        (``{"aws:SourceIp": "10.0.0.1"}``). See ``kmsmock.principals``."""
+        from . import principals
+
+        return principals.add_user(
+            self.backend,
+            name,
+            account=account,
+            identity_policies=identity_policies,
+            tags=tags,
+            path=path,
+            condition_keys=condition_keys,
+        )
+
+    def add_role(
+        self,
+        name: str,
+        *,
+        account: str | None = None,
+        identity_policies: Sequence[Document] | None = None,
+        tags: Mapping[str, str] | None = None,
+        path: str = "/",
+        condition_keys: Mapping[str, object] | None = None,
+    ) -> Role:
+        """Declare an IAM role; ``role.assume(session_name)`` is a session that calls as it.
+        Arguments as for ``add_user``."""
+        from . import principals
+
+        return principals.add_role(
+            self.backend,
+            name,
+            account=account,
+            identity_policies=identity_policies,
+            tags=tags,
+            path=path,
+            condition_keys=condition_keys,
+        )
+
+    def account_root(self, account: str | None = None) -> Principal:
+        """Credentials of an account's root (``arn:aws:iam::<account>:root``): how a test acts
+        in another account, e.g. to create the key a cross-account caller uses."""
+        from . import principals
+
+        return principals.account_root(self.backend, account)
+
+    @property
+    def condition_keys(self) -> dict[str, object]:
+        """Condition keys every request of this activation carries that kmsmock cannot observe
+        (``m.condition_keys["aws:SourceVpc"] = "vpc-1"``); a principal's own win."""
+        return self.backend.condition_keys
+
+    # -- seeding and snapshots -----------------------------------------------------------
+
+    def seed(self, keys: SeedSource, *, region: str = "us-east-1") -> list[str]:
+        """Create the keys ``keys`` declares (a mapping, or a JSON/YAML file's path) with the
+        ids, aliases, tags, policies, specs, rotation settings and material they name; the
+        ids created, in order. Declarations name their Region (else ``region``). ``SeedError``
+        for a declaration kmsmock cannot honour, before any key is created. See ``seeding``."""
+        from . import seeding
+
+        return seeding.seed(self.backend, keys, region=region)
+
+    def expect_key_ids(self, *key_ids: str) -> None:
+        """The next CreateKey calls (any Region) get these ids, in order, instead of random
+        ones: a multi-Region key takes the next ``mrk-`` id, any other key the next UUID."""
+        from .seeding import check_key_id
+
+        for key_id in key_ids:
+            check_key_id(key_id)
+        self.backend.source.key_ids.extend(key_ids)
+
+    def snapshot(self) -> dict[str, Any]:
+        """The whole state as a versioned JSON-serialisable document (``restore`` takes it):
+        keys with every material version, aliases, grants, policies, tags, schedules, custom
+        key stores and the clock offset."""
+        from .snapshot.encode import document
+
+        return document(self.backend)
+
+    def freeze(self) -> Frozen:
+        """The whole state kept in memory, for ``restore`` in microseconds (copy on read)."""
+        from .backend.clone import Frozen
+
+        return Frozen.of(self.backend)
+
+    def restore(self, snapshot: dict[str, Any] | Frozen) -> None:
+        """Replace the whole state with a snapshot (a document or ``freeze()``'s result).
+
+        The new state is built completely first: a foreign or corrupt document raises
+        ``kmsmock.SnapshotError`` and the running state is left as it was."""
+        from .backend.clone import Frozen
+        from .snapshot import SnapshotError, decode
+
+        backend = self.backend
+        if isinstance(snapshot, Frozen):
+            if snapshot.account_id != backend.default_account:
+                raise SnapshotError(
+                    f"kmsmock snapshot: made in account {snapshot.account_id!r}, this "
+                    f"activation serves {backend.default_account!r}"
+                )
+            new = snapshot.thaw()
+        else:
+            new = decode.backend(snapshot, backend.default_account)
+        backend.take_state(new)
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write ``snapshot()`` to a JSON file."""
+        import json
+
+        with open(path, "w", encoding="utf-8") as out:
+            json.dump(self.snapshot(), out, indent=1)
+
+    def load(self, path: str | os.PathLike[str]) -> None:
+        """``restore`` the snapshot a JSON file holds (``SnapshotError`` if it holds none)."""
+        import json
+
+        from .snapshot import SnapshotError
+
+        try:
+            with open(path, encoding="utf-8") as source:
+                doc = json.load(source)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise SnapshotError(f"kmsmock snapshot: {path}: not JSON ({exc})") from None
+        self.restore(doc)
 
     # -- decoration ----------------------------------------------------------------------
 
@@ -326,11 +519,25 @@ def mock_kms(target: T, /) -> T: ...
 @overload
 def mock_kms(target: F, /) -> F: ...
 @overload
-def mock_kms(*, account_id: str | None = None, responses: bool = False) -> KmsMock: ...
+def mock_kms(
+    *,
+    account_id: str | None = None,
+    responses: bool = False,
+    seed: int | None = None,
+    seed_keys: SeedSource | None = None,
+    **options: Unpack[Options],
+) -> KmsMock: ...
 
 
 def mock_kms(
-    target: Any = None, /, *, account_id: str | None = None, responses: bool = False
+    target: Any = None,
+    /,
+    *,
+    account_id: str | None = None,
+    responses: bool = False,
+    seed: int | None = None,
+    seed_keys: SeedSource | None = None,
+    **options: Unpack[Options],
 ) -> Any:
     """Serve every boto3/botocore KMS call in-process.
 
@@ -338,9 +545,18 @@ def mock_kms(
     ``account_id`` (default ``123456789012``) names the account callers act in; a nested
     activation joins the outermost one and may not name another account (``RuntimeError``).
     ``responses=True`` also answers code that calls KMS with ``requests`` (see
-    ``KmsMock.serve_responses``).
+    ``KmsMock.serve_responses``). ``seed=42`` makes key ids, material, grant ids and request
+    ids reproducible; ``seed_keys`` declares keys to create at start (see ``KmsMock.seed``).
+
+    The call log (``m.calls``) keeps the last ``max_calls`` requests (default 10,000), with
+    plaintexts and other sensitive members redacted unless ``log_secrets=True``.
+    ``retry_sleep=False``: botocore's backoff between a KMS client's retries moves kmsmock's
+    clock on instead of sleeping. ``latency`` (seconds or a timedelta): every answered request
+    moves kmsmock's clock on by that much. See ``KmsMock.fail_next`` for fault injection.
     """
-    handle = KmsMock(account_id=account_id, responses=responses)
+    handle = KmsMock(
+        account_id=account_id, responses=responses, seed=seed, seed_keys=seed_keys, **options
+    )
     return handle if target is None else handle(target)
 
 

@@ -12,11 +12,13 @@ import functools
 import json
 import logging
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from . import clock, errors, operations
-from .backend.store import Backend, random_uuid
+from . import clock, errors, faults, operations
+from .access import Caller
+from .backend.store import Backend, partition_for, random_uuid
+from .calls import Call, CallError
 from .operations import Context, dispatch
 from .validation import decode_request
 
@@ -106,6 +108,7 @@ def _answer(status: int, payload: dict[str, Any], request_id: str | None = None)
 
 
 _SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([a-z0-9-]+)/kms/aws4_request")
+_ACCESS_KEY = re.compile(r"Credential=([^/,\s]+)/")
 DEFAULT_REGION = "us-east-1"
 
 
@@ -114,6 +117,16 @@ def signed_region(authorization: str) -> str | None:
     there is nothing to check them against)."""
     scope = _SCOPE.search(authorization)
     return scope.group(1) if scope else None
+
+
+def signed_access_key(authorization: str | bytes | None) -> str | None:
+    """The access key a SigV4 ``Authorization`` header was signed with (who is calling)."""
+    if not authorization:
+        return None
+    if isinstance(authorization, bytes):
+        authorization = authorization.decode("ascii", "replace")
+    found = _ACCESS_KEY.search(authorization)
+    return found.group(1) if found else None
 
 
 @functools.cache
@@ -148,9 +161,29 @@ def handle(
     *,
     region: str,
     account: str | None = None,
+    access_key: str | None = None,
+    attempt: int = 1,
+    disconnects: bool = False,
 ) -> Answer:
-    """Answer one KMS request as AWS would. Never raises: every failure is an AWS error."""
+    """Answer one KMS request as AWS would. Never raises: every failure is an AWS error, except
+    that a front door passing ``disconnects=True`` (it can fail the connection) gets
+    ``faults.Disconnect`` for a queued connection fault. ``attempt`` is the client's attempt
+    number, for the call log. Every request is recorded on ``backend.calls``.
+
+    ``access_key``: the one the request was signed with, when the front door knows it. Once
+    principals are declared (``backend.identities``) it names the caller, whose account the
+    request runs in, and an unknown one is refused as AWS refuses it; otherwise (and when it is
+    None) the caller is the root of ``account``, by default the activation's.
+    """
+    name, wire, request, response, ctx = "", None, None, None, None
+    error: errors.KMSError | None = None
     try:
+        identity = None
+        if backend.identities and access_key is not None:
+            identity = backend.identities.get(access_key)
+            if identity is None:
+                raise errors.UNRECOGNIZED_CLIENT()
+            account = identity.caller.account
         route = _route(service_model, target)
         if route is None:
             raise errors.UNKNOWN_OPERATION(target=target)
@@ -162,7 +195,7 @@ def handle(
         request = decode_request(operation_model, wire)
         if not operations.load(name):
             raise errors.OPERATION_NOT_IMPLEMENTED(operation=name)
-        rid = new_request_id()
+        rid = backend.source.uuid()  # random, or reproducible in deterministic mode
         with backend.lock:
             ctx = Context(
                 backend,
@@ -171,9 +204,105 @@ def handle(
                 name,
                 rid,
             )
-            return _answer(200, dispatch(ctx, service_model, request), rid)
-    except errors.KMSError as error:
-        return error_answer(error)
+            if identity is not None:
+                ctx.signer, ctx.policies = identity.caller, identity.policies
+                if identity.keys:
+                    ctx.signer_keys = {**backend.condition_keys, **identity.keys}
+            if backend.condition_keys and ctx.signer_keys is None:
+                ctx.signer_keys = backend.condition_keys
+            if backend.faults:
+                _inject(ctx, request, disconnects)
+            response = dispatch(ctx, service_model, request)
+            answer = _answer(200, response, rid)
+    except errors.KMSError as exc:
+        error, answer = exc, error_answer(exc)
+    except faults.Disconnect as exc:
+        _record(
+            backend, service_model, name, request, None, exc, None, ctx, region, account, attempt
+        )
+        raise
     except Exception as exc:  # a kmsmock bug: say so in an AWS-shaped error, never a traceback
         log.exception("kmsmock failed to serve %s", target)
-        return error_answer(errors.INTERNAL_ERROR(kind=type(exc).__name__, detail=str(exc)))
+        error = errors.INTERNAL_ERROR(kind=type(exc).__name__, detail=str(exc))
+        answer = error_answer(error)
+    if backend.faults.latency:  # the answer took that long on kmsmock's clock
+        with backend.lock:
+            backend.clock_offset += backend.faults.latency
+    if request is None and isinstance(wire, dict):  # refused by validation: as it was sent
+        request = wire
+    _record(
+        backend,
+        service_model,
+        name,
+        request,
+        response,
+        error,
+        answer,
+        ctx,
+        region,
+        account,
+        attempt,
+    )
+    return answer
+
+
+def _inject(ctx: Context, request: dict[str, Any], disconnects: bool) -> None:
+    """Fail the request as the first queued fault it matches says (if any)."""
+    fault = ctx.backend.faults.take(
+        ctx.operation, request, ctx.store.aliases, connections=disconnects
+    )
+    if fault is None:
+        return
+    if fault.latency:
+        ctx.backend.clock_offset += timedelta(seconds=fault.latency)
+    if fault.connection is not None:
+        raise faults.Disconnect(fault)
+    raise fault.make_error()
+
+
+@functools.lru_cache(maxsize=256)
+def _root_arn(partition: str, account: str) -> str:
+    return Caller.root(account, partition).arn
+
+
+def _record(
+    backend: Backend,
+    service_model: Any,
+    name: str,
+    request: dict[str, Any] | None,
+    response: dict[str, Any] | None,
+    error: errors.KMSError | faults.Disconnect | None,
+    answer: Answer | None,
+    ctx: Context | None,
+    region: str,
+    account: str | None,
+    attempt: int,
+) -> None:
+    """One entry of the call log (what is known of the request however far it got)."""
+    if isinstance(error, faults.Disconnect):
+        failure: CallError | None = CallError(error.fault.code, error.fault.message)
+    else:
+        failure = None if error is None else CallError(error.code, error.message)
+    if ctx is not None:
+        signer, account, now = ctx.signer, ctx.account, ctx.now
+        caller = signer.arn if signer is not None else _root_arn(ctx.store.partition, account)
+    else:
+        account = account or backend.default_account
+        caller = _root_arn(partition_for(region), account)
+        now = clock.now() + backend.clock_offset
+    backend.calls.record(
+        service_model,
+        Call(
+            name,
+            request or {},
+            response,
+            failure,
+            None if answer is None else answer[0],
+            caller,
+            account,
+            region,
+            now,
+            None if answer is None else answer[1]["x-amzn-RequestId"],
+            attempt,
+        ),
+    )

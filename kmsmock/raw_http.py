@@ -73,6 +73,7 @@ def register(
             request.headers.get("X-Amz-Target", ""),
             body.encode() if isinstance(body, str) else body,
             region=region,
+            access_key=protocol.signed_access_key(request.headers.get("Authorization")),
         )
 
     rsps.add_callback(post, KMS_ENDPOINT, callback=answer)

@@ -41,6 +41,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.headers.get("X-Amz-Target", ""),
                 body,
                 region=region or protocol.DEFAULT_REGION,
+                access_key=protocol.signed_access_key(self.headers.get("Authorization")),
             )
         )
 

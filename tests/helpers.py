@@ -134,3 +134,11 @@ def without_retries(region: str = REGION) -> KMSClient:
         "kms", region_name=region, config=Config(retries={"total_max_attempts": 1})
     )
     return client
+
+
+def policy_held(kms_mock: Any, key_arn: str) -> str | None:
+    """The policy text kmsmock holds for a key: what GetKeyPolicy would return to a caller the
+    policy still lets read it (a policy that locks the account's root out refuses it that)."""
+    _, _, _, region, account, rest = key_arn.split(":", 5)
+    held: str | None = kms_mock.backend.store(account, region).keys[rest.split("/", 1)[1]].policy
+    return held

@@ -52,7 +52,17 @@ def _no_activation_leaks() -> Iterator[None]:
 
 
 def test_public_names() -> None:
-    assert kmsmock.__all__ == ["DEFAULT_ACCOUNT", "KmsMock", "is_active", "mock_kms"]
+    assert kmsmock.__all__ == [
+        "DEFAULT_ACCOUNT",
+        "KmsMock",
+        "Principal",
+        "Role",
+        "SeedError",
+        "SnapshotError",
+        "is_active",
+        "mock_kms",
+    ]
+    assert kmsmock.Principal.__name__ == "Principal"  # imported on first use
     assert DEFAULT_ACCOUNT == "123456789012"
 
 

@@ -16,6 +16,11 @@ PASSES = {
     "time_travel": 2,
     "with_moto": 2,
     "session_client": 2,
+    "rotation_events": 2,
+    "seeded_keys": 3,
+    "snapshot_fixture": 4,
+    "call_log": 2,
+    "retries": 4,
 }
 
 

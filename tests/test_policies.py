@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import pytest
 
-from kmsmock import mock_kms
+from kmsmock import KmsMock, mock_kms
 from kmsmock.operations.policies import render
-from tests.helpers import raises_error
+from tests.helpers import policy_held, raises_error, refusal
 
 if TYPE_CHECKING:
     from mypy_boto3_kms import KMSClient
@@ -98,23 +98,42 @@ def test_put_key_policy_then_get_it_verbatim(kms: KMSClient, key: dict[str, Any]
     [
         {"AWS": ROOT},
         {"AWS": ACCOUNT},
-        {"AWS": [f"arn:aws:iam::{ACCOUNT}:role/Admin", "arn:aws:iam::999988887777:root"]},
+        {"AWS": [f"arn:aws:iam::{ACCOUNT}:role/Admin", ROOT]},
         {"AWS": "*"},
         "*",
     ],
 )
 @pytest.mark.parametrize("action", ["kms:*", "kms:PutKeyPolicy", "kms:Put*", ["kms:Get*", "*"]])
 def test_policies_that_keep_the_key_manageable(
-    kms: KMSClient, key: dict[str, Any], principal: Any, action: Any
+    kms: KMSClient, kms_mock: KmsMock, key: dict[str, Any], principal: Any, action: Any
 ) -> None:
     text = policy(allow(principal, action))
     kms.put_key_policy(KeyId=key["KeyId"], Policy=text)
-    assert kms.get_key_policy(KeyId=key["KeyId"])["Policy"] == text
+    assert policy_held(kms_mock, key["Arn"]) == text  # some leave the root no GetKeyPolicy
 
 
 def test_not_action_that_spares_put_key_policy(kms: KMSClient, key: dict[str, Any]) -> None:
-    statement = {"Effect": "Allow", "Principal": {"AWS": ROOT}, "NotAction": "kms:Decrypt"}
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"AWS": ROOT},
+        "NotAction": "kms:Decrypt",
+        "Resource": "*",
+    }
     kms.put_key_policy(KeyId=key["KeyId"], Policy=policy(statement))
+
+
+def test_a_statement_without_resource_has_no_effect(
+    kms: KMSClient, kms_mock: KmsMock, key: dict[str, Any]
+) -> None:
+    # PutKeyPolicy.Policy: "If either of the required Resource or Action elements are missing
+    # from a key policy statement, the policy statement has no effect" -- so it cannot keep the
+    # caller able to call PutKeyPolicy; with the bypass the request succeeds all the same.
+    statement = {"Effect": "Allow", "Principal": {"AWS": ROOT}, "Action": "kms:*"}
+    text = policy(statement)
+    assert raises_error(kms.put_key_policy, KeyId=key["KeyId"], Policy=text) == malformed(LOCKOUT)
+    kms.put_key_policy(KeyId=key["KeyId"], Policy=text, BypassPolicyLockoutSafetyCheck=True)
+    assert policy_held(kms_mock, key["Arn"]) == text  # and the root can no longer read it
+    assert refusal(kms.get_key_policy, KeyId=key["KeyId"])[0] == "AccessDeniedException"
 
 
 @pytest.mark.parametrize(
@@ -127,15 +146,39 @@ def test_not_action_that_spares_put_key_policy(kms: KMSClient, key: dict[str, An
         [{"Effect": "Deny", "Principal": {"AWS": ROOT}, "Action": "kms:*", "Resource": "*"}],
         [{"Effect": "Allow", "Principal": {"AWS": ROOT}, "NotAction": "kms:PutKeyPolicy"}],
         [{"Effect": "Allow", "Action": "kms:*", "Resource": "*"}],
+        # the caller is the account's root: a policy naming only one of its roles locks it out
+        [allow({"AWS": [f"arn:aws:iam::{ACCOUNT}:role/Admin", "arn:aws:iam::999988887777:root"]})],
+        [
+            allow({"AWS": ROOT}),
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "kms:PutKeyPolicy",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"kms:CallerAccount": ACCOUNT}},
+            },
+        ],
     ],
-    ids=["other-action", "read-only", "other-account", "service", "deny", "not-action", "none"],
+    ids=[
+        "other-action",
+        "read-only",
+        "other-account",
+        "service",
+        "deny",
+        "not-action",
+        "none",
+        "role-only",
+        "conditional-deny",
+    ],
 )
-def test_lockout_safety_check(kms: KMSClient, key: dict[str, Any], statements: list[Any]) -> None:
+def test_lockout_safety_check(
+    kms: KMSClient, kms_mock: KmsMock, key: dict[str, Any], statements: list[Any]
+) -> None:
     text = policy(*statements)
     assert raises_error(kms.put_key_policy, KeyId=key["KeyId"], Policy=text) == malformed(LOCKOUT)
     assert kms.get_key_policy(KeyId=key["KeyId"])["Policy"] == DEFAULT_POLICY
     kms.put_key_policy(KeyId=key["KeyId"], Policy=text, BypassPolicyLockoutSafetyCheck=True)
-    assert kms.get_key_policy(KeyId=key["KeyId"])["Policy"] == text
+    assert policy_held(kms_mock, key["Arn"]) == text  # the root is locked out of reading it
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from .evaluate import (
     denial_message,
     evaluate,
 )
+from .identity import Identity
 from .policy import INVALID_PRINCIPALS, MALFORMED, Policy, PolicyError, Statement, parse_policy
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "RESOURCE_BASED",
     "Caller",
     "Decision",
+    "Identity",
     "Kind",
     "Policy",
     "PolicyError",

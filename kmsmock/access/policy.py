@@ -167,16 +167,6 @@ class Policy:
     id: str | None
     statements: tuple[Statement, ...]
 
-    @property
-    def principal_arns(self) -> frozenset[str]:
-        """Every AWS principal ARN the policy names (KMS requires them to exist)."""
-        found: set[str] = set()
-        for s in self.statements:
-            for p in (s.principal, s.not_principal):
-                if p is not None:
-                    found |= p.arns
-        return frozenset(found)
-
 
 def _statement(raw: Any, variables: bool) -> Statement:
     if not isinstance(raw, dict):

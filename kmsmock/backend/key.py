@@ -9,6 +9,7 @@ rotations due, so a request pays only for the keys it touches.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -82,8 +83,10 @@ class Usage:
     event_id: str | None = None  # the CloudTrail event id, made when first read
 
 
-def new_material(created: datetime, rotation_type: str | None) -> Material:
-    random = os.urandom(64)  # one system call for the id and the secret
+def new_material(
+    created: datetime, rotation_type: str | None, source: Callable[[int], bytes] = os.urandom
+) -> Material:
+    random = source(64)  # one call for the id and the secret
     return Material(random[:32].hex(), random[32:], created, rotation_type)
 
 
@@ -149,7 +152,9 @@ class Key:
         # Symmetric keys carry versioned material; asymmetric and HMAC keys a private key or
         # secret generated on first use (``private``), so creating one costs nothing.
         self.materials: list[Material] = (
-            [new_material(created, None)] if spec.symmetric and origin == "AWS_KMS" else []
+            [new_material(created, None, store.source)]
+            if spec.symmetric and origin == "AWS_KMS"
+            else []
         )
         self.private: PrivateMaterial | None = None
         self.rotation_period: int | None = None  # days; None while automatic rotation is off
@@ -197,9 +202,17 @@ class Key:
                 return m
         return None
 
-    def rotate(self, when: datetime, rotation_type: str) -> Material:
-        m = new_material(when, rotation_type)
+    def rotate(
+        self, when: datetime, rotation_type: str, staged: Material | None = None
+    ) -> Material:
+        """New current material as of ``when``: generated, or ``staged`` (imported for an
+        on-demand rotation). The rotation is journaled with its date."""
+        previous = self.current
+        m = new_material(when, rotation_type, self.store.source) if staged is None else staged
+        m.created, m.rotation_type = when, rotation_type
         self.materials.append(m)
+        if self.store.journal is not None:
+            self.store.journal.rotated(self, previous, m)
         return m
 
     # -- time -----------------------------------------------------------------------------
@@ -232,6 +245,8 @@ class Key:
         for m in self.materials:
             if isinstance(m, ImportedMaterial) and m.imported and m.valid_to and m.valid_to <= now:
                 self.drop_imported(m)
+                if self.store.journal is not None:
+                    self.store.journal.expired(self, m, m.valid_to)
 
     def drop_imported(self, material: ImportedMaterial) -> None:
         """Delete imported material (expiry or DeleteImportedKeyMaterial); the id stays."""

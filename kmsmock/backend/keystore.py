@@ -15,12 +15,12 @@ a key only names its store, and its ``Unavailable`` state is derived from the st
 
 from __future__ import annotations
 
-import os
 from dataclasses import KW_ONLY, dataclass, field
 from datetime import datetime, timedelta
 from types import MappingProxyType
 
 from .outside import Cluster, Proxy
+from .source import Source
 
 __all__ = ["Cluster", "CustomKeyStore", "CustomKeyStores", "Proxy", "XksProxyConfig"]
 
@@ -112,17 +112,17 @@ class CustomKeyStores(dict[str, CustomKeyStore]):
     """The custom key stores of one account and Region by id, in creation order, and the
     backing world a test describes (see the module docstring)."""
 
-    __slots__ = ("clusters", "connect_delay", "proxies")
+    __slots__ = ("clusters", "connect_delay", "proxies", "source")
 
-    def __init__(self) -> None:
+    def __init__(self, source: Source | None = None) -> None:
         super().__init__()
+        self.source = source or Source()
         self.clusters: dict[str, Cluster] = {}
         self.proxies: dict[str, Proxy] = {}
         self.connect_delay: dict[str, timedelta] = dict(CONNECT_DELAY)
 
-    @staticmethod
-    def new_id() -> str:
-        return "cks-" + os.urandom(9).hex()[:17]
+    def new_id(self) -> str:
+        return "cks-" + self.source(9).hex()[:17]
 
     def named(self, name: str) -> CustomKeyStore | None:
         for cks in self.values():

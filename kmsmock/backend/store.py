@@ -11,19 +11,24 @@ import os
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
+from ..calls import CallLog
+from ..faults import Faults
 from . import DEFAULT_ACCOUNT as DEFAULT_ACCOUNT
 from .import_parameters import ImportParameters
+from .journal import Journal
 from .key import PENDING_DELETION, PENDING_REPLICA_DELETION, Key
 from .keystore import CustomKeyStores
+from .source import Source, uuid_from
 
-_VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}
+if TYPE_CHECKING:
+    from ..access import Identity
 
 
 def random_uuid() -> str:
     """A random (version 4) UUID string: ``str(uuid.uuid4())`` at half the cost."""
-    h = os.urandom(16).hex()
-    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
+    return uuid_from(os.urandom(16))
 
 
 # Region name prefixes of the partitions other than "aws" (longest prefixes first).
@@ -52,9 +57,18 @@ class Alias:
 class RegionStore:
     """The keys and aliases of one account in one Region."""
 
-    def __init__(self, account: str, region: str) -> None:
+    def __init__(
+        self,
+        account: str,
+        region: str,
+        journal: Journal | None = None,
+        source: Source | None = None,
+    ) -> None:
+        self.source = source or Source()  # the activation's ids and material (``Backend``)
         self.account = account
         self.region = region
+        # Where this store's service events are recorded (None: a throwaway store of ``peek``)
+        self.journal = journal
         self.partition = partition_for(region)
         self.arn_prefix = f"arn:{self.partition}:kms:{region}:{account}:"
         self.keys: dict[str, Key] = {}
@@ -65,10 +79,11 @@ class RegionStore:
         # GetParametersForImport's outstanding wrapping keys, by import-token id
         self.import_parameters: dict[str, ImportParameters] = {}
         # Custom key stores (CloudHSM and external) by id, and the backing world they lean on
-        self.custom_key_stores = CustomKeyStores()
-        # Keys in creation order for ListKeys paging: a marker is a sequence number, found by
+        self.custom_key_stores = CustomKeyStores(self.source)
+        # Key ids in creation order for ListKeys paging: a marker is a sequence number, found by
         # bisection, so every page costs its own size. Deleted keys leave holes until compacted.
-        self._order: list[Key] = []
+        # Ids, not keys: a restored snapshot copies a key only when it is first read.
+        self._order: list[str] = []
         self._seqs: list[int] = []
         self._next_seq = 1
         self._holes = 0
@@ -82,15 +97,17 @@ class RegionStore:
     # -- keys -----------------------------------------------------------------------------
 
     def new_key_id(self, multi_region: bool) -> str:
-        key_id = random_uuid()
-        return f"mrk-{key_id.replace('-', '')}" if multi_region else key_id
+        return self.source.next_key_id(multi_region, self._taken)
+
+    def _taken(self, key_id: str) -> bool:
+        return key_id in self.keys or key_id in self.deleted
 
     def add(self, key: Key) -> Key:
         key.seq = self._next_seq
         self._next_seq += 1
         self.keys[key.key_id] = key
         self.deleted.discard(key.key_id)  # a replica may come back where one was deleted
-        self._order.append(key)
+        self._order.append(key.key_id)
         self._seqs.append(key.seq)
         return key
 
@@ -124,6 +141,8 @@ class RegionStore:
     def delete(self, key: Key) -> None:
         """The end of a deletion window: the key, its material and its aliases are gone."""
         del self.keys[key.key_id]
+        if self.journal is not None and key.deletion_date is not None:
+            self.journal.deleted(key, key.deletion_date)  # on the day the window ended
         self.deleted.add(key.key_id)
         if key.mr_set is not None:
             key.mr_set.detach(key)
@@ -131,43 +150,54 @@ class RegionStore:
             del self.aliases[name]
         self._holes += 1
         if self._holes > 64 and self._holes * 2 > len(self._order):
-            self._order = [k for k in self._order if self.keys.get(k.key_id) is k]
-            self._seqs = [k.seq for k in self._order]
+            keys = self.keys  # read with ``dict.get``: no copy of a key shared with a snapshot
+            pairs = zip(self._order, self._seqs, strict=True)
+            live = [(i, s) for i, s in pairs if _seq(dict.get(keys, i)) == s]
+            self._order = [i for i, _ in live]
+            self._seqs = [s for _, s in live]
             self._holes = 0
 
     def page(self, after_seq: int, limit: int, now: datetime) -> tuple[list[Key], int | None]:
         """Up to ``limit`` live keys created after ``after_seq``, and the marker for the rest."""
         out: list[Key] = []
-        order = self._order
-        end = len(order)
+        end = len(self._order)
         i = bisect.bisect_right(self._seqs, after_seq)
         live = self._live
         while i < end and len(out) < limit:
-            key = order[i]
+            key = live(i, now)
             i += 1
-            if live(key, now):
+            if key is not None:
                 out.append(key)
-        while i < end and not live(order[i], now):
+        while i < end and live(i, now) is None:
             i += 1  # skip holes so a marker is only returned when a key really follows
         return out, (out[-1].seq if out and i < end else None)
 
-    def _live(self, key: Key, now: datetime) -> bool:
-        """Whether ``key`` still exists as of ``now`` (deleted here if its window has ended).
+    def _live(self, i: int, now: datetime) -> Key | None:
+        """The ``i``-th key created here if it still exists as of ``now`` (deleted here if its
+        window has ended), else None.
 
         Rotations are not caught up: a listing shows no material, and the next request that
         touches the key (through ``get``) materialises them with their scheduled dates.
         """
-        return self.keys.get(key.key_id) is key and self._exists(key, now)
+        key = self.keys.get(self._order[i])
+        if key is None or key.seq != self._seqs[i] or not self._exists(key, now):
+            return None
+        return key
 
     def sweep(self, now: datetime) -> None:
         """Delete every key whose deletion date has passed (for listings that show them all)."""
-        for key in [
-            k
-            for k in self.keys.values()
+        for key_id in [  # read with ``dict.values``: only the keys that may go are copied
+            k.key_id
+            for k in dict.values(self.keys)
             if k.state in (PENDING_DELETION, PENDING_REPLICA_DELETION) or k.mr_set is not None
         ]:
-            if self.keys.get(key.key_id) is key:
+            key = self.keys.get(key_id)
+            if key is not None:
                 self._exists(key, now)
+
+
+def _seq(key: Key | None) -> int:
+    return -1 if key is None else key.seq
 
 
 class MultiRegionSet:
@@ -223,24 +253,50 @@ class MultiRegionSet:
 class Backend:
     """Everything one activation knows. Create one per outermost ``mock_kms`` activation."""
 
-    def __init__(self, account_id: str = DEFAULT_ACCOUNT) -> None:
+    def __init__(self, account_id: str = DEFAULT_ACCOUNT, *, seed: int | None = None) -> None:
         self.default_account = account_id
         self.lock = threading.RLock()
+        # Ids and material: random, or reproducible from ``seed`` (deterministic mode)
+        self.source = Source(seed)
         # Added to the clock's reading for this backend's requests. Zero unless the local
         # endpoint's clock control moved it: that moves this backend's time only.
         self.clock_offset = timedelta(0)
         self._stores: dict[tuple[str, str], RegionStore] = {}
+        # API calls and service events, for ``kmsmock.events`` (CloudTrail and EventBridge)
+        self.journal = Journal()
+        # Declared principals by access key (kmsmock.principals). Empty: every request is the
+        # default account's root, whatever it is signed with.
+        self.identities: dict[str, Identity] = {}
+        # Condition keys every request carries that kmsmock cannot observe (aws:SourceIp, ...)
+        self.condition_keys: dict[str, object] = {}
+        # What the test sees of and does to the requests (leaves, recorded by protocol.handle)
+        self.calls = CallLog()
+        self.faults = Faults()
 
     def store(self, account: str, region: str) -> RegionStore:
         found = self._stores.get((account, region))
         if found is None:
-            found = self._stores[(account, region)] = RegionStore(account, region)
+            found = self._stores[(account, region)] = RegionStore(
+                account, region, self.journal, self.source
+            )
         return found
 
     def peek(self, account: str, region: str) -> RegionStore:
         """The store, or an empty one that is not kept: for lookups naming another account,
         which must find nothing there without leaving a store behind for every name tried."""
-        return self._stores.get((account, region)) or RegionStore(account, region)
+        return self._stores.get((account, region)) or RegionStore(
+            account, region, source=self.source
+        )
 
     def stores(self) -> list[RegionStore]:
         return list(self._stores.values())
+
+    def take_state(self, other: Backend) -> None:
+        """Serve ``other``'s state from now on (a restored snapshot, built completely before
+        this swap, so a failed restore leaves the running state as it was)."""
+        with self.lock:
+            self._stores = other._stores
+            self.clock_offset = other.clock_offset
+            self.source = other.source  # its stores hold the same source
+            for store in self._stores.values():  # what happens from now on is this one's story
+                store.journal = self.journal

@@ -175,6 +175,12 @@ def generate() -> SM2PrivateKey:
     return SM2PrivateKey(1 + secrets.randbelow(_N - 2))
 
 
+def derive(seed: bytes) -> SM2PrivateKey:
+    """A private key whose value is drawn from ``seed`` (at least 8 bytes more than 32, so the
+    value is as good as uniform)."""
+    return SM2PrivateKey(1 + int.from_bytes(seed, "big") % (_N - 2))
+
+
 def load_public_der(der: bytes) -> SM2PublicKey:
     """Parse an SM2 SubjectPublicKeyInfo; ``InvalidKey`` for anything else."""
     body, end = _read(der, 0, 0x30)

@@ -58,6 +58,7 @@ def _existing(ctx: Context, name: str) -> tuple[Alias, Key]:
     current = store.get(alias.target, ctx.now) if alias is not None else None
     if alias is None or current is None:
         raise errors.ALIAS_NOT_FOUND(alias_arn=store.alias_arn(name))
+    ctx.acting_on(current)  # the change needs its permission on the key it leaves, too
     require_customer_managed(ctx, current)
     return alias, current
 

@@ -1,28 +1,130 @@
 """The one place every request passes through on its way to its operation.
 
 What an operation needs besides its own logic is read from its declaration and the service
-model's traits (``registry``): its grant tokens are checked before it runs, and a tracked
-operation that succeeds is recorded on the keys it acted on (GetKeyLastUsage). Authorization,
-the call log and fault injection belong here too, so no operation has to know about them.
+model's traits (``registry``): its grant tokens are checked before it runs, the caller's
+permission is decided (an operation on ``*`` before it runs, an operation on a key the moment
+it finds the key: ``Context.gate``), and a tracked operation that succeeds is recorded on the
+keys it acted on (GetKeyLastUsage). The call log and fault injection belong here too, so no
+operation has to know about them.
+
+The decision is ``access.evaluate``'s (issue 13): the key's policy (compiled once per text),
+the caller's identity policies, then grants. A default activation pays a few attribute checks
+per key: the default key policy delegates to the key's account, and a caller of that account
+without identity policies is allowed by IAM.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from ..backend.key import Usage
-from .grants import check_grant_tokens
-from .registry import OPERATIONS, Context, Request, Response, traits
+from .. import errors
+from ..access import RESOURCE_BASED, Decision, Policy, evaluate, parse_policy
+from ..access import Request as Asked
+from ..backend.key import Key, Usage
+from .grants import check_grant_tokens, grant_allows
+from .identity import condition_keys, identity_allows
+from .registry import CIPHERTEXT, OPERATIONS, Context, Request, Response, traits
+from .trail import recorded
+
+# Found by the ciphertext, a key the caller may not use is one it is told nothing about.
+_BY_CIPHERTEXT = frozenset({"kms:Decrypt", "kms:ReEncryptFrom"})
+# Who may retire a grant is the grant's to say (kms-facts §9.3: "kms:RetireGrant in a key policy
+# is not effective"), so RetireGrant's key is never judged by its policy.
+_JUDGED_BY_GRANT = frozenset({"RetireGrant"})
 
 
+@recorded  # each answered call is journaled for the CloudTrail view (kmsmock.events)
 def dispatch(ctx: Context, service_model: Any, request: Request) -> Response:
     """Run ``ctx.operation`` on ``request`` with everything its traits ask for."""
     op = OPERATIONS[ctx.operation]
     needs = traits(service_model, op.name)
     if needs.grant_tokens:
         check_grant_tokens(ctx, request.get("GrantTokens") or ())
+    if op.resource == "*":
+        if ctx.policies is not None:  # IAM alone decides; without identity policies it allows
+            _authorize(ctx, None, op.permissions[0], request)
+    elif op.name not in _JUDGED_BY_GRANT:
+        ctx.permission = op.permissions[0]
+        ctx.request = request
+        ctx.gate = _gate
     response = op.handler(ctx, request)
     if needs.tracked:
         for key in ctx.keys:
             key.last_usage = Usage(op.name, ctx.now, ctx.request_id)
     return response
+
+
+def _gate(ctx: Context, key: Key) -> None:
+    """Refuse the request unless the caller may ``ctx.permission`` on ``key``."""
+    if key.policy is None and ctx.policies is None and key.store.account == ctx.account:
+        return  # the default key policy and a caller of its account, allowed by IAM
+    assert ctx.request is not None
+    _authorize(ctx, key, ctx.permission, ctx.request)
+
+
+def _authorize(ctx: Context, key: Key | None, action: str, request: Request) -> None:
+    caller = ctx.caller
+    resource = "*" if key is None else key.arn
+    keys = condition_keys(ctx, action, request, key)
+    asked = Asked(caller, action, resource, None if key is None else key.store.account, keys)
+    decision = evaluate(asked, None if key is None else key_policy(key), ctx.policies)
+    if decision.allowed:
+        return
+    if key is not None and not decision.explicit and _grant_allows(ctx, key, action, request):
+        return
+    if key is not None and action in _BY_CIPHERTEXT and OPERATIONS[ctx.operation].key == CIPHERTEXT:
+        raise errors.CIPHERTEXT_KEY_UNAVAILABLE()
+    raise _refusal(caller.arn, action, resource, decision)
+
+
+def _refusal(caller: str, action: str, resource: str, decision: Decision) -> errors.KMSError:
+    """AWS's AccessDeniedException for ``decision`` (the forms ``access.denial_message``
+    words)."""
+    policy = decision.policy or RESOURCE_BASED
+    if decision.explicit:
+        article = "a" if policy == RESOURCE_BASED else "an"
+        return errors.EXPLICITLY_DENIED(
+            caller=caller, action=action, resource=resource, article=article, policy=policy
+        )
+    return errors.NOT_AUTHORIZED(caller=caller, action=action, resource=resource, policy=policy)
+
+
+def key_policy(key: Key) -> Policy:
+    """``key``'s policy, compiled (once per text). A key without a policy of its own has the
+    default one, which delegates to its account (kms-facts §5); so does an AWS managed key
+    here: kmsmock does not model the services its kms:ViaService condition names."""
+    if key.policy is not None:
+        return parse_policy(key.policy)
+    return _default_policy(key.store.partition, key.store.account)
+
+
+@functools.lru_cache(maxsize=256)
+def _default_policy(partition: str, account: str) -> Policy:
+    return parse_policy(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:{partition}:iam::{account}:root"},
+                    "Action": "kms:*",
+                    "Resource": "*",
+                }
+            ],
+        }
+    )
+
+
+def _grant_allows(ctx: Context, key: Key, action: str, request: Request) -> bool:
+    """Whether a grant on ``key`` lets the caller ``action`` with this request: grants that are
+    eventually consistent by now, or named by the request's grant tokens however new."""
+    return grant_allows(
+        key,
+        ctx.caller,
+        action,
+        request,
+        request.get("GrantTokens") or (),
+        ctx.now,
+        iam_allows=identity_allows(ctx, key, action, request),
+    )

@@ -101,8 +101,8 @@ def _open(ctx: Context, req: Request, source: str, operation_name: str) -> Opene
     store = ctx.backend.peek(header.account, ctx.region)
     owner = store.get(header.key_id, ctx.now)
     if owner is None:
-        if header.key_id in store.deleted:
-            raise errors.KEY_NOT_FOUND(key_arn=store.key_arn(header.key_id))
+        if header.key_id in store.deleted or _held_elsewhere(ctx, header.account, header.key_id):
+            raise errors.CIPHERTEXT_KEY_UNAVAILABLE()  # deleted, or in another Region
         raise errors.INVALID_CIPHERTEXT()
     if named is not None and named is not owner:
         raise errors.INCORRECT_KEY()
@@ -116,6 +116,14 @@ def _open(ctx: Context, req: Request, source: str, operation_name: str) -> Opene
     except envelope.Undecryptable:
         raise errors.INVALID_CIPHERTEXT() from None
     return Opened(owner, plaintext, algorithm, material)
+
+
+def _held_elsewhere(ctx: Context, account: str, key_id: str) -> bool:
+    """Whether the key a ciphertext names lives (or lived) in another Region of its account."""
+    return any(
+        store.account == account and (key_id in store.keys or key_id in store.deleted)
+        for store in ctx.backend.stores()
+    )
 
 
 @operation("Encrypt")
@@ -163,6 +171,7 @@ def decrypt(ctx: Context, req: Request) -> Response:
 )
 def re_encrypt(ctx: Context, req: Request) -> Response:
     opened = _open(ctx, req, "Source", "ReEncrypt")
+    ctx.permission = "kms:ReEncryptTo"  # the destination key is judged for this one
     dest = _encrypting_key(ctx, req["DestinationKeyId"], "ReEncrypt")
     algorithm = req.get("DestinationEncryptionAlgorithm", SYMMETRIC_DEFAULT)
     _check_algorithm(dest, algorithm)

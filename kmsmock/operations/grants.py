@@ -1,8 +1,10 @@
 """Grants: CreateGrant, ListGrants, ListRetirableGrants, RetireGrant, RevokeGrant, and the
 check of ``GrantTokens`` that every operation accepting them makes.
 
-Grants are stored on their key (they die with it) and listed as AWS lists them. Which principal
-may retire a grant, and what a grant allows, is policy evaluation — not emulated yet.
+Grants are stored on their key (they die with it) and listed as AWS lists them. What a grant
+allows is decided by ``grant_allows`` (the rules are ``access.grants``'), which the request's
+authorization calls; RetireGrant decides here who may retire (the grant decides, not the key
+policy: "Retiring and revoking grants"). RevokeGrant is a key-policy permission like any other.
 """
 
 from __future__ import annotations
@@ -10,10 +12,13 @@ from __future__ import annotations
 import base64
 import binascii
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from .. import errors
+from ..access import Caller
+from ..access.grants import WITH_CONTEXT, allowing, may_retire
 from ..backend.grant import Grant
 from ..backend.key import Key
 from ..backend.specs import (
@@ -23,24 +28,20 @@ from ..backend.specs import (
     KEY_AGREEMENT,
     SIGN_VERIFY,
 )
+from .identity import identity_allows
 from .lookup import find_key
 from .paging import page
 from .registry import Context, Request, Response, operation
 from .states import UNAVAILABLE, dry_run, key_state, require_usable
 
 MAX_GRANTS_PER_KEY = 50000
+# AWS: a new grant is usable everywhere "usually [in] less than five minutes" (eventual
+# consistency); kmsmock makes it usable at once, so tests need not wait or pass its token.
+GRANT_PROPAGATION = timedelta(0)
 _GENERAL = {"CreateGrant", "DescribeKey", "RetireGrant"}
-# Grant operations each kind of key supports (Developer Guide, "Grant operations").
-_SYMMETRIC = _GENERAL | {
-    "Decrypt",
-    "Encrypt",
-    "GenerateDataKey",
-    "GenerateDataKeyWithoutPlaintext",
-    "GenerateDataKeyPair",
-    "GenerateDataKeyPairWithoutPlaintext",
-    "ReEncryptFrom",
-    "ReEncryptTo",
-}
+# Grant operations each kind of key supports (Developer Guide, "Grant operations"): symmetric
+# keys, the operations that take an encryption context.
+_SYMMETRIC = _GENERAL | WITH_CONTEXT
 _BY_USAGE = {
     ENCRYPT_DECRYPT: _GENERAL
     | {"Decrypt", "Encrypt", "ReEncryptFrom", "ReEncryptTo", "GetPublicKey"},
@@ -67,22 +68,30 @@ def _token(key: Key, grant: Grant) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _from_token(ctx: Context, token: str) -> tuple[Key, Grant]:
-    invalid = errors.INVALID_GRANT_TOKEN()
+def _token_parts(token: str) -> tuple[str, str, str, str] | None:
+    """(account, Region, key id, grant id) a token names, or None if it is not one of ours."""
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
     except (binascii.Error, ValueError):
-        raise invalid from None
+        return None
     if not raw.startswith(_TOKEN_PREFIX):
-        raise invalid
+        return None
     parts = raw[len(_TOKEN_PREFIX) + _NONCE :].decode(errors="replace").split("/")
     if len(parts) != 4:
-        raise invalid
+        return None
+    account, region, key_id, grant_id = parts
+    return account, region, key_id, grant_id
+
+
+def _from_token(ctx: Context, token: str) -> tuple[Key, Grant]:
+    parts = _token_parts(token)
+    if parts is None:
+        raise errors.INVALID_GRANT_TOKEN()
     account, region, key_id, grant_id = parts
     key = ctx.backend.peek(account, region).get(key_id, ctx.now)
     grant = key.grants.get(grant_id) if key is not None and key.grants else None
     if key is None or grant is None:
-        raise invalid
+        raise errors.INVALID_GRANT_TOKEN()
     return key, grant
 
 
@@ -132,8 +141,9 @@ def create_grant(ctx: Context, req: Request) -> Response:
     grantee, retiring = _principals(req)
     _check_operations(key, operations, constraints)
     dry_run(req)
+    grant_id = ctx.store.source(32).hex()  # random, or reproducible in deterministic mode
     candidate = Grant(
-        os.urandom(32).hex(), req.get("Name"), ctx.now, grantee, retiring, operations, constraints
+        grant_id, req.get("Name"), ctx.now, grantee, retiring, operations, constraints
     )
     grants = _grants(key)
     if candidate.name is not None:
@@ -212,9 +222,19 @@ def retire_grant(ctx: Context, req: Request) -> Response:
         grant = _grant_by_id(ctx, key, req["GrantId"])
     else:
         raise errors.RETIRE_GRANT_WHICH()
+    if not may_retire(
+        grant, key.store.account, ctx.caller, iam_allows=iam_allows_retiring(ctx, key)
+    ):
+        raise errors.RETIRE_GRANT_DENIED(caller_arn=ctx.caller.arn, key_arn=key.arn)
     dry_run(req)
     del _grants(key)[grant.grant_id]
     return {}
+
+
+def iam_allows_retiring(ctx: Context, key: Key) -> bool:
+    """Whether the caller's identity policies allow kms:RetireGrant on ``key``: how an account
+    delegates retiring to its principals."""
+    return identity_allows(ctx, key, "kms:RetireGrant", {})
 
 
 @operation("RevokeGrant")
@@ -230,3 +250,41 @@ def check_grant_tokens(ctx: Context, tokens: Iterable[str]) -> None:
     """Refuse grant tokens that name no live grant (for operations whose traits say so)."""
     for token in tokens:
         _from_token(ctx, token)
+
+
+def grant_allows(
+    key: Key,
+    caller: Caller,
+    action: str,
+    request: Mapping[str, object],
+    grant_tokens: Iterable[str],
+    now: datetime,
+    *,
+    iam_allows: bool = True,
+    propagation: timedelta = GRANT_PROPAGATION,
+    source_arn: str | None = None,
+) -> bool:
+    """Whether a grant on ``key`` lets ``caller`` perform ``action`` (``kms:Decrypt``,
+    ``kms:ReEncryptTo``, ...) with ``request``: the grants that are eventually consistent by
+    ``now``, and those the request's ``grant_tokens`` name however new. ``iam_allows``: the
+    caller's identity policies allow the action (a grant to an account reaches its principals
+    through them)."""
+    if not key.grants:
+        return False
+    named = {
+        parts[3]
+        for parts in map(_token_parts, grant_tokens)
+        if parts is not None and parts[:3] == (key.store.account, key.store.region, key.key_id)
+    }
+    found = allowing(
+        key.grants.values(),
+        caller,
+        action,
+        request,
+        now,
+        token_grant_ids=named,
+        propagation=propagation,
+        iam_allows=iam_allows,
+        source_arn=source_arn,
+    )
+    return found is not None

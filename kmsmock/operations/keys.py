@@ -42,18 +42,23 @@ def create_key(ctx: Context, req: Request) -> Response:
         raise errors.KEY_USAGE_INCOMPATIBLE(usage=usage, key_spec=spec.name)
     origin = req.get("Origin", "AWS_KMS")
     in_store = keystores.placement(ctx, req, spec, origin)  # None outside custom key stores
+    store = ctx.store
+    multi_region = bool(req.get("MultiRegion", False))
+    key_id = store.new_key_id(multi_region)
     policy = req.get("Policy")
     if policy is not None:
         check_policy(
-            policy, ctx.account, bypass_lockout=req.get("BypassPolicyLockoutSafetyCheck", False)
+            ctx,
+            policy,
+            store.key_arn(key_id),
+            key_facts=req,
+            bypass_lockout=req.get("BypassPolicyLockoutSafetyCheck", False),
         )
     tags = check_new_tags(req.get("Tags", []), existing=None)
-    store = ctx.store
-    multi_region = bool(req.get("MultiRegion", False))
     key = store.add(
         Key(
             store,
-            store.new_key_id(multi_region),
+            key_id,
             spec,
             usage,
             ctx.now,

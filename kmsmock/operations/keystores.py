@@ -255,7 +255,7 @@ class Placement:
         key.custom_key_store_id = self.store.id
         # The key material KMS uses here: in CloudHSM it lives in the cluster; in an external
         # key store it is KMS's half of double encryption (the external key is the other).
-        key.materials.append(new_material(now, None))
+        key.materials.append(new_material(now, None, key.store.source))
         self.store.keys[key.key_id] = self.xks_key_id
 
 

@@ -55,7 +55,11 @@ def replicate_key(ctx: Context, req: Request) -> Response:
     policy = req.get("Policy")
     if policy is not None:
         check_policy(
-            policy, ctx.account, bypass_lockout=req.get("BypassPolicyLockoutSafetyCheck", False)
+            ctx,
+            policy,
+            store.key_arn(primary.key_id),
+            key=primary,  # the replica shares its primary's properties
+            bypass_lockout=req.get("BypassPolicyLockoutSafetyCheck", False),
         )
     tags = check_new_tags(req.get("Tags", []), existing=None)
     replica = Key(

@@ -1,19 +1,23 @@
 """Key policies: GetKeyPolicy, PutKeyPolicy, ListKeyPolicies; the default and AWS managed key
 policies; the checks CreateKey and PutKeyPolicy share (size, syntax, principals, lockout).
 
-Policies are stored and returned verbatim; evaluating them on each request is a later
-capability. The policies AWS writes itself are rendered the way AWS prints them (Jackson's
-pretty printer: two-space indent, ``" : "`` separators, arrays inline), kms-facts.md §5.
+Policies are stored and returned verbatim; a new one is judged by the evaluator (``access``),
+which also decides the lockout safety check against the caller. The policies AWS writes itself
+are rendered the way AWS prints them (Jackson's pretty printer: two-space indent, ``" : "``
+separators, arrays inline), kms-facts.md §5.
 """
 
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from .. import errors
+from ..access import INVALID_PRINCIPALS, Policy, PolicyError, evaluate, parse_policy
+from ..access import Request as Asking
 from ..backend.key import Key
+from .identity import condition_keys
 from .lookup import find_key
 from .registry import Context, Request, Response, operation
 from .states import require_customer_managed
@@ -21,9 +25,6 @@ from .states import require_customer_managed
 POLICY_NAME = "default"
 RAM_POLICY_NAME = "AWS_RAM"
 MAX_POLICY_BYTES = 32768  # kms-facts §4: the documented limit, below the model's 131072
-
-# An AWS principal in a key policy: "*", an account id, or an IAM/STS ARN.
-_AWS_PRINCIPAL = re.compile(r"\*|[0-9]{12}|arn:aws[a-z-]*:(iam|sts)::([0-9]{12}|aws):.+")
 
 
 # -- rendering ---------------------------------------------------------------------------------
@@ -176,68 +177,60 @@ def policy_of(key: Key) -> str:
 # -- checks ------------------------------------------------------------------------------------
 
 
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
-def _wildcard(pattern: str, value: str) -> bool:
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.fullmatch(regex, value, re.IGNORECASE) is not None
-
-
-def _aws_principals(statement: dict[str, Any]) -> list[Any] | None:
-    """The statement's AWS principals, ``["*"]`` for ``"Principal": "*"``, None if it has none."""
-    principal = statement.get("Principal")
-    if principal == "*":
-        return ["*"]
-    if isinstance(principal, dict) and "AWS" in principal:
-        return _as_list(principal["AWS"])
-    return None
-
-
-def _grants_put_key_policy(statement: dict[str, Any], account: str) -> bool:
-    """Whether an Allow statement lets a principal of ``account`` call PutKeyPolicy.
-
-    The caller is not identified yet, so any principal of the caller's account counts; resource
-    and conditions are not evaluated (key policies name the key itself as ``*``).
-    """
-    if statement.get("Effect") != "Allow":
-        return False
-    principals = _aws_principals(statement)
-    if principals is None or not any(
-        p == "*" or p == account or (isinstance(p, str) and f"::{account}:" in p)
-        for p in principals
-    ):
-        return False
-    action = "kms:PutKeyPolicy"
-    if "Action" in statement:
-        return any(
-            isinstance(a, str) and _wildcard(a, action) for a in _as_list(statement["Action"])
-        )
-    if "NotAction" in statement:
-        return not any(
-            isinstance(a, str) and _wildcard(a, action) for a in _as_list(statement["NotAction"])
-        )
-    return False
-
-
-def check_policy(policy: str, account: str, *, bypass_lockout: bool = False) -> None:
-    """What KMS checks before it accepts a key policy (CreateKey, PutKeyPolicy)."""
+def check_document(policy: str) -> Policy:
+    """What KMS checks in any key policy document, in AWS's order: size, syntax, principals.
+    The grammar is the evaluator's (``access.parse_policy``): what it cannot evaluate is
+    refused, with AWS's text for a bad principal. AWS also refuses principals that do not exist;
+    kmsmock cannot know which exist in real accounts (nor which roles a test means to declare
+    later), so it judges their form."""
     if len(policy.encode("utf-8")) > MAX_POLICY_BYTES:
         raise errors.POLICY_TOO_LARGE(limit=MAX_POLICY_BYTES)
     try:
         document = json.loads(policy)
     except (ValueError, RecursionError):  # RecursionError: nested deeper than Python parses
         raise errors.POLICY_NOT_JSON() from None
-    statements = document.get("Statement") if isinstance(document, dict) else None
-    if not statements or not all(isinstance(s, dict) for s in _as_list(statements)):
+    if not isinstance(document, dict) or not document.get("Statement"):
         raise errors.POLICY_WITHOUT_STATEMENTS()
-    statements = _as_list(statements)
-    for statement in statements:
-        for principal in _aws_principals(statement) or []:
-            if not isinstance(principal, str) or not _AWS_PRINCIPAL.fullmatch(principal):
-                raise errors.POLICY_INVALID_PRINCIPALS()
-    if not bypass_lockout and not any(_grants_put_key_policy(s, account) for s in statements):
+    try:
+        parsed = parse_policy(policy)
+    except PolicyError as refused:
+        if refused.message == INVALID_PRINCIPALS:
+            raise errors.POLICY_INVALID_PRINCIPALS() from None
+        raise errors.POLICY_GRAMMAR() from None
+    except RecursionError:  # a Condition nested deeper than Python compiles
+        raise errors.POLICY_GRAMMAR() from None
+    return parsed
+
+
+def check_policy(
+    ctx: Context,
+    policy: str,
+    key_arn: str,
+    *,
+    key: Key | None = None,
+    key_facts: Mapping[str, Any] | None = None,
+    bypass_lockout: bool = False,
+) -> None:
+    """What KMS checks before it accepts a key policy for the key ``key_arn`` (CreateKey,
+    ReplicateKey, PutKeyPolicy): the document (``check_document``), then the lockout check:
+    the policy must allow the caller (``ctx.caller``) a later kms:PutKeyPolicy on
+    the key, decided by the evaluator with the request's condition keys (``key`` for an
+    existing key, else ``key_facts``: CreateKey's request, whose KeySpec, Origin, ... the new
+    key takes) and the caller's identity policies (none declared: IAM allows everything).
+    """
+    parsed = check_document(policy)
+    if bypass_lockout:
+        return
+    # A later PutKeyPolicy, without the bypass flag: what the lockout check imagines.
+    facts = {k: v for k, v in (key_facts or {}).items() if k != "BypassPolicyLockoutSafetyCheck"}
+    later = Asking(
+        ctx.caller,
+        "kms:PutKeyPolicy",
+        key_arn,
+        key_arn.split(":")[4],
+        condition_keys(ctx, "kms:PutKeyPolicy", facts, key),
+    )
+    if not evaluate(later, parsed, ctx.policies).allowed:
         raise errors.POLICY_LOCKOUT()
 
 
@@ -264,7 +257,11 @@ def put_key_policy(ctx: Context, req: Request) -> Response:
         raise errors.POLICY_NAME_INVALID(policy_name=name, valid_name=POLICY_NAME)
     require_customer_managed(ctx, key)
     check_policy(
-        req["Policy"], ctx.account, bypass_lockout=req.get("BypassPolicyLockoutSafetyCheck", False)
+        ctx,
+        req["Policy"],
+        key.arn,
+        key=key,
+        bypass_lockout=req.get("BypassPolicyLockoutSafetyCheck", False),
     )
     key.policy = req["Policy"]
     return {}

@@ -13,18 +13,18 @@ and whether its permission is checked on that key or on ``*`` (IAM only: CreateK
   kms:ReEncryptTo on the destination), as the "AWS KMS permissions" reference lists them.
 
 ``operations.dispatch`` reads these for every request: it is the one place that answers "what
-does this operation need" for grant tokens, usage tracking and, later, authorization, the call
+does this operation need" for grant tokens, authorization, usage tracking and, later, the call
 log and fault injection.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..access import Caller
+from ..access import Caller, Policy
 from ..backend.store import Backend, RegionStore, partition_for
 
 if TYPE_CHECKING:
@@ -129,6 +129,17 @@ class Context:
     keys: list[Key] = field(default_factory=list)
     # Who signed the request; None is the account's root (every caller of a default activation)
     signer: Caller | None = None
+    # The signer's identity (IAM) policies; None: IAM allows it everything (kms-facts §5 and
+    # access.evaluate rule 5), as for every caller of a default activation
+    policies: tuple[Policy, ...] | None = None
+    # Condition keys the signer's requests carry that kmsmock cannot observe (aws:SourceIp, ...)
+    signer_keys: Mapping[str, object] | None = None
+    # Access control (set by dispatch): called with every key the request finds, it refuses the
+    # request unless ``permission`` on that key is allowed. ReEncrypt switches ``permission``
+    # to kms:ReEncryptTo before it finds its destination key.
+    gate: Callable[[Context, Key], None] | None = None
+    permission: str = ""
+    request: Request | None = None
 
     @property
     def region(self) -> str:
@@ -146,7 +157,10 @@ class Context:
         return self.signer
 
     def acting_on(self, key: Key) -> Key:
-        """Record that the request acts on ``key`` (found by id, alias or ciphertext)."""
+        """Record that the request acts on ``key`` (found by id, alias or ciphertext), once the
+        gate (access control) lets it."""
+        if self.gate is not None:
+            self.gate(self, key)
         if key not in self.keys:
             self.keys.append(key)
         return key

@@ -107,12 +107,9 @@ def rotate_key_on_demand(ctx: Context, req: Request) -> Response:
         raise errors.ROTATION_CONFLICT(key_arn=key.arn)
     # AWS completes the rotation within seconds; here it completes before the call returns,
     # so GetKeyRotationStatus never shows OnDemandRotationStartDate.
-    if key.pending_material is not None:  # imported material staged by NEW_KEY_MATERIAL
-        staged, key.pending_material = key.pending_material, None
-        staged.created, staged.rotation_type = ctx.now, "ON_DEMAND"
-        key.materials.append(staged)
-    else:
-        key.rotate(ctx.now, "ON_DEMAND")
+    # imported material staged by NEW_KEY_MATERIAL, or new material
+    staged, key.pending_material = key.pending_material, None
+    key.rotate(ctx.now, "ON_DEMAND", staged)
     key.on_demand_rotations += 1
     return {"KeyId": key.arn}
 

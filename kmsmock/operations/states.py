@@ -110,7 +110,8 @@ def private_key(key: Key) -> PrivateMaterial:
 
         related = key.mr_set
         members = [related.primary, *related.replicas] if related is not None else [key]
-        private = families.generate(key.spec)
+        seed = key.store.source.for_key(key.key_id)  # deterministic mode only
+        private = families.generate(key.spec) if seed is None else families.generate(key.spec, seed)
         for member in members:
             member.private = private
     return private

@@ -6,8 +6,7 @@ The recording itself happens in ``dispatch``, for every operation the service mo
 
 from __future__ import annotations
 
-import uuid
-
+from ..backend.journal import event_id_for
 from .lookup import find_key
 from .registry import Context, Request, Response, operation
 
@@ -23,8 +22,8 @@ def get_key_last_usage(ctx: Context, req: Request) -> Response:
     }
     used = key.last_usage
     if used is not None:
-        if used.event_id is None:  # what CloudTrail logged the call as, made when first read
-            used.event_id = str(uuid.uuid4())
+        if used.event_id is None:  # the eventID of the call's CloudTrail record
+            used.event_id = event_id_for(used.request_id)
         out["KeyLastUsage"] = {
             "Operation": used.operation,
             "Timestamp": used.when,

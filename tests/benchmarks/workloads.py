@@ -28,6 +28,7 @@ from .sides import (
     capture,
     new_session,
 )
+from .snapshots import restore as snapshot_restore
 
 PLAINTEXT = os.urandom(1024)
 MESSAGE = os.urandom(256)
@@ -722,6 +723,7 @@ WORKLOADS: dict[str, Callable[[Bench], list[Row]]] = {
     "small_test": small_test,
     "memory": memory,
     "catch_up": catch_up,
+    "snapshot_restore": snapshot_restore,
 }
 
 __all__ = ["SKIP", "WORKLOADS", "Bench"]

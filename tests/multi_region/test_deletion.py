@@ -136,9 +136,10 @@ def test_a_deleted_replica_loses_nothing_elsewhere_and_can_be_replicated_again(e
         f"Key '{arn(EU, key_id)}' already exists",
     )
     env.travel(7 * DAY)
-    assert refusal(env.kms[EU].decrypt, CiphertextBlob=blob) == (
-        "NotFoundException",
-        f"Key '{arn(EU, key_id)}' does not exist",
+    assert refusal(env.kms[EU].decrypt, CiphertextBlob=blob) == (  # issue 13: AWS's text
+        "AccessDeniedException",
+        "The ciphertext refers to a customer master key that does not exist, does not exist "
+        "in this region, or you are not allowed to access.",
     )
     assert env.kms[HOME].decrypt(CiphertextBlob=blob)["Plaintext"] == b"kept"
     env.replicate(key_id, EU)

@@ -114,10 +114,11 @@ def test_ciphertext_from_either_region_decrypts_in_the_other(env: Env) -> None:
     back = env.kms[HOME].decrypt(CiphertextBlob=eu["CiphertextBlob"], KeyId=key_id)
     assert back["Plaintext"] == eu["Plaintext"]
     assert back["KeyId"] == arn(HOME, key_id)
-    # A Region without a replica cannot open it.
+    # A Region without a replica cannot open it (issue 13: AWS's text for a key elsewhere).
     assert refusal(env.kms[AP].decrypt, CiphertextBlob=eu["CiphertextBlob"]) == (
-        "InvalidCiphertextException",
-        "",
+        "AccessDeniedException",
+        "The ciphertext refers to a customer master key that does not exist, does not exist "
+        "in this region, or you are not allowed to access.",
     )
 
 

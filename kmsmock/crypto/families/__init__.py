@@ -9,10 +9,11 @@ as ``key.spec.family``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ...backend.specs import KeySpec
-from .base import Family, PrivateMaterial
+from .base import Family, InvalidMaterial, PrivateMaterial
 from .ecc import ECC
 from .ed25519 import ED25519
 from .hmac import HMAC
@@ -28,11 +29,24 @@ FAMILIES: tuple[Family[Any], ...] = (SYMMETRIC, RSA, ECC, ED25519, ML_DSA, ML_KE
 SPECS: dict[str, KeySpec] = {spec.name: spec for family in FAMILIES for spec in family.specs}
 
 
-def generate(spec: KeySpec) -> PrivateMaterial:
+def generate(spec: KeySpec, seed: Callable[[int], bytes] | None = None) -> PrivateMaterial:
     """New private material for ``spec``: every asymmetric key, HMAC secret, data key pair and
-    import wrapping key kmsmock makes is made here (on first use, never at CreateKey)."""
-    material: PrivateMaterial = spec.family.generate(spec)
+    import wrapping key kmsmock makes is made here (on first use, never at CreateKey).
+
+    With ``seed`` (a key's byte stream in deterministic mode) the material is derived from it,
+    so the same seed gives the same key."""
+    material: PrivateMaterial = (
+        spec.family.generate(spec) if seed is None else spec.family.from_seed(spec, seed)
+    )
     return material
 
 
-__all__ = ["FAMILIES", "SPECS", "Family", "KeySpec", "PrivateMaterial", "generate"]
+__all__ = [
+    "FAMILIES",
+    "SPECS",
+    "Family",
+    "InvalidMaterial",
+    "KeySpec",
+    "PrivateMaterial",
+    "generate",
+]

@@ -7,7 +7,7 @@ family, so a method a family does not override is never reached; it says so if i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeAlias, TypeGuard, TypeVar
 
@@ -121,6 +121,11 @@ class Family(Generic[P]):
     def generate(self, spec: KeySpec) -> P:
         """New private material for ``spec`` (made on a key's first use, never at CreateKey)."""
         raise self._refuse("hold private material")  # symmetric: the key's material versions
+
+    def from_seed(self, spec: KeySpec, seed: Callable[[int], bytes]) -> P:
+        """Private material for ``spec`` derived from the bytes ``seed`` yields (deterministic
+        mode): the same bytes give the same key."""
+        raise self._refuse("hold private material")
 
     def load(self, spec: KeySpec, material: bytes) -> P:
         """Imported material (PKCS#8 DER; HMAC: the raw secret) as this family holds it.

@@ -3,6 +3,7 @@ curves, ECDH key agreement (DeriveSharedSecret returns the raw x coordinate)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeGuard
 
@@ -37,6 +38,18 @@ class EccFamily(AsymmetricFamily[ec.EllipticCurvePrivateKey]):
 
     def generate(self, spec: KeySpec) -> ec.EllipticCurvePrivateKey:
         return ec.generate_private_key(self._curves[spec.name]())
+
+    def from_seed(self, spec: KeySpec, seed: Callable[[int], bytes]) -> ec.EllipticCurvePrivateKey:
+        """The private value is drawn from the seed's bytes until it is below the curve's order
+        (at once, but for a chance of about 2**-32 on these curves)."""
+        curve = self._curves[spec.name]()
+        size = curve.key_size
+        while True:
+            value = int.from_bytes(seed((size + 7) // 8), "big") >> (-size % 8)
+            try:
+                return ec.derive_private_key(value, curve)
+            except ValueError:  # zero, or not below the order: draw again
+                continue
 
     def matches(self, private: object, spec: KeySpec) -> TypeGuard[ec.EllipticCurvePrivateKey]:
         return isinstance(private, ec.EllipticCurvePrivateKey) and isinstance(

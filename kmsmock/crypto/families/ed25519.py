@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeGuard
 
 from cryptography.exceptions import InvalidSignature
@@ -29,6 +30,9 @@ class Ed25519Family(AsymmetricFamily[ed25519.Ed25519PrivateKey]):
 
     def generate(self, spec: KeySpec) -> ed25519.Ed25519PrivateKey:
         return ed25519.Ed25519PrivateKey.generate()
+
+    def from_seed(self, spec: KeySpec, seed: Callable[[int], bytes]) -> ed25519.Ed25519PrivateKey:
+        return ed25519.Ed25519PrivateKey.from_private_bytes(seed(32))  # RFC 8032: a 32-byte seed
 
     def matches(self, private: object, spec: KeySpec) -> TypeGuard[ed25519.Ed25519PrivateKey]:
         return isinstance(private, ed25519.Ed25519PrivateKey)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+from collections.abc import Callable
 
 from ...backend.specs import GENERATE_VERIFY_MAC, KeySpec
 from .base import Family, MaterialSize
@@ -28,6 +29,9 @@ class HmacFamily(Family[bytes]):
 
     def generate(self, spec: KeySpec) -> bytes:
         return os.urandom(self.key_bytes(spec)[0])
+
+    def from_seed(self, spec: KeySpec, seed: Callable[[int], bytes]) -> bytes:
+        return seed(self.key_bytes(spec)[0])
 
     def load(self, spec: KeySpec, material: bytes) -> bytes:
         low, high = self.key_bytes(spec)

@@ -54,7 +54,7 @@ def _require_external_mu() -> None:
 
 class MlDsaFamily(PostQuantumFamily[MlDsaPrivateKey]):
     def __init__(self, *parameter_sets: int) -> None:
-        super().__init__("ML-DSA", "mldsa")
+        super().__init__("ML-DSA", "mldsa", 32)
         for n in parameter_sets:
             self._declare(f"ML_DSA_{n}", {SIGN_VERIFY: ["ML_DSA_SHAKE_256"]})
 

@@ -18,7 +18,7 @@ class MlKemFamily(PostQuantumFamily[MlKemPrivateKey]):
     data_key_pairs = True
 
     def __init__(self, *parameter_sets: int) -> None:
-        super().__init__("ML-KEM", "mlkem")
+        super().__init__("ML-KEM", "mlkem", 64)
         for n in parameter_sets:
             # "The ML-KEM key specs are not available in China Regions."
             self._declare(f"ML_KEM_{n}", {ENCAPSULATE_DECAPSULATE: ["ML_KEM"]}, not_in_china=True)

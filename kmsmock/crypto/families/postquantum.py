@@ -4,6 +4,7 @@ installed release (or its OpenSSL) may lack them, in which case kmsmock says so 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from typing import Any, TypeGuard, TypeVar
 
 from cryptography.exceptions import UnsupportedAlgorithm
@@ -22,9 +23,10 @@ def cryptography_version() -> str:
 
 
 class PostQuantumFamily(AsymmetricFamily[Q]):
-    def __init__(self, name: str, module: str) -> None:
+    def __init__(self, name: str, module: str, seed_bytes: int) -> None:
         super().__init__(name)
         self._module = module  # "mldsa": classes MLDSA44PrivateKey...
+        self._seed_bytes = seed_bytes  # FIPS 204's xi (32 bytes), FIPS 203's d || z (64)
 
     def private_class(self, spec: KeySpec) -> Any:
         """The ``cryptography`` class for ``spec``, or a clear refusal."""
@@ -47,6 +49,11 @@ class PostQuantumFamily(AsymmetricFamily[Q]):
             private: Q = cls.generate()
         except UnsupportedAlgorithm:
             raise errors.CRYPTOGRAPHY_CANNOT_GENERATE(key_spec=spec.name) from None
+        return private
+
+    def from_seed(self, spec: KeySpec, seed: Callable[[int], bytes]) -> Q:
+        """From a seed, as FIPS 203/204 key generation itself starts (``from_seed_bytes``)."""
+        private: Q = self.private_class(spec).from_seed_bytes(seed(self._seed_bytes))
         return private
 
     def matches(self, private: object, spec: KeySpec) -> TypeGuard[Q]:

@@ -6,6 +6,7 @@ with the public key outside KMS.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeGuard
 
 from cryptography.exceptions import InvalidSignature
@@ -38,6 +39,20 @@ class RsaFamily(AsymmetricFamily[rsa.RSAPrivateKey]):
 
     def generate(self, spec: KeySpec) -> rsa.RSAPrivateKey:
         return rsa.generate_private_key(public_exponent=65537, key_size=self.key_bits(spec))
+
+    def from_seed(self, spec: KeySpec, seed: Callable[[int], bytes]) -> rsa.RSAPrivateKey:
+        """Two primes searched for from the seed's bytes in pure Python (``cryptography``
+        cannot generate from a seed): about a second for RSA_2048, several for RSA_4096."""
+        half = self.key_bits(spec) // 2
+        p = _seeded_prime(half, seed)
+        q = _seeded_prime(half, seed)
+        while q == p:  # pragma: no cover - a 1 in 2**1000 chance
+            q = _seeded_prime(half, seed)
+        d = pow(_E, -1, (p - 1) * (q - 1))
+        public = rsa.RSAPublicNumbers(_E, p * q)
+        return rsa.RSAPrivateNumbers(
+            p, q, d, rsa.rsa_crt_dmp1(d, p), rsa.rsa_crt_dmq1(d, q), rsa.rsa_crt_iqmp(p, q), public
+        ).private_key()
 
     def matches(self, private: object, spec: KeySpec) -> TypeGuard[rsa.RSAPrivateKey]:
         return isinstance(private, rsa.RSAPrivateKey) and private.key_size == self.key_bits(spec)
@@ -78,6 +93,42 @@ class RsaFamily(AsymmetricFamily[rsa.RSAPrivateKey]):
 
     def decrypt(self, private: rsa.RSAPrivateKey, algorithm: str, ciphertext: bytes) -> bytes:
         return private.decrypt(ciphertext, oaep(algorithm))
+
+
+_E = 65537
+_SMALL_PRIMES = [n for n in range(3, 2000, 2) if all(n % d for d in range(3, int(n**0.5) + 1, 2))]
+
+
+def _seeded_prime(bits: int, seed: Callable[[int], bytes]) -> int:
+    """The first probable prime p >= a seeded start (top two bits set, so that the product of
+    two has exactly twice ``bits`` bits) with gcd(p - 1, 65537) = 1."""
+    start = int.from_bytes(seed(bits // 8), "big") | (3 << (bits - 2)) | 1
+    offsets = {p: start % p for p in _SMALL_PRIMES}
+    for step in range(0, 1 << 20, 2):  # candidates start, start + 2, ...
+        if any((r + step) % p == 0 for p, r in offsets.items()):
+            continue  # a small factor: no modular exponentiation needed
+        candidate = start + step
+        if (candidate - 1) % _E and _probably_prime(candidate):
+            return candidate
+    raise ValueError("no prime found")  # pragma: no cover - primes are far denser than this
+
+
+def _probably_prime(n: int) -> bool:
+    """Miller-Rabin with fixed bases: enough for candidates nobody chose to fool it."""
+    d, s = n - 1, 0
+    while d % 2 == 0:
+        d, s = d // 2, s + 1
+    for base in (2, 3, 5, 7, 11, 13, 17, 19):
+        x = pow(base, d, n)
+        if x in (1, n - 1):
+            continue
+        for _ in range(s - 1):
+            x = x * x % n
+            if x == n - 1:
+                break
+        else:
+            return False
+    return True
 
 
 RSA = RsaFamily(2048, 3072, 4096)

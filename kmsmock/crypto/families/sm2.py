@@ -3,6 +3,8 @@ the curve arithmetic of ``crypto.sm2``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ... import errors
 from ...backend.specs import ENCRYPT_DECRYPT, KEY_AGREEMENT, SIGN_VERIFY, KeySpec
 from .. import sm2
@@ -25,6 +27,9 @@ class Sm2Family(AsymmetricFamily[sm2.SM2PrivateKey]):
 
     def generate(self, spec: KeySpec) -> sm2.SM2PrivateKey:
         return sm2.generate()
+
+    def from_seed(self, spec: KeySpec, seed: Callable[[int], bytes]) -> sm2.SM2PrivateKey:
+        return sm2.derive(seed(40))
 
     def load(self, spec: KeySpec, material: bytes) -> sm2.SM2PrivateKey:
         try:

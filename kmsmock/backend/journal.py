@@ -1,0 +1,128 @@
+"""What happened in one activation, as raw facts for ``kmsmock.events`` to render.
+
+Two kinds of fact: every API call the operations layer answered (``ApiCall``) and every event
+the clock caused on its own (``ServiceEvent``): an automatic or on-demand rotation, the end of a
+deletion window, the expiry of imported material. A service event carries the date it happened
+on the clock (a rotation's scheduled date, the deletion date, ValidTo), which may be long before
+the request that noticed it. Facts are kept raw and rendered only when a test reads them, so a
+request pays for one small object; the journal keeps the last ``limit`` of them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import deque
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .key import ImportedMaterial, Key, Material
+
+DEFAULT_LIMIT = 1000
+
+# The CloudTrail eventName of each service event (AWS KMS developer guide, "Logging AWS KMS API
+# calls with AWS CloudTrail": the RotateKey, DeleteKey and DeleteExpiredKeyMaterial entries).
+ROTATE_KEY = "RotateKey"
+DELETE_KEY = "DeleteKey"
+DELETE_EXPIRED_KEY_MATERIAL = "DeleteExpiredKeyMaterial"
+
+_EVENT_IDS = uuid.UUID("6b6d736d-6f63-6b00-8000-00000000c7a1")
+
+
+def event_id_for(request_id: str) -> str:
+    """The CloudTrail eventID of the call answered with ``request_id``: derived, so the call's
+    record and GetKeyLastUsage's CloudTrailEventId agree without storing anything."""
+    return str(uuid.uuid5(_EVENT_IDS, request_id))
+
+
+@dataclass(slots=True)
+class ServiceEvent:
+    """Kept small (a long run may journal thousands): ids and ARNs are derived when read."""
+
+    name: str  # ROTATE_KEY, DELETE_KEY or DELETE_EXPIRED_KEY_MATERIAL
+    when: datetime  # when it happened on the clock
+    account: str
+    region: str
+    arn_prefix: str  # the key's store's, shared
+    key_id: str
+    details: tuple[tuple[str, str], ...] = ()  # serviceEventDetails after keyId
+
+    @property
+    def event_id(self) -> str:
+        """Its CloudTrail eventID: the same on every read, different for every event."""
+        seed = f"{self.name}/{self.arn}/{self.when.isoformat()}/{self.details}"
+        return str(uuid.uuid5(_EVENT_IDS, seed))
+
+    @property
+    def arn(self) -> str:
+        return f"{self.arn_prefix}key/{self.key_id}"
+
+
+@dataclass(slots=True)
+class ApiCall:
+    operation: str
+    when: datetime
+    account: str
+    region: str
+    request_id: str
+    request: dict[str, Any]  # as validated; rendered with blobs left out
+    response: dict[str, Any] | None  # kept only where CloudTrail logs responseElements
+    error: tuple[str, str] | None  # (code, message) of a failed call
+    signer: Any  # the request's access.Caller; None for the account's root
+    # The KMS keys it acted on, as (ARN prefix, key id) pairs flattened: shared strings, so a
+    # call costs one tuple here rather than a new ARN per key
+    keys: tuple[str, ...]
+
+    @property
+    def key_arns(self) -> tuple[str, ...]:
+        pairs = self.keys
+        return tuple(f"{pairs[i]}key/{pairs[i + 1]}" for i in range(0, len(pairs), 2))
+
+
+Fact = ServiceEvent | ApiCall
+
+
+class Journal:
+    """The last ``limit`` facts of one activation, in the order they were recorded."""
+
+    def __init__(self, limit: int = DEFAULT_LIMIT) -> None:
+        self.facts: deque[Fact] = deque(maxlen=limit)
+
+    @property
+    def limit(self) -> int:
+        assert self.facts.maxlen is not None
+        return self.facts.maxlen
+
+    @limit.setter
+    def limit(self, value: int) -> None:
+        if value < 0:
+            raise ValueError(f"the events limit must be 0 or more, got {value}")
+        self.facts = deque(self.facts, maxlen=value)
+
+    def clear(self) -> None:
+        self.facts.clear()
+
+    def add(self, fact: Fact) -> None:
+        self.facts.append(fact)
+
+    def _service(self, name: str, key: Key, when: datetime, *details: tuple[str, str]) -> None:
+        store = key.store
+        self.facts.append(
+            ServiceEvent(
+                name, when, store.account, store.region, store.arn_prefix, key.key_id, details
+            )
+        )
+
+    def rotated(self, key: Key, previous: Material | None, current: Material) -> None:
+        details = [("rotationType", current.rotation_type or ""), ("keyOrigin", key.origin)]
+        if previous is not None:
+            details.append(("previousKeyMaterialId", previous.id))
+        details.append(("currentKeyMaterialId", current.id))
+        self._service(ROTATE_KEY, key, current.created, *details)
+
+    def deleted(self, key: Key, when: datetime) -> None:
+        self._service(DELETE_KEY, key, when)
+
+    def expired(self, key: Key, material: ImportedMaterial, when: datetime) -> None:
+        self._service(DELETE_EXPIRED_KEY_MATERIAL, key, when, ("keyMaterialId", material.id))
