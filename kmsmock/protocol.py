@@ -15,12 +15,12 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from . import clock, errors, faults
+from . import clock, errors, faults, operations
 from .access import Caller
 from .backend.journal import LoggedCall
 from .backend.store import Backend, partition_for, random_uuid
 from .calls import Call, CallError
-from .operations import OPERATIONS, Context, ciphertext_key, dispatch
+from .operations import Context, dispatch
 from .operations.trail import acted_on
 from .validation import decode_request
 
@@ -40,9 +40,62 @@ def _wire(value: Any) -> Any:
     raise TypeError(f"cannot serialise {type(value).__name__}")  # pragma: no cover - a bug
 
 
-# Built once: ``json.dumps`` with arguments builds a new encoder on every call. Answers are
-# trees built per request, never cyclic (a cycle would be a bug, reported as one either way).
-_encode = json.JSONEncoder(default=_wire, separators=(",", ":"), check_circular=False).encode
+# Built once: ``json.dumps`` with arguments builds a new encoder on every call, and so does
+# ``JSONEncoder.encode`` (its C encoder): the C encoder is made once here and reused, as
+# ``encode`` would make it. Answers are trees built per request, never cyclic (a cycle would be
+# a bug, reported as one either way), so no circular-reference bookkeeping.
+_encoder = json.JSONEncoder(default=_wire, separators=(",", ":"), check_circular=False)
+_make_c_encoder: Any = getattr(json.encoder, "c_make_encoder", None)  # untyped in typeshed
+_c_encoder = (
+    _make_c_encoder(
+        None, _wire, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, True
+    )
+    if _make_c_encoder is not None
+    else None
+)
+
+
+def _encode(payload: dict[str, Any]) -> str:
+    if _c_encoder is None:  # pragma: no cover - CPython always has the C encoder
+        return _encoder.encode(payload)
+    return "".join(_c_encoder(payload, 0))
+
+
+_decode = json.JSONDecoder().decode  # what ``json.loads`` uses for a str
+
+
+def _parse(body: bytes) -> Any:
+    """``json.loads(body or b"{}")``, minus its encoding detection where that would say UTF-8
+    anyway (a body starting ``{`` followed by a non-NUL byte, no BOM)."""
+    if not body:
+        return {}
+    if isinstance(body, bytes) and body[:1] == b"{" and body[1:2] != b"\x00":
+        return _decode(body.decode("utf-8", "surrogatepass"))
+    return json.loads(body)
+
+
+# (service model, {X-Amz-Target: (operation name, operation model)}) by id(service model):
+# botocore makes one service model per client, so this is bounded as the parsers' cache is.
+_routes: dict[int, tuple[Any, dict[str, tuple[str, Any]]]] = {}
+_ROUTED_MODELS = 256
+
+
+def _route(service_model: Any, target: str) -> tuple[str, Any] | None:
+    """The operation ``target`` names in ``service_model`` and its model, or None."""
+    entry = _routes.get(id(service_model))
+    if entry is None:
+        if len(_routes) >= _ROUTED_MODELS:
+            _routes.clear()
+        entry = _routes[id(service_model)] = (service_model, {})
+    route = entry[1].get(target)
+    if route is None:
+        name = target[len(TARGET_PREFIX) :] if target.startswith(TARGET_PREFIX) else ""
+        if name not in service_model.operation_names:
+            return None
+        route = entry[1][target] = (name, service_model.operation_model(name))
+    return route
+
+
 new_request_id = random_uuid  # AWS request ids are random UUIDs
 
 
@@ -136,16 +189,16 @@ def handle(
             if identity is None:
                 raise errors.UNRECOGNIZED_CLIENT()
             account = identity.caller.account
-        name = target[len(TARGET_PREFIX) :] if target.startswith(TARGET_PREFIX) else ""
-        if name not in service_model.operation_names:
-            name = ""
+        route = _route(service_model, target)
+        if route is None:
             raise errors.UNKNOWN_OPERATION(target=target)
+        name, operation_model = route
         try:
-            wire = json.loads(body or b"{}")
+            wire = _parse(body)
         except (ValueError, RecursionError):  # RecursionError: nested deeper than Python parses
             raise errors.NOT_JSON() from None
-        request = decode_request(service_model.operation_model(name), wire)
-        if name not in OPERATIONS:
+        request = decode_request(operation_model, wire)
+        if not operations.load(name):
             raise errors.OPERATION_NOT_IMPLEMENTED(operation=name)
         with backend.lock:
             ctx = Context(
@@ -201,6 +254,8 @@ def handle(
 
 def _inject(ctx: Context, request: dict[str, Any], disconnects: bool) -> None:
     """Fail the request as the first queued fault it matches says (if any)."""
+    from .operations.encryption import ciphertext_key  # only once a fault is queued
+
     fault = ctx.backend.faults.take(
         ctx.operation, request, ctx.store.aliases, connections=disconnects, implied=ciphertext_key
     )

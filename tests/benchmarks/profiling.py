@@ -20,7 +20,7 @@ from typing import Any
 from .harness import Contender
 from .sides import BeforeSendFloor, KmsmockSide, Op, ParseFloor, capture, ensure_credentials
 from .sides import new_session as _new_session
-from .workloads import data_key_setup, describe_setup, encrypt_setup, list_setup
+from .workloads import data_key_setup, describe_setup, encrypt_setup, list_setup, sign_setup
 
 SETUPS: dict[str, Callable[[Any], Op]] = {
     "describe_key": describe_setup(10),
@@ -29,6 +29,8 @@ SETUPS: dict[str, Callable[[Any], Op]] = {
     "generate_data_key": data_key_setup,
     "create_key": lambda client: lambda c: c.create_key(),
     "list_keys": list_setup(1_000),
+    "sign_ecc": sign_setup("ECC_NIST_P256", "ECDSA_SHA_256"),
+    "sign_rsa": sign_setup("RSA_2048", "RSASSA_PSS_SHA_256"),
 }
 Where = tuple[str, int, str]  # file, line, function
 

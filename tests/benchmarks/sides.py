@@ -150,6 +150,46 @@ def capture(side: KmsmockSide, op: Op) -> Capture:
     return cap
 
 
+class Seam:
+    """kmsmock's interception answering the captured bytes instead of running the request.
+
+    Installed around a kmsmock batch (``on``/``off``, untimed), it replaces ``protocol.handle``
+    with a replay: every call still takes kmsmock's path (botocore up to ``_make_request`` or
+    ``before-send``, the interceptor, the client's parser), but no KMS work is done. What the
+    seam alone costs beyond a floor is the least kmsmock could be at that seam; the rest of its
+    time is the request's own work (protocol, validation, operation, state, cryptography).
+    """
+
+    def __init__(self, cap: Capture) -> None:
+        self._answers = {name: [a[:3] for a in answers] for name, answers in cap.answers.items()}
+        self._count = [0]
+        self._real: Any = None
+
+    def _replay(self, _backend: Any, _model: Any, target: str, _body: Any, **_: Any) -> Any:
+        answers = self._answers[target.rpartition(".")[2]]
+        status, headers, body = answers[self._count[0] % len(answers)]
+        self._count[0] += 1
+        return status, dict(headers), body
+
+    def on(self, resume: Callable[[int], None]) -> Callable[[int], None]:
+        from kmsmock import protocol
+
+        def before(batch: int) -> None:
+            resume(batch)
+            self._real, protocol.handle = protocol.handle, self._replay  # type: ignore[assignment]
+
+        return before
+
+    def off(self, pause: Callable[[], None]) -> Callable[[], None]:
+        from kmsmock import protocol
+
+        def after() -> None:
+            protocol.handle = self._real
+            pause()
+
+        return after
+
+
 def _snake(name: str) -> str:
     from botocore import xform_name
 
