@@ -32,6 +32,33 @@ _BY_CIPHERTEXT = frozenset({"kms:Decrypt", "kms:ReEncryptFrom"})
 # Who may retire a grant is the grant's to say (kms-facts §9.3: "kms:RetireGrant in a key policy
 # is not effective"), so RetireGrant's key is never judged by its policy.
 _JUDGED_BY_GRANT = frozenset({"RetireGrant"})
+# The operations the API Reference marks "Cross-account use: Yes". On another account's key any
+# other one fails whatever the key policy says ("Allowing users in other accounts to use a KMS
+# key": "if you give ... kms:ScheduleKeyDeletion permission on a KMS key in a key policy, the
+# user's attempts to call those operations on your resources still fail").
+_CROSS_ACCOUNT = frozenset(
+    {
+        "CreateGrant",
+        "Decrypt",
+        "DeriveSharedSecret",
+        "DescribeKey",
+        "Encrypt",
+        "GenerateDataKey",
+        "GenerateDataKeyPair",
+        "GenerateDataKeyPairWithoutPlaintext",
+        "GenerateDataKeyWithoutPlaintext",
+        "GenerateMac",
+        "GetKeyRotationStatus",
+        "GetPublicKey",
+        "ListGrants",
+        "ReEncrypt",
+        "RetireGrant",
+        "RevokeGrant",
+        "Sign",
+        "Verify",
+        "VerifyMac",
+    }
+)
 
 
 @recorded  # each answered call is journaled for the CloudTrail view (kmsmock.events)
@@ -59,6 +86,9 @@ def _gate(ctx: Context, key: Key) -> None:
     """Refuse the request unless the caller may ``ctx.permission`` on ``key``."""
     if key.policy is None and ctx.policies is None and key.store.account == ctx.account:
         return  # the default key policy and a caller of its account, allowed by IAM
+    if key.store.account != ctx.account and ctx.operation not in _CROSS_ACCOUNT:
+        denied = Decision(False, policy=RESOURCE_BASED)  # the key policy's Allow has no effect
+        raise _refusal(ctx.caller.arn, ctx.permission, key.arn, denied)
     assert ctx.request is not None
     _authorize(ctx, key, ctx.permission, ctx.request)
 
