@@ -60,6 +60,15 @@ _CROSS_ACCOUNT = frozenset(
     }
 )
 
+# What IAM must also allow (on ``*``) besides an operation's own permission, and the request
+# member that asks for it (None: always): the API Reference's "Required permissions" for
+# CreateKey ("To use the Tags parameter, kms:TagResource (IAM policy)") and ReplicateKey
+# ("kms:CreateKey in an IAM policy in the replica Region", and kms:TagResource for Tags).
+_ALSO_IN_IAM: dict[str, tuple[tuple[str | None, str], ...]] = {
+    "CreateKey": (("Tags", "kms:TagResource"),),
+    "ReplicateKey": ((None, "kms:CreateKey"), ("Tags", "kms:TagResource")),
+}
+
 
 @recorded  # each answered call is journaled for the CloudTrail view (kmsmock.events)
 def dispatch(ctx: Context, service_model: Any, request: Request) -> Response:
@@ -75,6 +84,10 @@ def dispatch(ctx: Context, service_model: Any, request: Request) -> Response:
         ctx.permission = op.permissions[0]
         ctx.request = request
         ctx.gate = _gate
+    if ctx.policies is not None:
+        for member, action in _ALSO_IN_IAM.get(op.name, ()):
+            if member is None or request.get(member):
+                _authorize(ctx, None, action, request)
     response = op.handler(ctx, request)
     if needs.tracked:
         for key in ctx.keys:

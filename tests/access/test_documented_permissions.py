@@ -1,0 +1,67 @@
+"""The "Required permissions" the API Reference lists beyond an operation's own: CreateKey's
+Tags need kms:TagResource in IAM; ReplicateKey needs kms:CreateKey (and kms:TagResource for
+Tags) in IAM besides kms:ReplicateKey on the primary key."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tests.access.conftest import REGION, allow, document, not_authorized
+from tests.helpers import refusal
+
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
+
+    from kmsmock import KmsMock
+
+TAGS = [{"TagKey": "team", "TagValue": "a"}]
+
+
+def test_create_key_with_tags_needs_tag_resource(kms_mock: KmsMock) -> None:
+    maker = kms_mock.add_user("maker", identity_policies=[document(allow("kms:CreateKey"))])
+    client = maker.client(region_name=REGION)
+    client.create_key()
+    assert refusal(client.create_key, Tags=TAGS) == not_authorized(
+        maker.arn, "kms:TagResource", "*", "identity-based"
+    )
+    tagger = kms_mock.add_user(
+        "tagger", identity_policies=[document(allow(["kms:CreateKey", "kms:TagResource"]))]
+    )
+    key = tagger.client(region_name=REGION).create_key(Tags=TAGS)["KeyMetadata"]
+    assert key["KeyState"] == "Enabled"
+
+
+def test_the_tags_a_new_key_may_have_are_iams_to_say(kms_mock: KmsMock) -> None:
+    """aws:RequestTag/* and aws:TagKeys on the kms:TagResource the Tags ask for."""
+    only_team = allow(
+        "kms:TagResource",
+        Condition={"ForAllValues:StringEquals": {"aws:TagKeys": ["team"]}},
+    )
+    user = kms_mock.add_user(
+        "scoped", identity_policies=[document(allow("kms:CreateKey"), only_team)]
+    )
+    client = user.client(region_name=REGION)
+    client.create_key(Tags=TAGS)
+    assert refusal(client.create_key, Tags=[{"TagKey": "cost", "TagValue": "1"}]) == (
+        not_authorized(user.arn, "kms:TagResource", "*", "identity-based")
+    )
+
+
+def test_replicate_key_needs_create_key_in_iam(kms: KMSClient, kms_mock: KmsMock) -> None:
+    primary = kms.create_key(MultiRegion=True)["KeyMetadata"]
+    replicator = kms_mock.add_user(
+        "replicator", identity_policies=[document(allow("kms:ReplicateKey"))]
+    )
+    client = replicator.client(region_name=REGION)
+    assert refusal(
+        client.replicate_key, KeyId=primary["KeyId"], ReplicaRegion="us-west-2"
+    ) == not_authorized(replicator.arn, "kms:CreateKey", "*", "identity-based")
+    able = kms_mock.add_user(
+        "able", identity_policies=[document(allow(["kms:ReplicateKey", "kms:CreateKey"]))]
+    )
+    able_client = able.client(region_name=REGION)
+    assert refusal(
+        able_client.replicate_key, KeyId=primary["KeyId"], ReplicaRegion="us-west-2", Tags=TAGS
+    ) == not_authorized(able.arn, "kms:TagResource", "*", "identity-based")
+    out = able_client.replicate_key(KeyId=primary["KeyId"], ReplicaRegion="us-west-2")
+    assert out["ReplicaKeyMetadata"]["Arn"].startswith("arn:aws:kms:us-west-2:")
