@@ -6,7 +6,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tests.access.conftest import REGION, allow, document, not_authorized
+from tests.access.conftest import (
+    REGION,
+    allow,
+    deny,
+    document,
+    explicitly_denied,
+    key_policy,
+    not_authorized,
+)
 from tests.helpers import refusal
 
 if TYPE_CHECKING:
@@ -65,3 +73,23 @@ def test_replicate_key_needs_create_key_in_iam(kms: KMSClient, kms_mock: KmsMock
     ) == not_authorized(able.arn, "kms:TagResource", "*", "identity-based")
     out = able_client.replicate_key(KeyId=primary["KeyId"], ReplicaRegion="us-west-2")
     assert out["ReplicaKeyMetadata"]["Arn"].startswith("arn:aws:kms:us-west-2:")
+
+
+def test_update_primary_region_needs_permission_on_the_replica_too(
+    kms: KMSClient, kms_mock: KmsMock
+) -> None:
+    """kms:UpdatePrimaryRegion on the current primary key and on the current replica key,
+    each in its own key policy."""
+    admin = kms_mock.add_user("admin")  # IAM allows everything: the key policies decide
+    primary = kms.create_key(MultiRegion=True)["KeyMetadata"]
+    root = f"arn:aws:iam::{primary['AWSAccountId']}:root"
+    no_move = key_policy(
+        allow("kms:*", {"AWS": root}), deny("kms:UpdatePrimaryRegion", {"AWS": admin.arn})
+    )
+    kms.replicate_key(KeyId=primary["KeyId"], ReplicaRegion="us-west-2", Policy=no_move)
+    replica_arn = primary["Arn"].replace(REGION, "us-west-2")
+    client = admin.client(region_name=REGION)
+    assert refusal(
+        client.update_primary_region, KeyId=primary["KeyId"], PrimaryRegion="us-west-2"
+    ) == explicitly_denied(admin.arn, "kms:UpdatePrimaryRegion", replica_arn, "resource-based")
+    kms.update_primary_region(KeyId=primary["KeyId"], PrimaryRegion="us-west-2")  # root: allowed
