@@ -69,6 +69,11 @@ _ALSO_IN_IAM: dict[str, tuple[tuple[str | None, str], ...]] = {
     "ReplicateKey": ((None, "kms:CreateKey"), ("Tags", "kms:TagResource")),
 }
 
+# An operation on no key authorized on what a request member names instead of "*":
+# "The authorized resource in ListRetirableGrants calls is the retiring principal specified in
+# the request" (API Reference).
+_RESOURCE_MEMBER = {"kms:ListRetirableGrants": "RetiringPrincipal"}
+
 
 @recorded  # each answered call is journaled for the CloudTrail view (kmsmock.events)
 def dispatch(ctx: Context, service_model: Any, request: Request) -> Response:
@@ -108,7 +113,8 @@ def _gate(ctx: Context, key: Key) -> None:
 
 def _authorize(ctx: Context, key: Key | None, action: str, request: Request) -> None:
     caller = ctx.caller
-    resource = "*" if key is None else key.arn
+    member = _RESOURCE_MEMBER.get(action)
+    resource = key.arn if key is not None else request.get(member, "*") if member else "*"
     keys = condition_keys(ctx, action, request, key)
     asked = Asked(caller, action, resource, None if key is None else key.store.account, keys)
     decision = evaluate(asked, None if key is None else key_policy(key), ctx.policies)
