@@ -73,6 +73,10 @@ _ALSO_IN_IAM: dict[str, tuple[tuple[str | None, str], ...]] = {
 # "The authorized resource in ListRetirableGrants calls is the retiring principal specified in
 # the request" (API Reference).
 _RESOURCE_MEMBER = {"kms:ListRetirableGrants": "RetiringPrincipal"}
+# Alias operations need their permission on the alias in IAM besides the one on the key in its
+# policy ("Controlling access to aliases": "kms:CreateAlias for the alias. Provide this
+# permission in an IAM policy").
+_ON_THE_ALIAS = frozenset({"CreateAlias", "UpdateAlias", "DeleteAlias"})
 
 
 @recorded  # each answered call is journaled for the CloudTrail view (kmsmock.events)
@@ -89,6 +93,9 @@ def dispatch(ctx: Context, service_model: Any, request: Request) -> Response:
         ctx.permission = op.permissions[0]
         ctx.request = request
         ctx.gate = _gate
+    if ctx.policies is not None and op.name in _ON_THE_ALIAS:
+        alias_arn = ctx.store.alias_arn(str(request.get("AliasName")))
+        _authorize(ctx, None, op.permissions[0], request, resource=alias_arn)
     if ctx.policies is not None:
         for member, action in _ALSO_IN_IAM.get(op.name, ()):
             if member is None or request.get(member):
@@ -111,10 +118,17 @@ def _gate(ctx: Context, key: Key) -> None:
     _authorize(ctx, key, ctx.permission, ctx.request)
 
 
-def _authorize(ctx: Context, key: Key | None, action: str, request: Request) -> None:
+def _authorize(
+    ctx: Context, key: Key | None, action: str, request: Request, resource: str | None = None
+) -> None:
+    """Refuse the request unless ``action`` on ``key`` (None: on ``resource``, else ``*`` or
+    what ``_RESOURCE_MEMBER`` names) is allowed."""
     caller = ctx.caller
     member = _RESOURCE_MEMBER.get(action)
-    resource = key.arn if key is not None else request.get(member, "*") if member else "*"
+    if key is not None:
+        resource = key.arn
+    elif resource is None:
+        resource = request.get(member, "*") if member else "*"
     keys = condition_keys(ctx, action, request, key)
     asked = Asked(caller, action, resource, None if key is None else key.store.account, keys)
     decision = evaluate(asked, None if key is None else key_policy(key), ctx.policies)

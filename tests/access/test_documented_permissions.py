@@ -93,3 +93,40 @@ def test_update_primary_region_needs_permission_on_the_replica_too(
         client.update_primary_region, KeyId=primary["KeyId"], PrimaryRegion="us-west-2"
     ) == explicitly_denied(admin.arn, "kms:UpdatePrimaryRegion", replica_arn, "resource-based")
     kms.update_primary_region(KeyId=primary["KeyId"], PrimaryRegion="us-west-2")  # root: allowed
+
+
+def test_alias_operations_need_iam_permission_on_the_alias(
+    kms: KMSClient, kms_mock: KmsMock
+) -> None:
+    """ "Controlling access to aliases": kms:CreateAlias for the alias in an IAM policy and for
+    the key in its key policy (the default one delegates to IAM)."""
+    key = kms.create_key()["KeyMetadata"]
+    app_aliases = f"arn:aws:kms:{REGION}:{key['AWSAccountId']}:alias/app-*"
+    on_both = {
+        "Effect": "Allow",
+        "Action": ["kms:CreateAlias", "kms:DeleteAlias"],
+        "Resource": [key["Arn"], app_aliases],
+    }
+    user = kms_mock.add_user("aliaser", identity_policies=[document(on_both)])
+    client = user.client(region_name=REGION)
+    client.create_alias(AliasName="alias/app-one", TargetKeyId=key["KeyId"])
+    other_alias = app_aliases.replace("app-*", "other")
+    assert refusal(
+        client.create_alias, AliasName="alias/other", TargetKeyId=key["KeyId"]
+    ) == not_authorized(user.arn, "kms:CreateAlias", other_alias, "identity-based")
+    kms.create_alias(AliasName="alias/other", TargetKeyId=key["KeyId"])
+    assert refusal(client.delete_alias, AliasName="alias/other") == not_authorized(
+        user.arn, "kms:DeleteAlias", other_alias, "identity-based"
+    )
+    client.delete_alias(AliasName="alias/app-one")
+    key_only = kms_mock.add_user(
+        "key-only",
+        identity_policies=[document({**on_both, "Resource": key["Arn"]})],
+    )
+    assert refusal(
+        key_only.client(region_name=REGION).create_alias,
+        AliasName="alias/app-two",
+        TargetKeyId=key["KeyId"],
+    ) == not_authorized(
+        key_only.arn, "kms:CreateAlias", app_aliases.replace("*", "two"), "identity-based"
+    )
