@@ -36,28 +36,12 @@ _JUDGED_BY_GRANT = frozenset({"RetireGrant"})
 # other one fails whatever the key policy says ("Allowing users in other accounts to use a KMS
 # key": "if you give ... kms:ScheduleKeyDeletion permission on a KMS key in a key policy, the
 # user's attempts to call those operations on your resources still fail").
+_GRANTS = {"CreateGrant", "ListGrants", "RetireGrant", "RevokeGrant"}
+_DATA_KEYS = {"GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GenerateDataKeyPair"}
+_USE = {"Encrypt", "Decrypt", "ReEncrypt", "Sign", "Verify", "GenerateMac", "VerifyMac"}
+_READ = {"DescribeKey", "GetKeyRotationStatus", "GetPublicKey", "DeriveSharedSecret"}
 _CROSS_ACCOUNT = frozenset(
-    {
-        "CreateGrant",
-        "Decrypt",
-        "DeriveSharedSecret",
-        "DescribeKey",
-        "Encrypt",
-        "GenerateDataKey",
-        "GenerateDataKeyPair",
-        "GenerateDataKeyPairWithoutPlaintext",
-        "GenerateDataKeyWithoutPlaintext",
-        "GenerateMac",
-        "GetKeyRotationStatus",
-        "GetPublicKey",
-        "ListGrants",
-        "ReEncrypt",
-        "RetireGrant",
-        "RevokeGrant",
-        "Sign",
-        "Verify",
-        "VerifyMac",
-    }
+    _GRANTS | _DATA_KEYS | _USE | _READ | {"GenerateDataKeyPairWithoutPlaintext"}
 )
 
 # What IAM must also allow (on ``*``) besides an operation's own permission, and the request

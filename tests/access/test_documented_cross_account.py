@@ -97,3 +97,24 @@ def test_operations_with_cross_account_use_work_by_key_arn_and_alias_arn(
     assert [g["GrantId"] for g in listed] == [grant["GrantId"]]
     client.revoke_grant(KeyId=key["Arn"], GrantId=grant["GrantId"])
     assert kms.list_grants(KeyId=key["KeyId"])["Grants"] == []
+
+
+def test_the_cross_account_operations_are_the_ones_the_api_reference_marks_so() -> None:
+    """Each operation's documentation in the service model says "Cross-account use: Yes" or
+    "No"; kmsmock's list is that one."""
+    import re
+
+    import botocore.session
+
+    from kmsmock.operations.dispatch import _CROSS_ACCOUNT
+
+    model = botocore.session.get_session().get_service_model("kms")
+    marked = {
+        name
+        for name in model.operation_names
+        if re.search(
+            r"Cross-account use</b>:?\s*Yes",
+            model.operation_model(name).documentation,
+        )
+    }
+    assert marked == _CROSS_ACCOUNT

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
 @pytest.fixture
 def key(kms: KMSClient) -> dict[str, Any]:
-    return dict(kms.create_key()["KeyMetadata"])
+    """A key with the default policy: its account's principals are what IAM lets them be."""
+    created = kms.create_key(Description="granted")
+    return dict(created["KeyMetadata"])
 
 
 def test_a_grantee_with_create_grant_makes_only_narrower_grants(

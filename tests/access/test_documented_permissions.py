@@ -6,15 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tests.access.conftest import (
-    REGION,
-    allow,
-    deny,
-    document,
-    explicitly_denied,
-    key_policy,
-    not_authorized,
-)
+from tests.access import conftest as access
+from tests.access.conftest import REGION, allow, document, not_authorized
 from tests.helpers import refusal
 
 if TYPE_CHECKING:
@@ -83,15 +76,17 @@ def test_update_primary_region_needs_permission_on_the_replica_too(
     admin = kms_mock.add_user("admin")  # IAM allows everything: the key policies decide
     primary = kms.create_key(MultiRegion=True)["KeyMetadata"]
     root = f"arn:aws:iam::{primary['AWSAccountId']}:root"
-    no_move = key_policy(
-        allow("kms:*", {"AWS": root}), deny("kms:UpdatePrimaryRegion", {"AWS": admin.arn})
+    no_move = access.key_policy(
+        allow("kms:*", {"AWS": root}), access.deny("kms:UpdatePrimaryRegion", {"AWS": admin.arn})
     )
     kms.replicate_key(KeyId=primary["KeyId"], ReplicaRegion="us-west-2", Policy=no_move)
     replica_arn = primary["Arn"].replace(REGION, "us-west-2")
     client = admin.client(region_name=REGION)
     assert refusal(
         client.update_primary_region, KeyId=primary["KeyId"], PrimaryRegion="us-west-2"
-    ) == explicitly_denied(admin.arn, "kms:UpdatePrimaryRegion", replica_arn, "resource-based")
+    ) == access.explicitly_denied(
+        admin.arn, "kms:UpdatePrimaryRegion", replica_arn, "resource-based"
+    )
     kms.update_primary_region(KeyId=primary["KeyId"], PrimaryRegion="us-west-2")  # root: allowed
 
 

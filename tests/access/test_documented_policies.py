@@ -8,17 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.access.conftest import (
-    ACCOUNT,
-    CIPHERTEXT_REFUSED,
-    REGION,
-    ROOT,
-    allow,
-    deny,
-    explicitly_denied,
-    key_policy,
-    not_authorized,
-)
+from tests.access import conftest as access
+from tests.access.conftest import ACCOUNT, REGION, ROOT, allow, key_policy, not_authorized
 from tests.helpers import refusal
 
 if TYPE_CHECKING:
@@ -92,13 +83,13 @@ def test_access_through_an_aws_service_for_principals_of_the_account(
 
 
 def test_deny_without_secure_transport(kms: KMSClient, kms_mock: KmsMock) -> None:
-    insecure = deny("kms:*", "*", Condition={"Bool": {"aws:SecureTransport": "false"}})
+    insecure = access.deny("kms:*", "*", Condition={"Bool": {"aws:SecureTransport": "false"}})
     key = kms.create_key(Policy=key_policy(allow("kms:*", {"AWS": ROOT}), insecure))
     key_arn = key["KeyMetadata"]["Arn"]
     kms.describe_key(KeyId=key_arn)  # every SDK calls KMS over HTTPS
     plain = kms_mock.add_user("plain-http", condition_keys={"aws:SecureTransport": False})
     assert refusal(plain.client(region_name=REGION).describe_key, KeyId=key_arn) == (
-        explicitly_denied(plain.arn, "kms:DescribeKey", key_arn, "resource-based")
+        access.explicitly_denied(plain.arn, "kms:DescribeKey", key_arn, "resource-based")
     )
 
 
@@ -117,7 +108,7 @@ def test_not_principal_in_a_deny(kms: KMSClient, kms_mock: KmsMock) -> None:
     kms.encrypt(KeyId=key_arn, Plaintext=b"p")
     assert refusal(
         other.client(region_name=REGION).encrypt, KeyId=key_arn, Plaintext=b"p"
-    ) == explicitly_denied(other.arn, "kms:Encrypt", key_arn, "resource-based")
+    ) == access.explicitly_denied(other.arn, "kms:Encrypt", key_arn, "resource-based")
 
 
 @pytest.mark.parametrize(
@@ -153,5 +144,5 @@ def test_encryption_context_keys_for_all_values(
     )
     blob = kms.encrypt(KeyId=key_arn, Plaintext=b"p", EncryptionContext=context)["CiphertextBlob"]
     assert refusal(client.decrypt, CiphertextBlob=blob, EncryptionContext=context) == (
-        CIPHERTEXT_REFUSED
+        access.CIPHERTEXT_REFUSED
     )
