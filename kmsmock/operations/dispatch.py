@@ -27,7 +27,8 @@ from .identity import condition_keys, identity_allows
 from .registry import CIPHERTEXT, OPERATIONS, Context, Request, Response, traits
 from .trail import recorded
 
-# Found by the ciphertext, a key the caller may not use is one it is told nothing about.
+# Found by the ciphertext, another account's key the caller may not use is one it is told
+# nothing about; its own account's keys are refused in IAM's words, as AWS answers today.
 _BY_CIPHERTEXT = frozenset({"kms:Decrypt", "kms:ReEncryptFrom"})
 # Who may retire a grant is the grant's to say (kms-facts §9.3: "kms:RetireGrant in a key policy
 # is not effective"), so RetireGrant's key is never judged by its policy.
@@ -120,7 +121,12 @@ def _authorize(
         return
     if key is not None and not decision.explicit and _grant_allows(ctx, key, action, request):
         return
-    if key is not None and action in _BY_CIPHERTEXT and OPERATIONS[ctx.operation].key == CIPHERTEXT:
+    if (
+        key is not None
+        and key.store.account != ctx.account
+        and action in _BY_CIPHERTEXT
+        and OPERATIONS[ctx.operation].key == CIPHERTEXT
+    ):
         raise errors.CIPHERTEXT_KEY_UNAVAILABLE()
     raise _refusal(caller.arn, action, resource, decision)
 

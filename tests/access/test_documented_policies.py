@@ -144,5 +144,5 @@ def test_encryption_context_keys_for_all_values(
     )
     blob = kms.encrypt(KeyId=key_arn, Plaintext=b"p", EncryptionContext=context)["CiphertextBlob"]
     assert refusal(client.decrypt, CiphertextBlob=blob, EncryptionContext=context) == (
-        access.CIPHERTEXT_REFUSED
+        not_authorized(user.arn, "kms:Decrypt", key_arn, "identity-based")
     )
