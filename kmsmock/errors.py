@@ -282,7 +282,9 @@ CIPHERTEXT_KEY_UNAVAILABLE = ErrorText(
     "The ciphertext refers to a customer master key that does not exist, does not exist in this "
     "region, or you are not allowed to access.",
     source="issue 13; recorded e.g. https://github.com/aws/aws-encryption-sdk-javascript/issues/"
-    "1005 (AccessDeniedException, a caller without kms:Decrypt)",
+    "1005 (AccessDeniedException). Since IAM's policy-type messages, a caller refused a key of "
+    "its own account reads NOT_AUTHORIZED instead (e.g. cattle-ops/terraform-aws-gitlab-runner"
+    "#1253, 2025: kms:Decrypt 'because no identity-based policy allows')",
 )
 UNRECOGNIZED_CLIENT = ErrorText(
     "UnrecognizedClientException",

@@ -29,8 +29,10 @@ MALFORMED = "MalformedPolicyDocumentException"
 INVALID_PRINCIPALS = "Policy contains a statement with one or more invalid principals."
 VERSIONS = ("2012-10-17", "2008-10-17")
 
-# An AWS principal: "*", an account id, or an IAM/STS ARN (the shape kmsmock already accepts).
-_AWS_PRINCIPAL = re.compile(r"\*|[0-9]{12}|arn:aws[a-z-]*:(iam|sts)::([0-9]{12}|aws):.+")
+# An AWS principal: "*", an account id, or an IAM/STS ARN (the shape kmsmock already accepts),
+# without wildcards: "You cannot use a wildcard to match part of a principal name or ARN" (IAM
+# User Guide, "AWS JSON policy elements: Principal").
+_AWS_PRINCIPAL = re.compile(r"\*|[0-9]{12}|arn:aws[a-z-]*:(iam|sts)::([0-9]{12}|aws):[^*?]+")
 _ACCOUNT_ROOT = re.compile(r"arn:aws[a-z-]*:iam::([0-9]{12}):root")
 
 Effect = Literal["Allow", "Deny"]

@@ -26,11 +26,41 @@ from .grants import check_grant_tokens, grant_allows
 from .identity import condition_keys, identity_allows
 from .registry import CIPHERTEXT, OPERATIONS, Context, Request, Response, traits
 
-# Found by the ciphertext, a key the caller may not use is one it is told nothing about.
+# Found by the ciphertext, another account's key the caller may not use is one it is told
+# nothing about; its own account's keys are refused in IAM's words, as AWS answers today.
 _BY_CIPHERTEXT = frozenset({"kms:Decrypt", "kms:ReEncryptFrom"})
 # Who may retire a grant is the grant's to say (kms-facts §9.3: "kms:RetireGrant in a key policy
 # is not effective"), so RetireGrant's key is never judged by its policy.
 _JUDGED_BY_GRANT = frozenset({"RetireGrant"})
+# The operations the API Reference marks "Cross-account use: Yes". On another account's key any
+# other one fails whatever the key policy says ("Allowing users in other accounts to use a KMS
+# key": "if you give ... kms:ScheduleKeyDeletion permission on a KMS key in a key policy, the
+# user's attempts to call those operations on your resources still fail").
+_GRANTS = {"CreateGrant", "ListGrants", "RetireGrant", "RevokeGrant"}
+_DATA_KEYS = {"GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GenerateDataKeyPair"}
+_USE = {"Encrypt", "Decrypt", "ReEncrypt", "Sign", "Verify", "GenerateMac", "VerifyMac"}
+_READ = {"DescribeKey", "GetKeyRotationStatus", "GetPublicKey", "DeriveSharedSecret"}
+_CROSS_ACCOUNT = frozenset(
+    _GRANTS | _DATA_KEYS | _USE | _READ | {"GenerateDataKeyPairWithoutPlaintext"}
+)
+
+# What IAM must also allow (on ``*``) besides an operation's own permission, and the request
+# member that asks for it (None: always): the API Reference's "Required permissions" for
+# CreateKey ("To use the Tags parameter, kms:TagResource (IAM policy)") and ReplicateKey
+# ("kms:CreateKey in an IAM policy in the replica Region", and kms:TagResource for Tags).
+_ALSO_IN_IAM: dict[str, tuple[tuple[str | None, str], ...]] = {
+    "CreateKey": (("Tags", "kms:TagResource"),),
+    "ReplicateKey": ((None, "kms:CreateKey"), ("Tags", "kms:TagResource")),
+}
+
+# An operation on no key authorized on what a request member names instead of "*":
+# "The authorized resource in ListRetirableGrants calls is the retiring principal specified in
+# the request" (API Reference).
+_RESOURCE_MEMBER = {"kms:ListRetirableGrants": "RetiringPrincipal"}
+# Alias operations need their permission on the alias in IAM besides the one on the key in its
+# policy ("Controlling access to aliases": "kms:CreateAlias for the alias. Provide this
+# permission in an IAM policy").
+_ON_THE_ALIAS = frozenset({"CreateAlias", "UpdateAlias", "DeleteAlias"})
 
 
 def dispatch(ctx: Context, service_model: Any, request: Request) -> Response:
@@ -46,6 +76,13 @@ def dispatch(ctx: Context, service_model: Any, request: Request) -> Response:
         ctx.permission = op.permissions[0]
         ctx.request = request
         ctx.gate = _gate
+    if ctx.policies is not None and op.name in _ON_THE_ALIAS:
+        alias_arn = ctx.store.alias_arn(str(request.get("AliasName")))
+        _authorize(ctx, None, op.permissions[0], request, resource=alias_arn)
+    if ctx.policies is not None:
+        for member, action in _ALSO_IN_IAM.get(op.name, ()):
+            if member is None or request.get(member):
+                _authorize(ctx, None, action, request)
     response = op.handler(ctx, request)
     if needs.tracked:
         for key in ctx.keys:
@@ -57,13 +94,24 @@ def _gate(ctx: Context, key: Key) -> None:
     """Refuse the request unless the caller may ``ctx.permission`` on ``key``."""
     if key.policy is None and ctx.policies is None and key.store.account == ctx.account:
         return  # the default key policy and a caller of its account, allowed by IAM
+    if key.store.account != ctx.account and ctx.operation not in _CROSS_ACCOUNT:
+        denied = Decision(False, policy=RESOURCE_BASED)  # the key policy's Allow has no effect
+        raise _refusal(ctx.caller.arn, ctx.permission, key.arn, denied)
     assert ctx.request is not None
     _authorize(ctx, key, ctx.permission, ctx.request)
 
 
-def _authorize(ctx: Context, key: Key | None, action: str, request: Request) -> None:
+def _authorize(
+    ctx: Context, key: Key | None, action: str, request: Request, resource: str | None = None
+) -> None:
+    """Refuse the request unless ``action`` on ``key`` (None: on ``resource``, else ``*`` or
+    what ``_RESOURCE_MEMBER`` names) is allowed."""
     caller = ctx.caller
-    resource = "*" if key is None else key.arn
+    member = _RESOURCE_MEMBER.get(action)
+    if key is not None:
+        resource = key.arn
+    elif resource is None:
+        resource = request.get(member, "*") if member else "*"
     keys = condition_keys(ctx, action, request, key)
     asked = Asked(caller, action, resource, None if key is None else key.store.account, keys)
     decision = evaluate(asked, None if key is None else key_policy(key), ctx.policies)
@@ -71,7 +119,12 @@ def _authorize(ctx: Context, key: Key | None, action: str, request: Request) -> 
         return
     if key is not None and not decision.explicit and _grant_allows(ctx, key, action, request):
         return
-    if key is not None and action in _BY_CIPHERTEXT and OPERATIONS[ctx.operation].key == CIPHERTEXT:
+    if (
+        key is not None
+        and key.store.account != ctx.account
+        and action in _BY_CIPHERTEXT
+        and OPERATIONS[ctx.operation].key == CIPHERTEXT
+    ):
         raise errors.CIPHERTEXT_KEY_UNAVAILABLE()
     raise _refusal(caller.arn, action, resource, decision)
 

@@ -111,6 +111,7 @@ def update_primary_region(ctx: Context, req: Request) -> Response:
         # "There must be an existing replica key in this Region"
         raise errors.KEY_NOT_FOUND(key_arn=arn)
     require_not_pending_deletion(new)
+    ctx.acting_on(new)  # "kms:UpdatePrimaryRegion on the current replica key" too (API Reference)
     # The roles swap; the rotation schedule (and the count of on-demand rotations) goes with
     # the primary role. ``find_key`` has brought the schedule up to now.
     related.replicas[related.replicas.index(new)] = old
