@@ -83,19 +83,23 @@ class CallLog:
 
     # -- recording (protocol.handle) ---------------------------------------------------------
 
-    def record(self, service_model: Any, call: Call) -> None:
-        """Keep ``call``, its sensitive members redacted unless ``log_secrets``."""
-        if call.operation and not self.log_secrets:
+    def record(self, service_model: Any, call: Call) -> Call:
+        """Keep ``call``, its sensitive members redacted unless ``log_secrets``. Returns it
+        redacted in any case: the one record the events journal shares (CloudTrail never logs
+        secrets)."""
+        redacted = call
+        if call.operation:
             entry = self._plans.get(call.operation)
             if entry is None or entry[0] is not service_model:
                 op = service_model.operation_model(call.operation)
                 entry = (service_model, _plan(op.input_shape), _plan(op.output_shape))
                 self._plans[call.operation] = entry
             if entry[1] is not None:
-                call = call._replace(request=_redacted(call.request, entry[1]))
+                redacted = redacted._replace(request=_redacted(call.request, entry[1]))
             if entry[2] is not None and call.response is not None:
-                call = call._replace(response=_redacted(call.response, entry[2]))
-        self._calls.append(call)
+                redacted = redacted._replace(response=_redacted(call.response, entry[2]))
+        self._calls.append(call if self.log_secrets else redacted)
+        return redacted
 
     # -- reading -----------------------------------------------------------------------------
 

@@ -102,7 +102,8 @@ class CallsAndFaults:
         a botocore exception class (``EndpointConnectionError``, ``ReadTimeoutError``,
         ``ConnectTimeoutError``, ``ConnectionClosedError``), raised where botocore's HTTP send
         would raise it. ``operation`` and ``key_id`` (an id, key ARN, alias name or alias ARN,
-        matched against the request's ``...KeyId`` members) narrow the calls it takes;
+        matched against the request's ``...KeyId`` members, or the key a symmetric ciphertext
+        names for a Decrypt or ReEncrypt without one) narrow the calls it takes;
         ``latency`` moves kmsmock's clock on by that much each time it fails a call.
         """
         from .faults import make_fault

@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from . import clock
 from .access import Caller, Kind
-from .backend.journal import ApiCall, ServiceEvent, event_id_for
+from .backend.journal import ApiCall, LoggedCall, ServiceEvent, event_id_for
 from .backend.store import partition_for
+from .calls import REDACTED
 from .operations.trail import read_only
 
 if TYPE_CHECKING:
@@ -81,14 +82,17 @@ def _key_id(arn: str) -> str:
 
 def _logged(value: Any, *, user_map: bool = False) -> Any:
     """A request or response value as CloudTrail logs it: member names in lowerCamelCase
-    (``KeyId`` -> ``keyId``), user-defined maps (encryption context) as given, blobs left out."""
+    (``KeyId`` -> ``keyId``), user-defined maps (encryption context) as given, blobs and the
+    members botocore's model marks sensitive (redacted in the call log's record) left out."""
     if isinstance(value, dict):
         out = {}
         for name, item in value.items():
-            if isinstance(item, (bytes, bytearray)):
+            if isinstance(item, (bytes, bytearray)) or item is REDACTED:  # secrets: never
                 continue
-            logged = name if user_map else name[:1].lower() + name[1:]
-            out[logged] = _logged(item, user_map="EncryptionContext" in name and not user_map)
+            shown = _logged(item, user_map="EncryptionContext" in name and not user_map)
+            if item and not shown:  # a structure of secrets only (XKS proxy credentials)
+                continue
+            out[name if user_map else name[:1].lower() + name[1:]] = shown
         return out
     if isinstance(value, list):
         return [_logged(item) for item in value if not isinstance(item, (bytes, bytearray))]
@@ -165,7 +169,7 @@ class EventBridgeEvent:
         return self.body[name]
 
 
-def _api_call(call: ApiCall) -> CloudTrailRecord:
+def _api_call(call: ApiCall | LoggedCall) -> CloudTrailRecord:
     body: dict[str, Any] = {
         "eventVersion": EVENT_VERSION,
         "userIdentity": _user_identity(call.signer, call.account, call.region),
@@ -179,7 +183,8 @@ def _api_call(call: ApiCall) -> CloudTrailRecord:
     if call.error is not None:
         body["errorCode"], body["errorMessage"] = call.error
     body["requestParameters"] = _logged(call.request) or None
-    body["responseElements"] = (_logged(call.response) or None) if call.response else None
+    logs_response = call.response and not read_only(call.operation)
+    body["responseElements"] = (_logged(call.response) or None) if logs_response else None
     body["requestID"] = call.request_id
     body["eventID"] = event_id_for(call.request_id)
     body["readOnly"] = read_only(call.operation)
@@ -325,7 +330,7 @@ class Events:
     @property
     def cloudtrail(self) -> EventList[CloudTrailRecord]:
         records = [
-            _api_call(fact) if isinstance(fact, ApiCall) else _service_event(fact)
+            _service_event(fact) if isinstance(fact, ServiceEvent) else _api_call(fact)
             for fact in self._settled()
         ]
         return EventList(sorted(records, key=lambda r: r.time))
@@ -335,7 +340,7 @@ class Events:
         events = [_eventbridge(f) for f in self._settled() if isinstance(f, ServiceEvent)]
         return EventList(sorted(events, key=lambda e: e.time))
 
-    def _settled(self) -> list[ApiCall | ServiceEvent]:
+    def _settled(self) -> list[ApiCall | LoggedCall | ServiceEvent]:
         backend = self._backend
         with backend.lock:
             now = clock.now() + backend.clock_offset

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import collections
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -126,8 +126,11 @@ class Faults:
         aliases: Mapping[str, Any],
         *,
         connections: bool,
+        implied: Callable[[Mapping[str, Any]], str | None] | None = None,
     ) -> Fault | None:
-        """The first queued fault this request matches, counted as used; None if none."""
+        """The first queued fault this request matches, counted as used; None if none.
+        ``implied`` gives the key a request names outside its ``...KeyId`` members (the key id
+        in a Decrypt's ciphertext), asked only when a fault for a key needs it."""
         if not self._queue:  # the common case, without the lock
             return None
         with self._lock:
@@ -138,7 +141,9 @@ class Faults:
                     continue
                 if fault.connection is not None and not connections:
                     continue
-                if fault.key_id is not None and not _names_key(request, fault.key_id, aliases):
+                if fault.key_id is not None and not _names_key(
+                    request, fault.key_id, aliases, implied
+                ):
                     continue
                 if left is not None:
                     if left == 1:
@@ -152,14 +157,22 @@ class Faults:
         self.backoffs.append(seconds)
 
 
-def _names_key(request: Mapping[str, Any], wanted: str, aliases: Mapping[str, Any]) -> bool:
-    """Whether a ``...KeyId`` member of the request names the same key as ``wanted``."""
+def _names_key(
+    request: Mapping[str, Any],
+    wanted: str,
+    aliases: Mapping[str, Any],
+    implied: Callable[[Mapping[str, Any]], str | None] | None,
+) -> bool:
+    """Whether a ``...KeyId`` member of the request (or the key ``implied`` finds in it) names
+    the same key as ``wanted``."""
     target = _key_ref(wanted, aliases)
-    return any(
+    if any(
         isinstance(value, str) and _key_ref(value, aliases) == target
         for name, value in request.items()
         if name.endswith("KeyId")
-    )
+    ):
+        return True
+    return implied is not None and implied(request) == target
 
 
 def _key_ref(ref: str, aliases: Mapping[str, Any]) -> str:

@@ -17,9 +17,11 @@ from typing import Any
 
 from . import clock, errors, faults, operations
 from .access import Caller
+from .backend.journal import LoggedCall
 from .backend.store import Backend, partition_for, random_uuid
 from .calls import Call, CallError
 from .operations import Context, dispatch
+from .operations.trail import acted_on
 from .validation import decode_request
 
 log = logging.getLogger("kmsmock")
@@ -146,11 +148,11 @@ def lower_headers(headers: dict[str, str]) -> dict[str, str]:
     }
 
 
-def error_answer(error: errors.KMSError) -> Answer:
+def error_answer(error: errors.KMSError, request_id: str | None = None) -> Answer:
     payload = {"__type": error.code}
     if error.message:  # AWS omits the member when it has nothing to say
         payload["message"] = error.message
-    return _answer(error.status, payload)
+    return _answer(error.status, payload, request_id)
 
 
 def handle(
@@ -177,6 +179,9 @@ def handle(
     """
     name, wire, request, response, ctx = "", None, None, None, None
     error: errors.KMSError | None = None
+    dispatched = False  # reached its operation: CloudTrail logs it (kmsmock.events)
+    # Drawn first, so an error answer's id is reproducible in deterministic mode too
+    rid = backend.source.uuid()
     try:
         identity = None
         if backend.identities and access_key is not None:
@@ -195,7 +200,6 @@ def handle(
         request = decode_request(operation_model, wire)
         if not operations.load(name):
             raise errors.OPERATION_NOT_IMPLEMENTED(operation=name)
-        rid = backend.source.uuid()  # random, or reproducible in deterministic mode
         with backend.lock:
             ctx = Context(
                 backend,
@@ -212,10 +216,11 @@ def handle(
                 ctx.signer_keys = backend.condition_keys
             if backend.faults:
                 _inject(ctx, request, disconnects)
+            dispatched = True
             response = dispatch(ctx, service_model, request)
             answer = _answer(200, response, rid)
     except errors.KMSError as exc:
-        error, answer = exc, error_answer(exc)
+        error, answer = exc, error_answer(exc, rid)
     except faults.Disconnect as exc:
         _record(
             backend, service_model, name, request, None, exc, None, ctx, region, account, attempt
@@ -224,7 +229,7 @@ def handle(
     except Exception as exc:  # a kmsmock bug: say so in an AWS-shaped error, never a traceback
         log.exception("kmsmock failed to serve %s", target)
         error = errors.INTERNAL_ERROR(kind=type(exc).__name__, detail=str(exc))
-        answer = error_answer(error)
+        answer = error_answer(error, rid)
     if backend.faults.latency:  # the answer took that long on kmsmock's clock
         with backend.lock:
             backend.clock_offset += backend.faults.latency
@@ -242,14 +247,17 @@ def handle(
         region,
         account,
         attempt,
+        dispatched,
     )
     return answer
 
 
 def _inject(ctx: Context, request: dict[str, Any], disconnects: bool) -> None:
     """Fail the request as the first queued fault it matches says (if any)."""
+    from .operations.encryption import ciphertext_key  # only once a fault is queued
+
     fault = ctx.backend.faults.take(
-        ctx.operation, request, ctx.store.aliases, connections=disconnects
+        ctx.operation, request, ctx.store.aliases, connections=disconnects, implied=ciphertext_key
     )
     if fault is None:
         return
@@ -277,8 +285,10 @@ def _record(
     region: str,
     account: str | None,
     attempt: int,
+    dispatched: bool = False,
 ) -> None:
-    """One entry of the call log (what is known of the request however far it got)."""
+    """One entry of the call log (what is known of the request however far it got) and, for a
+    request that reached its operation, of the events journal: the same record, shared."""
     if isinstance(error, faults.Disconnect):
         failure: CallError | None = CallError(error.fault.code, error.fault.message)
     else:
@@ -290,7 +300,7 @@ def _record(
         account = account or backend.default_account
         caller = _root_arn(partition_for(region), account)
         now = clock.now() + backend.clock_offset
-    backend.calls.record(
+    call = backend.calls.record(
         service_model,
         Call(
             name,
@@ -306,3 +316,5 @@ def _record(
             attempt,
         ),
     )
+    if dispatched and ctx is not None and backend.journal.facts.maxlen:
+        backend.journal.facts.append(LoggedCall(call, ctx.signer, acted_on(ctx, response)))

@@ -65,15 +65,16 @@ def _new_client(region: str, **client_kwargs: Any) -> Any:
 
 
 @pytest.fixture
-def kms_mock(request: pytest.FixtureRequest) -> Iterator[KmsMock]:
+def kms_mock(request: pytest.FixtureRequest, kms_mock_options: dict[str, Any]) -> Iterator[KmsMock]:
     """An active kmsmock for the duration of one test, starting from empty state, with an empty
     call log (``kms_mock.calls``) and no fault queued (``kms_mock.fail_next(...)``); its
     options are settable (``kms_mock.retry_sleep = False``, ``kms_mock.latency = 0.2``,
-    ``kms_mock.calls.log_secrets = True``).
+    ``kms_mock.calls.log_secrets = True``) or given by ``kms_mock_options``.
 
     In the account a ``@pytest.mark.kmsmock(account_id=...)`` marker names, if any."""
-    account_id = _marked(request).get("account_id")
-    with KmsMock(account_id=account_id) as mock:
+    options = dict(kms_mock_options)
+    account_id = _marked(request).get("account_id", options.pop("account_id", None))
+    with KmsMock(account_id=account_id, **options) as mock:
         yield mock
 
 
@@ -113,11 +114,14 @@ def kms_snapshot_fixture(build: Callable[[KmsMock], object]) -> Any:
     built: list[Frozen] = []
 
     def fixture(kms_mock: KmsMock) -> KmsMock:
-        if built:
-            kms_mock.restore(built[0])
-        else:
+        if not built:
             build(kms_mock)
             built.append(kms_mock.freeze())
+            # The test that happened to build starts as every other does: from a restored
+            # copy, its call log and events empty (whichever test runs first)
+            kms_mock.calls.reset()
+            kms_mock.events.clear()
+        kms_mock.restore(built[0])
         return kms_mock
 
     fixture.__doc__ = build.__doc__
@@ -129,3 +133,11 @@ def kms_calls(kms_mock: KmsMock) -> CallLog:
     """``kms_mock``'s call log: ``len(kms_calls)``, ``kms_calls.of("Encrypt")``,
     ``kms_calls.assert_called("Encrypt", KeyId=...)``, ``kms_calls.reset()``."""
     return kms_mock.calls
+
+
+@pytest.fixture
+def kms_mock_options() -> dict[str, Any]:
+    """The keyword arguments ``kms_mock`` starts kmsmock with (``mock_kms``'s: ``seed=``,
+    ``seed_keys=``, ``log_secrets=``, ``max_calls=``, ``retry_sleep=``, ``latency=``): none.
+    Override this fixture in a ``conftest.py`` to give every test of a directory other ones."""
+    return {}

@@ -1,11 +1,13 @@
 """What happened in one activation, as raw facts for ``kmsmock.events`` to render.
 
-Two kinds of fact: every API call the operations layer answered (``ApiCall``) and every event
+Two kinds of fact: every API call an operation answered (``LoggedCall``: the call log's record,
+shared; ``ApiCall`` holds the same by itself) and every event
 the clock caused on its own (``ServiceEvent``): an automatic or on-demand rotation, the end of a
 deletion window, the expiry of imported material. A service event carries the date it happened
 on the clock (a rotation's scheduled date, the deletion date, ValidTo), which may be long before
 the request that noticed it. Facts are kept raw and rendered only when a test reads them, so a
-request pays for one small object; the journal keeps the last ``limit`` of them.
+request pays for one small object beside its call-log record; the journal keeps the last
+``limit`` of them.
 """
 
 from __future__ import annotations
@@ -76,11 +78,65 @@ class ApiCall:
 
     @property
     def key_arns(self) -> tuple[str, ...]:
-        pairs = self.keys
-        return tuple(f"{pairs[i]}key/{pairs[i + 1]}" for i in range(0, len(pairs), 2))
+        return _arns(self.keys)
 
 
-Fact = ServiceEvent | ApiCall
+def _arns(pairs: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f"{pairs[i]}key/{pairs[i + 1]}" for i in range(0, len(pairs), 2))
+
+
+class LoggedCall:
+    """An answered call as the journal keeps it: the call log's own record (``calls.Call``,
+    redacted), shared rather than copied, with what CloudTrail needs beyond it. Reads as an
+    ``ApiCall``, so the events render either."""
+
+    __slots__ = ("call", "keys", "signer")
+
+    def __init__(self, call: Any, signer: Any, keys: tuple[str, ...]) -> None:
+        self.call = call
+        self.signer = signer  # the request's access.Caller; None for the account's root
+        self.keys = keys  # as ApiCall.keys
+
+    @property
+    def operation(self) -> str:
+        return str(self.call.operation)
+
+    @property
+    def when(self) -> datetime:
+        when: datetime = self.call.time
+        return when
+
+    @property
+    def account(self) -> str:
+        return str(self.call.account)
+
+    @property
+    def region(self) -> str:
+        return str(self.call.region)
+
+    @property
+    def request_id(self) -> str:
+        return str(self.call.request_id)
+
+    @property
+    def request(self) -> Any:
+        return self.call.request
+
+    @property
+    def response(self) -> Any:
+        return self.call.response
+
+    @property
+    def error(self) -> tuple[str, str] | None:
+        error: tuple[str, str] | None = self.call.error
+        return error
+
+    @property
+    def key_arns(self) -> tuple[str, ...]:
+        return _arns(self.keys)
+
+
+Fact = ServiceEvent | ApiCall | LoggedCall
 
 
 class Journal:

@@ -25,7 +25,6 @@ from ..backend.key import Key, Usage
 from .grants import check_grant_tokens, grant_allows
 from .identity import condition_keys, identity_allows
 from .registry import CIPHERTEXT, OPERATIONS, Context, Request, Response, traits
-from .trail import recorded
 
 # Found by the ciphertext, another account's key the caller may not use is one it is told
 # nothing about; its own account's keys are refused in IAM's words, as AWS answers today.
@@ -64,7 +63,6 @@ _RESOURCE_MEMBER = {"kms:ListRetirableGrants": "RetiringPrincipal"}
 _ON_THE_ALIAS = frozenset({"CreateAlias", "UpdateAlias", "DeleteAlias"})
 
 
-@recorded  # each answered call is journaled for the CloudTrail view (kmsmock.events)
 def dispatch(ctx: Context, service_model: Any, request: Request) -> Response:
     """Run ``ctx.operation`` on ``request`` with everything its traits ask for."""
     op = OPERATIONS[ctx.operation]

@@ -8,8 +8,9 @@ encrypted outside KMS with the public key decrypts here too (given the KeyId, as
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from .. import errors
 from ..backend.key import Key, Material
@@ -141,6 +142,18 @@ def _ciphertext(req: Request) -> bytes:
     if blob is None:
         raise errors.CIPHERTEXT_BLOB_NULL()
     return blob
+
+
+def ciphertext_key(req: Mapping[str, Any]) -> str | None:
+    """The key id a symmetric ciphertext names in its header (Decrypt's and ReEncrypt's
+    ``CiphertextBlob``), or None: how a fault for a key finds a Decrypt that names no key."""
+    blob = req.get("CiphertextBlob")
+    if not isinstance(blob, bytes):
+        return None
+    try:
+        return envelope.read_header(blob).key_id
+    except envelope.Undecryptable:
+        return None
 
 
 @operation("Decrypt", key=CIPHERTEXT)

@@ -1,22 +1,17 @@
-"""Every answered request, journaled for the CloudTrail view (``kmsmock.events``).
+"""What the CloudTrail view (``kmsmock.events``) needs of an answered call beyond its call-log
+record: whether the operation is read-only and which keys the call acted on.
 
-``recorded`` wraps ``dispatch``: a call is journaled when it ends, with its response or its AWS
-error, the caller and the keys it acted on. CloudTrail logs ``responseElements`` as null for
-read-only calls (everything that reads or uses a key: Describe*, Get*, List* and the
-cryptographic operations), so only other calls keep their response.
+``protocol.handle`` journals each call that reached its operation from the call log's own
+record (one record per request). CloudTrail logs ``responseElements`` as null for read-only
+calls (everything that reads or uses a key: Describe*, Get*, List* and the cryptographic
+operations), so ``kmsmock.events`` renders only other calls' responses.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from typing import Any
 
-from .. import errors
-from ..backend.journal import ApiCall
-from .registry import Context, Request, Response
-
-Dispatch = Callable[[Context, Any, Request], Response]
+from .registry import Context, Response
 
 # Read-only beyond the Describe/Get/List prefixes: the calls that use a key without changing it
 # (CloudTrail's "readOnly": true in the KMS developer guide's Encrypt, Decrypt, ... examples).
@@ -44,48 +39,14 @@ def read_only(operation: str) -> bool:
     return operation in _READ_ONLY or operation.startswith(("Describe", "Get", "List"))
 
 
-def recorded(run: Dispatch) -> Dispatch:
-    """``run`` (the dispatcher), with each call it answers journaled."""
-
-    @functools.wraps(run)
-    def dispatch(ctx: Context, service_model: Any, request: Request) -> Response:
-        try:
-            response = run(ctx, service_model, request)
-        except errors.KMSError as error:
-            _journal(ctx, request, None, (error.code, error.message))
-            raise
-        _journal(ctx, request, None if read_only(ctx.operation) else response, None)
-        return response
-
-    return dispatch
-
-
-def _journal(
-    ctx: Context, request: Request, response: Response | None, error: tuple[str, str] | None
-) -> None:
-    journal = ctx.backend.journal
-    if journal.limit:
-        journal.add(
-            ApiCall(
-                ctx.operation,
-                ctx.now,
-                ctx.account,
-                ctx.region,
-                ctx.request_id,
-                request,
-                response,
-                error,
-                ctx.signer,
-                _keys(ctx, response),
-            )
-        )
-
-
-def _keys(ctx: Context, response: Response | None) -> tuple[str, ...]:
+def acted_on(ctx: Context, response: Response | None) -> tuple[str, ...]:
     """The keys a call acted on as ``ApiCall.keys`` holds them. CreateKey and ReplicateKey act
     on the key they make, which no lookup recorded: it is in their answer."""
-    if ctx.keys:
-        return tuple(part for key in ctx.keys for part in (key.store.arn_prefix, key.key_id))
+    keys = ctx.keys
+    if len(keys) == 1:  # the common case, without a generator
+        return (keys[0].store.arn_prefix, keys[0].key_id)
+    if keys:
+        return tuple(part for key in keys for part in (key.store.arn_prefix, key.key_id))
     metadata = (response or {}).get("KeyMetadata") or (response or {}).get("ReplicaKeyMetadata")
     if not metadata:
         return ()
