@@ -9,6 +9,7 @@ import pytest
 
 from tests.access.conftest import (
     ACCOUNT,
+    OTHER,
     REGION,
     ROOT,
     allow,
@@ -260,3 +261,20 @@ def test_a_grant_is_the_only_right(kms: KMSClient, kms_mock: KmsMock) -> None:
     )
     kms.revoke_grant(KeyId=key["KeyId"], GrantId=grant["GrantId"])
     assert refusal(client.decrypt, CiphertextBlob=blob) == refused
+
+
+def test_source_account_set_for_a_caller(kms: KMSClient, kms_mock: KmsMock) -> None:
+    """The confused-deputy guard of AWS's key policy examples (``aws:SourceAccount``): a service
+    acting for a resource carries it; kmsmock cannot observe it, so a test sets it."""
+    guarded = allow(
+        "kms:Encrypt", Condition={"StringEquals": {"aws:SourceAccount": ACCOUNT}}, Principal="*"
+    )
+    key = kms.create_key(Policy=key_policy(allow("kms:*", {"AWS": ROOT}), guarded))["KeyMetadata"]
+    deputy = kms_mock.add_user(
+        "deputy", account=OTHER, condition_keys={"aws:SourceAccount": ACCOUNT}
+    )
+    stranger = kms_mock.add_user("stranger", account=OTHER)
+    deputy.client(region_name=REGION).encrypt(KeyId=key["Arn"], Plaintext=b"p")
+    assert refusal(
+        stranger.client(region_name=REGION).encrypt, KeyId=key["Arn"], Plaintext=b"p"
+    ) == not_authorized(stranger.arn, "kms:Encrypt", key["Arn"], "resource-based")
