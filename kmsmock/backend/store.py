@@ -103,6 +103,7 @@ class RegionStore:
         return key_id in self.keys or key_id in self.deleted
 
     def add(self, key: Key) -> Key:
+        self._compact()
         key.seq = self._next_seq
         self._next_seq += 1
         self.keys[key.key_id] = key
@@ -148,7 +149,10 @@ class RegionStore:
             key.mr_set.detach(key)
         for name in [a.name for a in self.aliases.values() if a.target == key.key_id]:
             del self.aliases[name]
-        self._holes += 1
+        self._holes += 1  # compacted by the next listing: a listing may be what deleted it
+
+    def _compact(self) -> None:
+        """Drop the creation order's entries of deleted keys once they are most of it."""
         if self._holes > 64 and self._holes * 2 > len(self._order):
             keys = self.keys  # read with ``dict.get``: no copy of a key shared with a snapshot
             pairs = zip(self._order, self._seqs, strict=True)
@@ -158,7 +162,10 @@ class RegionStore:
             self._holes = 0
 
     def page(self, after_seq: int, limit: int, now: datetime) -> tuple[list[Key], int | None]:
-        """Up to ``limit`` live keys created after ``after_seq``, and the marker for the rest."""
+        """Up to ``limit`` live keys created after ``after_seq``, and the marker for the rest.
+        Keys whose deletion window ended are deleted as the listing meets them, so the order is
+        compacted before it is walked, never while."""
+        self._compact()
         out: list[Key] = []
         end = len(self._order)
         i = bisect.bisect_right(self._seqs, after_seq)
