@@ -32,18 +32,6 @@ _BY_CIPHERTEXT = frozenset({"kms:Decrypt", "kms:ReEncryptFrom"})
 # Who may retire a grant is the grant's to say (kms-facts §9.3: "kms:RetireGrant in a key policy
 # is not effective"), so RetireGrant's key is never judged by its policy.
 _JUDGED_BY_GRANT = frozenset({"RetireGrant"})
-# The operations the API Reference marks "Cross-account use: Yes". On another account's key any
-# other one fails whatever the key policy says ("Allowing users in other accounts to use a KMS
-# key": "if you give ... kms:ScheduleKeyDeletion permission on a KMS key in a key policy, the
-# user's attempts to call those operations on your resources still fail").
-_GRANTS = {"CreateGrant", "ListGrants", "RetireGrant", "RevokeGrant"}
-_DATA_KEYS = {"GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GenerateDataKeyPair"}
-_USE = {"Encrypt", "Decrypt", "ReEncrypt", "Sign", "Verify", "GenerateMac", "VerifyMac"}
-_READ = {"DescribeKey", "GetKeyRotationStatus", "GetPublicKey", "DeriveSharedSecret"}
-_CROSS_ACCOUNT = frozenset(
-    _GRANTS | _DATA_KEYS | _USE | _READ | {"GenerateDataKeyPairWithoutPlaintext"}
-)
-
 # What IAM must also allow (on ``*``) besides an operation's own permission, and the request
 # member that asks for it (None: always): the API Reference's "Required permissions" for
 # CreateKey ("To use the Tags parameter, kms:TagResource (IAM policy)") and ReplicateKey
@@ -75,7 +63,10 @@ def dispatch(ctx: Context, service_model: Any, request: Request) -> Response:
     elif op.name not in _JUDGED_BY_GRANT:
         ctx.permission = op.permissions[0]
         ctx.request = request
-        ctx.gate = _gate
+        # Only what the API Reference marks "Cross-account use: Yes" reaches another
+        # account's key ("Allowing users in other accounts to use a KMS key": with any other
+        # permission in the key policy, "the user's attempts ... still fail")
+        ctx.gate = _gate if needs.cross_account else _gate_own_keys
     if ctx.policies is not None and op.name in _ON_THE_ALIAS:
         alias_arn = ctx.store.alias_arn(str(request.get("AliasName")))
         _authorize(ctx, None, op.permissions[0], request, resource=alias_arn)
@@ -94,11 +85,16 @@ def _gate(ctx: Context, key: Key) -> None:
     """Refuse the request unless the caller may ``ctx.permission`` on ``key``."""
     if key.policy is None and ctx.policies is None and key.store.account == ctx.account:
         return  # the default key policy and a caller of its account, allowed by IAM
-    if key.store.account != ctx.account and ctx.operation not in _CROSS_ACCOUNT:
-        denied = Decision(False, policy=RESOURCE_BASED)  # the key policy's Allow has no effect
-        raise _refusal(ctx.caller.arn, ctx.permission, key.arn, denied)
     assert ctx.request is not None
     _authorize(ctx, key, ctx.permission, ctx.request)
+
+
+def _gate_own_keys(ctx: Context, key: Key) -> None:
+    """``_gate`` for an operation that never reaches another account's key."""
+    if key.store.account != ctx.account:
+        denied = Decision(False, policy=RESOURCE_BASED)  # the key policy's Allow has no effect
+        raise _refusal(ctx.caller.arn, ctx.permission, key.arn, denied)
+    _gate(ctx, key)
 
 
 def _authorize(

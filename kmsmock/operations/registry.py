@@ -9,16 +9,18 @@ and whether its permission is checked on that key or on ``*`` (IAM only: CreateK
   ``InvalidGrantTokenException`` for it (DescribeKey takes tokens without checking them);
 - ``dry_run``: the request takes ``DryRun``;
 - ``tracked``: the model's ``KeyLastUsageTrackingOperation`` enum names it (GetKeyLastUsage);
+- ``cross_account``: its documentation says "Cross-account use: Yes" (only those reach another
+  account's key);
 - ``permissions``: ``kms:<Name>``, except ReEncrypt's two (kms:ReEncryptFrom on the source key,
   kms:ReEncryptTo on the destination), as the "AWS KMS permissions" reference lists them.
 
 ``operations.dispatch`` reads these for every request: it is the one place that answers "what
-does this operation need" for grant tokens, authorization, usage tracking and, later, the call
-log and fault injection.
+does this operation need" for grant tokens, authorization and usage tracking.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -47,6 +49,7 @@ class Traits:
     grant_tokens: bool
     dry_run: bool
     tracked: bool
+    cross_account: bool  # the API Reference says "Cross-account use: Yes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,8 @@ def operation(
     return register
 
 
+# Each operation's documentation in the model ends "Cross-account use: Yes" or "No"
+_CROSS_ACCOUNT_USE = re.compile(r"Cross-account use</b>:?\s*Yes")
 _TRAITS: dict[int, tuple[Any, dict[str, Traits]]] = {}
 
 
@@ -105,6 +110,7 @@ def _derive(model: Any) -> dict[str, Traits]:
             grant_tokens="GrantTokens" in members and "InvalidGrantTokenException" in errors,
             dry_run="DryRun" in members,
             tracked=name in tracked,
+            cross_account=_CROSS_ACCOUNT_USE.search(op.documentation or "") is not None,
         )
     return out
 

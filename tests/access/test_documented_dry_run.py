@@ -72,6 +72,20 @@ def _requests(kms: KMSClient) -> dict[str, tuple[str, dict[str, Any]]]:
             {**signing, "Signature": kms.sign(**signing)["Signature"]},  # type: ignore[arg-type]
         ),
         "VerifyMac": ("verify_mac", {**mac, "Mac": kms.generate_mac(**mac)["Mac"]}),  # type: ignore[arg-type]
+        **_encapsulation(kms),
+    }
+
+
+def _encapsulation(kms: Any) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Encapsulate and Decapsulate, where the installed model has them (newer botocore)."""
+    if "Encapsulate" not in _MODEL.operation_names:
+        return {}
+    kem = kms.create_key(KeySpec="ML_KEM_768", KeyUsage="ENCAPSULATE_DECAPSULATE")["KeyMetadata"]
+    request = {"KeyId": kem["KeyId"], "EncapsulationAlgorithm": "ML_KEM"}
+    sealed = kms.encapsulate(**request)["SharedSecretCiphertextBlob"]
+    return {
+        "Encapsulate": ("encapsulate", request),
+        "Decapsulate": ("decapsulate", {**request, "SharedSecretCiphertextBlob": sealed}),
     }
 
 
