@@ -15,7 +15,7 @@ and never by URL, and both after botocore's parameter validation, serialisation 
   when the outcome is provably the same as the loop's: no handler that is not botocore's (or
   kmsmock's) is registered on an event of the loop for that operation, no fault is queued, and
   the answer is a success. It answers at ``before-call``, as a ``before-call`` stub would, from
-  a handler registered last on ``before-call.kms`` at the client's first KMS call: every other
+  a handler registered last on ``before-call.kms`` at the client's first fast answer: every other
   ``before-call`` handler runs first and may answer instead (a ``Stubber``'s included), except
   botocore's own header-adding ones, which would only change a request that is never sent.
   When any other handler would come after kmsmock's, it steps aside and answers from
@@ -140,12 +140,12 @@ class Interceptor:
         ) -> Any:
             if client.meta.service_model.service_name != "kms":
                 return original(client, operation_model, request_dict, request_context)
-            if client.meta.events._emitter not in called:
-                at_call(client)
             # Unless before-call made an error answer the loop is now to deliver
             if getattr(handover, "answer", None) is None:
                 answer = fast(client, operation_model, request_dict)
                 if answer is not None:
+                    if client.meta.events._emitter not in called:
+                        at_call(client)  # a client on the fast path: answered there from now
                     return answer
             loop(client)
             outer, in_loop.active = in_loop.active, True  # botocore's waits are KMS's now
