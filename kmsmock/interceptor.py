@@ -11,13 +11,19 @@ and never by URL, and both after botocore's parameter validation, serialisation 
   ``response-received``, ``needs-retry``, ``before-parse`` and ``after-call`` handlers and the
   client's own parser treat the answer exactly as AWS's. aiobotocore's clients are always served
   this way (their loop is ``AioEndpoint``'s).
-- **The fast path**: ``BaseClient._make_request`` answers directly, parsing the answer with the
-  client's own parser, when the outcome is provably the same as the loop's: no handler that is
-  not botocore's (or kmsmock's) is registered on an event of the loop for that operation, no
-  fault is queued, and the answer is a success. An error answer is handed to the loop as the
-  first attempt's response, so botocore's retry handler decides about it as it would about
-  AWS's (``LimitExceededException`` is a throttling error to the standard retry mode, a 500 to
-  every mode); the operation is not run twice.
+- **The fast path**: kmsmock answers directly, parsing the answer with the client's own parser,
+  when the outcome is provably the same as the loop's: no handler that is not botocore's (or
+  kmsmock's) is registered on an event of the loop for that operation, no fault is queued, and
+  the answer is a success. It answers at ``before-call``, as a ``before-call`` stub would, from
+  a handler registered last on ``before-call.kms`` at the client's first fast answer: every other
+  ``before-call`` handler runs first and may answer instead (a ``Stubber``'s included), except
+  botocore's own header-adding ones, which would only change a request that is never sent.
+  When any other handler would come after kmsmock's, it steps aside and answers from
+  ``BaseClient._make_request`` instead. Either way botocore emits ``after-call`` as for AWS's
+  answer. An error answer is handed to the loop as the first attempt's response, so botocore's
+  retry handler decides about it as it would about AWS's (``LimitExceededException`` is a
+  throttling error to the standard retry mode, a 500 to every mode); the operation is not run
+  twice. aiobotocore's clients never get the ``before-call`` handler.
 
 Under an activation no KMS request may reach the network: ``Endpoint._send`` (and
 ``AioEndpoint._send``) refuse a KMS request with a clear error should one ever get that far.
@@ -55,6 +61,12 @@ LOOP_EVENTS = (
 # own, and moto's ``before-send`` stub, which kmsmock precedes for KMS on either path.
 _NEUTRAL_MODULES = ("botocore.", "boto3.", "moto.", "kmsmock.")
 _HANDLER_ID = "kmsmock-before-send"
+_CALL_HANDLER_ID = "kmsmock-before-call"
+# botocore's ``before-call`` handlers that only add a header to the request (registered on
+# every service's ``before-call``, so they run after kmsmock's ``before-call.kms`` handler)
+_HEADER_HANDLERS = frozenset(
+    {"add_recursion_detection_header", "inject_api_version_header_if_needed"}
+)
 _FAST_DECISIONS = 1024  # emitter states remembered; a test suite rarely has more clients
 
 
@@ -92,11 +104,13 @@ class Interceptor:
         # id(emitter's lookup cache) -> (that cache, {operation: fast path allowed}). botocore
         # replaces an emitter's cache on every (un)registration, so a cache names one state of
         # one emitter's handlers; holding it keeps its id from being reused. Bounded.
-        self._fast: dict[int, tuple[dict[str, Any], dict[str, bool]]] = {}
+        self._fast: dict[int, tuple[dict[str, Any], dict[tuple[str, bool], bool]]] = {}
         # response parser factory -> its JSON parser
         self._parsers: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
         # emitters kmsmock registered its before-send handler on (unregistered at uninstall)
         self._hooked: weakref.WeakSet[Any] = weakref.WeakSet()
+        # emitters kmsmock registered its before-call handler on (likewise)
+        self._called: weakref.WeakSet[Any] = weakref.WeakSet()
         self._import_hook: _AioImportHook | None = None
         # An answer the fast path made but the loop must deliver (per thread, used once)
         self._handover = threading.local()
@@ -119,15 +133,20 @@ class Interceptor:
             raise RuntimeError("kmsmock interception is already installed")
         original = BaseClient.__dict__["_make_request"]
         fast, loop, in_loop = self._serve_fast, self._through_loop, self._in_loop
+        at_call, called, handover = self._at_call, self._called, self._handover
 
         def _make_request(
             client: Any, operation_model: Any, request_dict: Any, request_context: Any
         ) -> Any:
             if client.meta.service_model.service_name != "kms":
                 return original(client, operation_model, request_dict, request_context)
-            answer = fast(client, operation_model, request_dict)
-            if answer is not None:
-                return answer
+            # Unless before-call made an error answer the loop is now to deliver
+            if getattr(handover, "answer", None) is None:
+                answer = fast(client, operation_model, request_dict)
+                if answer is not None:
+                    if client.meta.events._emitter not in called:
+                        at_call(client)  # a client on the fast path: answered there from now
+                    return answer
             loop(client)
             outer, in_loop.active = in_loop.active, True  # botocore's waits are KMS's now
             try:
@@ -171,6 +190,9 @@ class Interceptor:
         for emitter in list(self._hooked):
             emitter.unregister("before-send.kms", unique_id=_HANDLER_ID)
         self._hooked = weakref.WeakSet()
+        for emitter in list(self._called):
+            emitter.unregister("before-call.kms", unique_id=_CALL_HANDLER_ID)
+        self._called = weakref.WeakSet()
         while self._originals:
             cls, name, original = self._originals.pop()
             setattr(cls, name, original)
@@ -178,9 +200,10 @@ class Interceptor:
 
     # -- the fast path ------------------------------------------------------------------------
 
-    def _fast_allowed(self, client: Any, operation: str) -> bool:
+    def _fast_allowed(self, client: Any, operation: str, *, at_call: bool = False) -> bool:
         """Whether no handler outside botocore listens to the loop's events for ``operation``
-        (and no fault is queued).
+        (and no fault is queued); ``at_call``: and no ``before-call`` handler but botocore's
+        header-adding ones comes after kmsmock's, so answering there skips nothing else.
 
         Decided once per emitter and operation; botocore replaces an emitter's lookup cache on
         every (un)registration, which is what invalidates the decision.
@@ -194,14 +217,20 @@ class Interceptor:
             if len(self._fast) >= _FAST_DECISIONS:
                 self._fast.clear()
             entry = self._fast[id(cache)] = (cache, {})
-        allowed = entry[1].get(operation)
+        decision = (operation, at_call)
+        allowed = entry[1].get(decision)
         if allowed is None:
             handlers = emitter._handlers
-            allowed = entry[1][operation] = all(
+            allowed = all(
                 _neutral(handler)
                 for event in LOOP_EVENTS
                 for handler in handlers.prefix_search(f"{event}.kms.{operation}")
             )
+            if at_call:
+                allowed = allowed and _answers_last(
+                    list(handlers.prefix_search(f"before-call.kms.{operation}"))
+                )
+            entry[1][decision] = allowed
         return allowed
 
     def _parser(self, client: Any) -> Any:
@@ -212,9 +241,14 @@ class Interceptor:
         return parser
 
     def _serve_fast(
-        self, client: Any, operation_model: Any, request_dict: dict[str, Any]
+        self,
+        client: Any,
+        operation_model: Any,
+        request_dict: dict[str, Any],
+        *,
+        checked: bool = False,
     ) -> tuple[AWSResponse, dict[str, Any]] | None:
-        if not self._fast_allowed(client, operation_model.name):
+        if not checked and not self._fast_allowed(client, operation_model.name):
             return None
         headers = request_dict["headers"]
         backend = self.backend
@@ -239,6 +273,33 @@ class Interceptor:
         parsed: dict[str, Any] = self._parser(client).parse(response, operation_model.output_shape)
         parsed["ResponseMetadata"]["RetryAttempts"] = 0
         return http, parsed
+
+    def _at_call(self, client: Any) -> None:
+        """Register kmsmock's ``before-call`` handler last on this (sync) client's
+        ``before-call.kms``: from then on its fast path answers there (see the module
+        docstring), as a ``before-call`` stub would; botocore's request compression and
+        checksum steps, which change nothing of a KMS request, are not run."""
+        events = client.meta.events
+        events.register_last(
+            "before-call.kms", self._call_handler(client), unique_id=_CALL_HANDLER_ID
+        )
+        self._called.add(events._emitter)
+
+    def _call_handler(self, client: Any) -> Callable[..., Any]:
+        serving, allowed, fast = weakref.ref(client), self._fast_allowed, self._serve_fast
+
+        def answer_call(model: Any, params: Any, request_signer: Any = None, **_: Any) -> Any:
+            served = serving()
+            # Only for the client it was registered for (botocore gives each client its own
+            # emitter; a shared one is left to _make_request, which knows the client)
+            if served is None or request_signer is not served._request_signer:
+                return None
+            if not allowed(served, model.name, at_call=True):
+                return None
+            return fast(served, model, params, checked=True)
+
+        answer_call.__kmsmock_call__ = True  # type: ignore[attr-defined]
+        return answer_call
 
     # -- the request loop ---------------------------------------------------------------------
 
@@ -287,6 +348,20 @@ class Interceptor:
 
         answer.__kmsmock__ = True  # type: ignore[attr-defined]
         return answer
+
+
+def _answers_last(handlers: list[Any]) -> bool:
+    """Whether kmsmock's ``before-call`` handler is in ``handlers`` and only botocore's own
+    header-adding handlers (the recursion-detection and API version headers, for a request that
+    is then never sent) come after it: answering there skips nothing else."""
+    mine = [i for i, handler in enumerate(handlers) if hasattr(handler, "__kmsmock_call__")]
+    if not mine:
+        return False
+    return all(
+        getattr(handler, "__module__", None) == "botocore.handlers"
+        and getattr(handler, "__name__", None) in _HEADER_HANDLERS
+        for handler in handlers[mine[-1] + 1 :]
+    )
 
 
 def _signing_key(client: Any) -> str | None:

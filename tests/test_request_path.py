@@ -154,6 +154,89 @@ def test_a_stubber_still_wins() -> None:
     assert kms.list_keys()["Keys"] == []  # served by kmsmock again, with no key made
 
 
+# -- the fast path answers at before-call ------------------------------------------------------
+
+
+def _reached_make_request(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Operations that got past ``before-call`` unanswered (botocore then compresses the
+    request, if its model asks, on its way to ``_make_request``)."""
+    import botocore.client
+
+    reached: list[str] = []
+    compress = botocore.client.maybe_compress_request
+
+    def spy(config: Any, request_dict: Any, operation_model: Any) -> None:
+        reached.append(operation_model.name)
+        compress(config, request_dict, operation_model)
+
+    monkeypatch.setattr(botocore.client, "maybe_compress_request", spy)
+    return reached
+
+
+@pytest.mark.usefixtures("active")
+def test_the_fast_path_answers_at_before_call_after_every_other_handler(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reached = _reached_make_request(monkeypatch)
+    kms = client()
+    key_id = kms.create_key()["KeyMetadata"]["KeyId"]  # kmsmock's before-call handler: last
+    seen: list[str] = []
+    kms.meta.events.register("before-call.kms", lambda event_name, **_: seen.append(event_name))
+    kms.meta.events.register("after-call.kms", lambda event_name, **_: seen.append(event_name))
+    assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyId"] == key_id
+    assert reached == ["CreateKey"]  # the first call registered the handler on its way
+    assert seen == ["before-call.kms.DescribeKey", "after-call.kms.DescribeKey"]
+
+
+@pytest.mark.usefixtures("active")
+def test_a_before_call_handler_registered_after_kmsmocks_still_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reached = _reached_make_request(monkeypatch)
+    kms, other = client(), client()
+    key_id = kms.create_key()["KeyMetadata"]["KeyId"]
+    seen: list[str] = []
+    kms.meta.events.register_last("before-call", lambda event_name, **_: seen.append(event_name))
+    mine = kms.describe_key(KeyId=key_id)
+    other.describe_key(KeyId=key_id)  # registers kmsmock's handler
+    theirs = other.describe_key(KeyId=key_id)
+    assert seen == ["before-call.kms.DescribeKey"]
+    assert reached == ["CreateKey", "DescribeKey", "DescribeKey"]  # kmsmock stepped aside once
+    assert mine["KeyMetadata"] == theirs["KeyMetadata"]
+    mine_meta, theirs_meta = mine["ResponseMetadata"], theirs["ResponseMetadata"]
+    assert mine_meta.keys() == theirs_meta.keys()
+    assert mine_meta["HTTPHeaders"].keys() == theirs_meta["HTTPHeaders"].keys()
+    assert mine_meta["RetryAttempts"] == theirs_meta["RetryAttempts"] == 0
+
+
+def test_an_error_made_at_before_call_is_delivered_by_the_loop_once(sleeps: list[float]) -> None:
+    with mock_kms() as mock:
+        kms = client("standard")
+        kms.list_keys()
+        statuses: list[int] = []
+        kms.meta.events.register(
+            "after-call.kms", lambda http_response, **_: statuses.append(http_response.status_code)
+        )
+        with pytest.raises(kms.exceptions.NotFoundException):
+            kms.describe_key(KeyId="alias/missing")
+        assert kms.list_keys()["ResponseMetadata"]["RetryAttempts"] == 0
+        assert statuses == [400, 200]
+        assert mock.calls.count("DescribeKey") == 1  # not run again by _make_request
+        assert sleeps == []
+
+
+@pytest.mark.usefixtures("active")
+def test_a_stubber_activated_after_kmsmock_answered_still_wins() -> None:
+    from botocore.stub import Stubber
+
+    kms = client()
+    kms.list_keys()  # kmsmock's before-call handler is registered
+    with Stubber(kms) as stub:
+        stub.add_response("list_keys", {"Keys": [{"KeyId": "stubbed"}], "Truncated": False})
+        assert kms.list_keys()["Keys"] == [{"KeyId": "stubbed"}]
+    assert kms.list_keys()["Keys"] == []
+
+
 # -- the client's own parser -------------------------------------------------------------------
 
 

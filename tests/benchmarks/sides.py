@@ -84,8 +84,14 @@ class KmsmockSide:
         self._interceptor.uninstall()
 
     def resume(self, _batch: int = 0) -> None:
+        """Interception back on, with kmsmock's before-call handler put back on the fast-path
+        client untimed (``pause`` takes it off; a real test registers it once, on its first
+        call)."""
         assert self._interceptor is not None
         self._interceptor.install()
+        hook = getattr(self._interceptor, "_at_call", None)  # private, hence looked up softly
+        if hook is not None:
+            hook(self.client)
 
     def resume_loop(self, _batch: int = 0) -> None:
         """``resume``, with kmsmock's before-send handler put back on the loop client untimed
