@@ -140,9 +140,12 @@ class Interceptor:
         ) -> Any:
             if client.meta.service_model.service_name != "kms":
                 return original(client, operation_model, request_dict, request_context)
-            # Unless before-call made an error answer the loop is now to deliver
-            if getattr(handover, "answer", None) is None:
-                answer = fast(client, operation_model, request_dict)
+            # Unless before-call made an error answer the loop is now to deliver (for this
+            # call: one another call left behind, having failed before it was sent, is void)
+            made = getattr(handover, "answer", None)
+            if made is None or made[0] is not request_context:
+                handover.answer = None
+                answer = fast(client, operation_model, request_dict, request_context)
                 if answer is not None:
                     if client.meta.events._emitter not in called:
                         at_call(client)  # a client on the fast path: answered there from now
@@ -245,6 +248,7 @@ class Interceptor:
         client: Any,
         operation_model: Any,
         request_dict: dict[str, Any],
+        request_context: Any,
         *,
         checked: bool = False,
     ) -> tuple[AWSResponse, dict[str, Any]] | None:
@@ -261,7 +265,8 @@ class Interceptor:
             access_key=_signing_key(client) if backend.identities else None,
         )
         if status >= 300:  # botocore's retry handler must see it: the loop delivers it
-            self._handover.answer = (status, answer_headers, body)
+            # for this call's first attempt: botocore's request carries the same context dict
+            self._handover.answer = (request_context, status, answer_headers, body)
             return None
         http = AWSResponse(request_dict["url"], status, answer_headers, _Body(body))  # type: ignore[arg-type]
         response = {
@@ -288,7 +293,9 @@ class Interceptor:
     def _call_handler(self, client: Any) -> Callable[..., Any]:
         serving, allowed, fast = weakref.ref(client), self._fast_allowed, self._serve_fast
 
-        def answer_call(model: Any, params: Any, request_signer: Any = None, **_: Any) -> Any:
+        def answer_call(
+            model: Any, params: Any, request_signer: Any = None, context: Any = None, **_: Any
+        ) -> Any:
             served = serving()
             # Only for the client it was registered for (botocore gives each client its own
             # emitter; a shared one is left to _make_request, which knows the client)
@@ -296,7 +303,7 @@ class Interceptor:
                 return None
             if not allowed(served, model.name, at_call=True):
                 return None
-            return fast(served, model, params, checked=True)
+            return fast(served, model, params, context, checked=True)
 
         answer_call.__kmsmock_call__ = True  # type: ignore[attr-defined]
         return answer_call
@@ -324,9 +331,9 @@ class Interceptor:
 
         def answer(request: Any, **_: Any) -> AWSResponse:
             made = getattr(handover, "answer", None)
-            if made is not None:
-                handover.answer = None
-                status, headers, body = made
+            handover.answer = None  # used once, and only by the call it was made for
+            if made is not None and made[0] is request.context:
+                _, status, headers, body = made
             else:
                 target = request.headers.get("X-Amz-Target", b"")  # bytes once prepared
                 retries = (request.context or {}).get("retries") or {}

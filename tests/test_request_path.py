@@ -277,3 +277,23 @@ def test_the_guard_is_gone_after_stop() -> None:
     with mock_kms():
         assert Endpoint.__dict__["_send"] is not original
     assert Endpoint.__dict__["_send"] is original
+
+
+def test_an_error_answer_left_by_a_call_that_failed_before_sending_is_never_delivered() -> None:
+    """The fast path hands an error answer to the loop of the same call; a call that fails
+    before its request is sent (its credentials cannot sign) leaves it behind, and the next
+    call on the thread must get its own answer, not that one."""
+    from botocore.credentials import Credentials
+
+    class Unsignable(Credentials):
+        def get_frozen_credentials(self) -> Any:
+            raise RuntimeError("these credentials cannot sign")
+
+    with mock_kms():
+        broken = boto3.client("kms", region_name="us-east-1")
+        broken._request_signer._credentials = Unsignable("AKIDEXAMPLE", "secret")
+        with pytest.raises(RuntimeError, match="cannot sign"):
+            broken.describe_key(KeyId="alias/missing")  # NotFoundException, handed over
+        kms = boto3.client("kms", region_name="us-east-1")
+        key_id = kms.create_key()["KeyMetadata"]["KeyId"]
+        assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyId"] == key_id
