@@ -20,7 +20,6 @@ from .lifecycle import StartStop
 
 if TYPE_CHECKING:
     import unittest
-    from collections.abc import Mapping, Sequence
 
     import responses
     from typing_extensions import Unpack
@@ -29,7 +28,7 @@ if TYPE_CHECKING:
     from .backend.store import Backend
     from .events import Events
     from .interceptor import Interceptor
-    from .principals import Document, Principal, Role
+    from .principals import Declaration, Principal, Role
     from .seeding import SeedSource
     from .server import KmsServer
 
@@ -248,56 +247,22 @@ class KmsMock(StartStop, CallsAndFaults):
 
     # -- principals (access control) -----------------------------------------------------
 
-    def add_user(
-        self,
-        name: str,
-        *,
-        account: str | None = None,
-        identity_policies: Sequence[Document] | None = None,
-        tags: Mapping[str, str] | None = None,
-        path: str = "/",
-        condition_keys: Mapping[str, object] | None = None,
-    ) -> Principal:
+    def add_user(self, name: str, **declared: Unpack[Declaration]) -> Principal:
         """Declare an IAM user (``arn:aws:iam::<account>:user<path><name>``) with an access key
-        of its own; ``account`` defaults to the activation's. ``identity_policies``: its IAM
-        policies (None: IAM allows it everything); ``tags``: ``aws:PrincipalTag/*``;
-        ``condition_keys``: keys its requests carry that kmsmock cannot observe
-        (``{"aws:SourceIp": "10.0.0.1"}``). See ``kmsmock.principals``."""
+        of its own: ``account`` (default: the activation's), ``identity_policies`` (its IAM
+        policies; None: IAM allows it everything), ``tags`` (``aws:PrincipalTag/*``), ``path``
+        and ``condition_keys`` (keys its requests carry that kmsmock cannot observe:
+        ``{"aws:SourceIp": "10.0.0.1"}``). See ``kmsmock.principals``."""
         from . import principals
 
-        return principals.add_user(
-            self.backend,
-            name,
-            account=account,
-            identity_policies=identity_policies,
-            tags=tags,
-            path=path,
-            condition_keys=condition_keys,
-        )
+        return principals.add_user(self.backend, name, **declared)
 
-    def add_role(
-        self,
-        name: str,
-        *,
-        account: str | None = None,
-        identity_policies: Sequence[Document] | None = None,
-        tags: Mapping[str, str] | None = None,
-        path: str = "/",
-        condition_keys: Mapping[str, object] | None = None,
-    ) -> Role:
+    def add_role(self, name: str, **declared: Unpack[Declaration]) -> Role:
         """Declare an IAM role; ``role.assume(session_name)`` is a session that calls as it.
         Arguments as for ``add_user``."""
         from . import principals
 
-        return principals.add_role(
-            self.backend,
-            name,
-            account=account,
-            identity_policies=identity_policies,
-            tags=tags,
-            path=path,
-            condition_keys=condition_keys,
-        )
+        return principals.add_role(self.backend, name, **declared)
 
     def account_root(self, account: str | None = None) -> Principal:
         """Credentials of an account's root (``arn:aws:iam::<account>:root``): how a test acts

@@ -19,16 +19,29 @@ import os
 import re
 import string
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .access import Caller, Identity, Kind, Policy, PolicyError, parse_policy
 
 if TYPE_CHECKING:
     import boto3
+    from typing_extensions import Unpack
 
     from .backend.store import Backend
 
 Document = str | Mapping[str, Any]
+
+
+class Declaration(TypedDict, total=False):
+    """What ``KmsMock.add_user`` and ``add_role`` take besides the name."""
+
+    account: str | None  # default: the activation's
+    identity_policies: Sequence[Document] | None  # None: IAM allows it everything
+    tags: Mapping[str, str] | None  # aws:PrincipalTag/*
+    path: str  # the IAM path, "/" by default
+    condition_keys: Mapping[str, object] | None  # keys kmsmock cannot observe
+
+
 _NAME = re.compile(r"[\w+=,.@-]{1,64}")
 _SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}")
 _ALNUM = string.ascii_uppercase + string.digits
@@ -176,23 +189,28 @@ def _register(backend: Backend, access_key: str, identity: Identity) -> None:
         backend.identities[access_key] = identity
 
 
+def _declared(d: Declaration) -> tuple[Any, ...]:
+    unknown = set(d) - set(Declaration.__annotations__)
+    if unknown:
+        raise TypeError(f"unexpected keyword arguments {sorted(unknown)}")
+    return (
+        d.get("account"),
+        d.get("identity_policies"),
+        d.get("tags"),
+        d.get("path", "/"),
+        d.get("condition_keys"),
+    )
+
+
 def _path(path: str) -> str:
     if not (path.startswith("/") and path.endswith("/")):
         raise ValueError(f"an IAM path begins and ends with '/', got {path!r}")
     return path
 
 
-def add_user(
-    backend: Backend,
-    name: str,
-    *,
-    account: str | None = None,
-    identity_policies: Sequence[Document] | None = None,
-    tags: Mapping[str, str] | None = None,
-    path: str = "/",
-    condition_keys: Mapping[str, object] | None = None,
-) -> Principal:
+def add_user(backend: Backend, name: str, **declared: Unpack[Declaration]) -> Principal:
     """See ``KmsMock.add_user``."""
+    account, identity_policies, tags, path, condition_keys = _declared(declared)
     if not _NAME.fullmatch(name):
         raise ValueError(f"invalid IAM user name {name!r}")
     acct = _account(backend, account)
@@ -206,17 +224,9 @@ def add_user(
     return Principal(backend, caller, _policies(identity_policies), condition_keys)
 
 
-def add_role(
-    backend: Backend,
-    name: str,
-    *,
-    account: str | None = None,
-    identity_policies: Sequence[Document] | None = None,
-    tags: Mapping[str, str] | None = None,
-    path: str = "/",
-    condition_keys: Mapping[str, object] | None = None,
-) -> Role:
+def add_role(backend: Backend, name: str, **declared: Unpack[Declaration]) -> Role:
     """See ``KmsMock.add_role``."""
+    account, identity_policies, tags, path, condition_keys = _declared(declared)
     if not _NAME.fullmatch(name):
         raise ValueError(f"invalid IAM role name {name!r}")
     acct = _account(backend, account)

@@ -190,6 +190,8 @@ def test_principals_are_declared_on_an_active_mock() -> None:
             m.add_user("bad", identity_policies=[{"Statement": []}])
         with pytest.raises(ValueError, match="12 digits"):
             m.add_role("r", account="1234")
+        with pytest.raises(TypeError, match="identity_policy"):
+            m.add_user("typo", identity_policy=[])  # type: ignore[call-arg]
         user = m.add_user("ok", path="/team/", tags={"team": "blue"})
         assert user.arn == f"arn:aws:iam::{ACCOUNT}:user/team/ok"
         assert isinstance(user, kmsmock.Principal)
