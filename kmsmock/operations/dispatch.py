@@ -4,8 +4,9 @@ What an operation needs besides its own logic is read from its declaration and t
 model's traits (``registry``): its grant tokens are checked before it runs, the caller's
 permission is decided (an operation on ``*`` before it runs, an operation on a key the moment
 it finds the key: ``Context.gate``), and a tracked operation that succeeds is recorded on the
-keys it acted on (GetKeyLastUsage). The call log and fault injection belong here too, so no
-operation has to know about them.
+keys it acted on (GetKeyLastUsage), so no operation has to know about them. (The call log,
+the events journal and fault injection sit one step out, in ``protocol.handle``, where every
+request is seen, including those refused before reaching an operation.)
 
 The decision is ``access.evaluate``'s (issue 13): the key's policy (compiled once per text),
 the caller's identity policies, then grants. A default activation pays a few attribute checks
