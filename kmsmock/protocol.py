@@ -3,6 +3,9 @@
 ``handle`` takes what a KMS client sends (``X-Amz-Target`` and a JSON body) and returns what the
 service would answer (status, headers, body). Every front door — the botocore interceptor and the
 local HTTP endpoint (``server``) — goes through it, so the operations never see the wire format.
+Being the one place every request passes, it also resolves the signer's access key to the
+caller, takes a queued fault, and records the request on the call log (and, if it reached its
+operation, on the events journal).
 """
 
 from __future__ import annotations
