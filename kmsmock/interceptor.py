@@ -114,6 +114,8 @@ class Interceptor:
         self._import_hook: _AioImportHook | None = None
         # An answer the fast path made but the loop must deliver (per thread, used once)
         self._handover = threading.local()
+        # The request context of the call this thread is running through the loop
+        self._calling = threading.local()
         # Whether this thread is inside a KMS client's request loop (see ``backoff``)
         self._in_loop = backoff.KmsLoop()
 
@@ -134,6 +136,7 @@ class Interceptor:
         original = BaseClient.__dict__["_make_request"]
         fast, loop, in_loop = self._serve_fast, self._through_loop, self._in_loop
         at_call, called, handover = self._at_call, self._called, self._handover
+        calling = self._calling
 
         def _make_request(
             client: Any, operation_model: Any, request_dict: Any, request_context: Any
@@ -152,10 +155,14 @@ class Interceptor:
                     return answer
             loop(client)
             outer, in_loop.active = in_loop.active, True  # botocore's waits are KMS's now
+            # The call's context, where botocore counts its attempts: older releases do not
+            # hand it to before-send on the request
+            outer_call, calling.context = getattr(calling, "context", None), request_context
             try:
                 return original(client, operation_model, request_dict, request_context)
             finally:
-                in_loop.active = outer
+                in_loop.active, calling.context = outer, outer_call
+                handover.answer = None  # delivered, or its call failed before sending
 
         self._patch(BaseClient, "_make_request", _make_request)
         self._patch(Endpoint, "_send", _refusing(Endpoint.__dict__["_send"]))
@@ -265,7 +272,7 @@ class Interceptor:
             access_key=_signing_key(client) if backend.identities else None,
         )
         if status >= 300:  # botocore's retry handler must see it: the loop delivers it
-            # for this call's first attempt: botocore's request carries the same context dict
+            # for this call's first attempt (its request context tells it from another call's)
             self._handover.answer = (request_context, status, answer_headers, body)
             return None
         http = AWSResponse(request_dict["url"], status, answer_headers, _Body(body))  # type: ignore[arg-type]
@@ -321,7 +328,7 @@ class Interceptor:
         self._hooked.add(emitter)
 
     def _answer_handler(self, service_model: Any, region: str, aio: bool) -> Callable[..., Any]:
-        backend, handover = self.backend, self._handover
+        backend, handover, calling = self.backend, self._handover, self._calling
         if aio:
             from aiobotocore.awsrequest import AioAWSResponse
 
@@ -330,13 +337,15 @@ class Interceptor:
             response_class = AWSResponse
 
         def answer(request: Any, **_: Any) -> AWSResponse:
+            # made for this call (``_make_request`` voids one left by another), used once
             made = getattr(handover, "answer", None)
-            handover.answer = None  # used once, and only by the call it was made for
-            if made is not None and made[0] is request.context:
+            handover.answer = None
+            if made is not None:
                 _, status, headers, body = made
             else:
                 target = request.headers.get("X-Amz-Target", b"")  # bytes once prepared
-                retries = (request.context or {}).get("retries") or {}
+                context = getattr(request, "context", None) or getattr(calling, "context", None)
+                retries = (context or {}).get("retries") or {}
                 signed = request.headers.get("Authorization") if backend.identities else None
                 try:
                     status, headers, body = protocol.handle(
