@@ -21,10 +21,9 @@ from typing import Any
 
 from .. import errors
 from ..access import RESOURCE_BASED, Decision, Policy, evaluate, parse_policy
-from ..access import Request as Asked
 from ..backend.key import Key, Usage
 from .grants import check_grant_tokens, grant_allows
-from .identity import condition_keys, identity_allows
+from .identity import asking, identity_allows
 from .registry import CIPHERTEXT, OPERATIONS, Context, Request, Response, traits
 
 # Found by the ciphertext, another account's key the caller may not use is one it is told
@@ -109,8 +108,7 @@ def _authorize(
         resource = key.arn
     elif resource is None:
         resource = request.get(member, "*") if member else "*"
-    keys = condition_keys(ctx, action, request, key)
-    asked = Asked(caller, action, resource, None if key is None else key.store.account, keys)
+    asked = asking(ctx, action, resource, None if key is None else key.store.account, request, key)
     decision = evaluate(asked, None if key is None else key_policy(key), ctx.policies)
     if decision.allowed:
         return
@@ -149,19 +147,9 @@ def key_policy(key: Key) -> Policy:
 
 @functools.lru_cache(maxsize=256)
 def _default_policy(partition: str, account: str) -> Policy:
-    return parse_policy(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"AWS": f"arn:{partition}:iam::{account}:root"},
-                    "Action": "kms:*",
-                    "Resource": "*",
-                }
-            ],
-        }
-    )
+    from .policies import default_document  # the family's module, loaded on first need
+
+    return parse_policy(default_document(partition, account))
 
 
 def _grant_allows(ctx: Context, key: Key, action: str, request: Request) -> bool:

@@ -23,11 +23,23 @@ def condition_keys(
     return request_keys(action, request, key, ctx, extra=ctx.signer_keys)
 
 
+def asking(
+    ctx: Context,
+    action: str,
+    resource: str,
+    key_account: str | None,
+    request: Request,
+    key: Key | None,
+) -> Asked:
+    """What the evaluator is asked: may the caller ``action`` on ``resource`` (``key``'s ARN,
+    or ``*``...) with this request's condition keys."""
+    keys = condition_keys(ctx, action, request, key)
+    return Asked(ctx.caller, action, resource, key_account, keys)
+
+
 def identity_allows(ctx: Context, key: Key, action: str, request: Request) -> bool:
     """Whether the caller's identity policies allow ``action`` on ``key`` with ``request``."""
     if ctx.policies is None:
         return True
-    asked = Asked(
-        ctx.caller, action, key.arn, key.store.account, condition_keys(ctx, action, request, key)
-    )
+    asked = asking(ctx, action, key.arn, key.store.account, request, key)
     return evaluate(asked, None, ctx.policies).allowed

@@ -15,9 +15,8 @@ from typing import Any, NamedTuple
 
 from .. import errors
 from ..access import INVALID_PRINCIPALS, Policy, PolicyError, evaluate, parse_policy
-from ..access import Request as Asking
 from ..backend.key import Key
-from .identity import condition_keys
+from .identity import asking
 from .lookup import find_key
 from .registry import Context, Request, Response, operation
 from .states import require_customer_managed
@@ -51,23 +50,26 @@ def _root(key: Key) -> str:
     return f"arn:{key.store.partition}:iam::{key.store.account}:root"
 
 
+def default_document(partition: str, account: str) -> dict[str, Any]:
+    """The policy AWS attaches to a key created without one (kms-facts §5): what GetKeyPolicy
+    returns and what access control evaluates."""
+    return {
+        "Version": "2012-10-17",
+        "Id": "key-default-1",
+        "Statement": [
+            {
+                "Sid": "Enable IAM User Permissions",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:{partition}:iam::{account}:root"},
+                "Action": "kms:*",
+                "Resource": "*",
+            }
+        ],
+    }
+
+
 def default_policy(key: Key) -> str:
-    """The policy AWS attaches to a key created without one (kms-facts §5)."""
-    return render(
-        {
-            "Version": "2012-10-17",
-            "Id": "key-default-1",
-            "Statement": [
-                {
-                    "Sid": "Enable IAM User Permissions",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": _root(key)},
-                    "Action": "kms:*",
-                    "Resource": "*",
-                }
-            ],
-        }
-    )
+    return render(default_document(key.store.partition, key.store.account))
 
 
 def _managed_service(key: Key) -> str:
@@ -223,13 +225,7 @@ def check_policy(
         return
     # A later PutKeyPolicy, without the bypass flag: what the lockout check imagines.
     facts = {k: v for k, v in (key_facts or {}).items() if k != "BypassPolicyLockoutSafetyCheck"}
-    later = Asking(
-        ctx.caller,
-        "kms:PutKeyPolicy",
-        key_arn,
-        key_arn.split(":")[4],
-        condition_keys(ctx, "kms:PutKeyPolicy", facts, key),
-    )
+    later = asking(ctx, "kms:PutKeyPolicy", key_arn, key_arn.split(":")[4], facts, key)
     if not evaluate(later, parsed, ctx.policies).allowed:
         raise errors.POLICY_LOCKOUT()
 
