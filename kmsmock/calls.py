@@ -1,12 +1,13 @@
 """The call log: every KMS request an activation answered, as a frozen record.
 
 ``protocol.handle`` records each request once, after answering it, on its backend's ``CallLog``
-(``KmsMock.calls``). Recording is cheap because nothing is copied: a record holds the request
-and response dicts the request already built (nothing mutates them afterwards), except where
-botocore's service model marks a member ``sensitive`` (plaintexts, key store passwords, XKS
-proxy credentials): those members are replaced by ``REDACTED`` in a shallow copy, unless the
-test asked for secrets (``mock_kms(log_secrets=True)``). The log keeps the last ``max_calls``
-records, so a long run holds a bounded number of them.
+(``KmsMock.calls``). Recording is one append, which every request pays for: a record holds the
+request and response dicts the request already built (nothing mutates them afterwards). What
+botocore's service model marks ``sensitive`` (plaintexts, key store passwords, XKS proxy
+credentials) is replaced by ``REDACTED``, in a shallow copy, when a test reads the log (and
+when the events journal renders it), unless the test asked for secrets
+(``mock_kms(log_secrets=True)``): reading is rare, requests are not. The log keeps the last
+``max_calls`` records, so a long run holds a bounded number of them.
 
 A leaf beside the flow: stdlib only; the service model is read through its attributes.
 """
@@ -68,8 +69,8 @@ class CallLog:
     def __init__(self, max_calls: int = DEFAULT_MAX_CALLS, *, log_secrets: bool = False) -> None:
         self._calls: collections.deque[Call] = collections.deque(maxlen=max_calls)
         self.log_secrets = log_secrets
-        # operation -> (the service model it was derived from, request plan, response plan)
-        self._plans: dict[str, tuple[Any, Plan | None, Plan | None]] = {}
+        # operation -> (request plan, response plan), derived from the model when first recorded
+        self._plans: dict[str, tuple[Plan | None, Plan | None]] = {}
 
     @property
     def max_calls(self) -> int:
@@ -83,23 +84,28 @@ class CallLog:
 
     # -- recording (protocol.handle) ---------------------------------------------------------
 
-    def record(self, service_model: Any, call: Call) -> Call:
-        """Keep ``call``, its sensitive members redacted unless ``log_secrets``. Returns it
-        redacted in any case: the one record the events journal shares (CloudTrail never logs
-        secrets)."""
-        redacted = call
-        if call.operation:
-            entry = self._plans.get(call.operation)
-            if entry is None or entry[0] is not service_model:
-                op = service_model.operation_model(call.operation)
-                entry = (service_model, _plan(op.input_shape), _plan(op.output_shape))
-                self._plans[call.operation] = entry
-            if entry[1] is not None:
-                redacted = redacted._replace(request=_redacted(call.request, entry[1]))
-            if entry[2] is not None and call.response is not None:
-                redacted = redacted._replace(response=_redacted(call.response, entry[2]))
-        self._calls.append(call if self.log_secrets else redacted)
-        return redacted
+    def record(self, service_model: Any, call: Call) -> None:
+        """Keep ``call`` as answered; ``shown`` redacts it when it is read."""
+        if call.operation and call.operation not in self._plans:
+            op = service_model.operation_model(call.operation)
+            self._plans[call.operation] = (_plan(op.input_shape), _plan(op.output_shape))
+        self._calls.append(call)
+
+    def redacted(self, call: Call) -> Call:
+        """``call`` with its sensitive members redacted (what CloudTrail shows, always)."""
+        plans = self._plans.get(call.operation)
+        if plans is None:
+            return call
+        request_plan, response_plan = plans
+        if request_plan is not None:
+            call = call._replace(request=_redacted(call.request, request_plan))
+        if response_plan is not None and call.response is not None:
+            call = call._replace(response=_redacted(call.response, response_plan))
+        return call
+
+    def shown(self, call: Call) -> Call:
+        """``call`` as the log shows it: redacted unless ``log_secrets``."""
+        return call if self.log_secrets else self.redacted(call)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -107,7 +113,7 @@ class CallLog:
         return len(self._calls)
 
     def __iter__(self) -> Iterator[Call]:
-        return iter(list(self._calls))  # a copy: requests may be recorded meanwhile
+        return iter(self._shown(list(self._calls)))  # a copy: requests may be recorded meanwhile
 
     @overload
     def __getitem__(self, index: int) -> Call: ...
@@ -115,7 +121,9 @@ class CallLog:
     def __getitem__(self, index: slice) -> list[Call]: ...
 
     def __getitem__(self, index: int | slice) -> Call | list[Call]:
-        return list(self._calls)[index]
+        if isinstance(index, slice):
+            return self._shown(list(self._calls)[index])
+        return self.shown(list(self._calls)[index])
 
     def __repr__(self) -> str:
         return f"<CallLog {len(self)} calls: {dict(self.counts())}>"
@@ -124,11 +132,13 @@ class CallLog:
     def last(self) -> Call:
         if not self._calls:
             raise IndexError("the call log is empty")
-        return self._calls[-1]
+        return self.shown(self._calls[-1])
 
     def of(self, operation: str | None = None, /, **params: Any) -> list[Call]:
-        """The calls of ``operation`` (every call if None) whose request has these members."""
-        return [call for call in list(self._calls) if call.matches(operation, params)]
+        """The calls of ``operation`` (every call if None) whose request has these members (as
+        shown: a redacted member matches only ``REDACTED``)."""
+        calls = [call for call in list(self._calls) if call.matches(operation, {})]
+        return [call for call in self._shown(calls) if call.matches(None, params)]
 
     def count(self, operation: str | None = None, /, **params: Any) -> int:
         return len(self.of(operation, **params))
@@ -139,6 +149,9 @@ class CallLog:
 
     def reset(self) -> None:
         self._calls.clear()
+
+    def _shown(self, calls: list[Call]) -> list[Call]:
+        return calls if self.log_secrets else [self.redacted(call) for call in calls]
 
     def assert_called(
         self, operation: str, /, *, times: int | None = None, **params: Any

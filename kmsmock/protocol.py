@@ -24,7 +24,6 @@ from .backend.journal import LoggedCall
 from .backend.store import Backend, partition_for, random_uuid
 from .calls import Call, CallError
 from .operations import Context, dispatch
-from .operations.trail import acted_on
 from .validation import decode_request
 
 log = logging.getLogger("kmsmock")
@@ -303,21 +302,19 @@ def _record(
         account = account or backend.default_account
         caller = _root_arn(partition_for(region), account)
         now = clock.now() + backend.clock_offset
-    call = backend.calls.record(
-        service_model,
-        Call(
-            name,
-            request or {},
-            response,
-            failure,
-            None if answer is None else answer[0],
-            caller,
-            account,
-            region,
-            now,
-            None if answer is None else answer[1]["x-amzn-RequestId"],
-            attempt,
-        ),
+    call = Call(
+        name,
+        request or {},
+        response,
+        failure,
+        None if answer is None else answer[0],
+        caller,
+        account,
+        region,
+        now,
+        None if answer is None else answer[1]["x-amzn-RequestId"],
+        attempt,
     )
+    backend.calls.record(service_model, call)
     if dispatched and ctx is not None and backend.journal.facts.maxlen:
-        backend.journal.facts.append(LoggedCall(call, ctx.signer, acted_on(ctx, response)))
+        backend.journal.facts.append(LoggedCall(call, ctx.signer, ctx.keys, backend.calls.redacted))

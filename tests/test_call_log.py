@@ -122,6 +122,22 @@ def test_plaintexts_are_redacted_and_ciphertexts_kept(kms_mock: KmsMock) -> None
     assert b"top secret" not in repr(list(kms_mock.calls)).encode()
 
 
+def test_every_way_of_reading_the_log_redacts(kms_mock: KmsMock) -> None:
+    """Records are redacted when read, so each reading form must do it."""
+    kms = new_client()
+    key = kms.create_key()["KeyMetadata"]["KeyId"]
+    kms.encrypt(KeyId=key, Plaintext=b"top secret")
+    calls = kms_mock.calls
+    assert calls.last.request["Plaintext"] == REDACTED
+    assert calls[-1].request["Plaintext"] == REDACTED
+    assert calls[-1:][0].request["Plaintext"] == REDACTED
+    assert [c.request.get("Plaintext") for c in calls] == [None, REDACTED]
+    assert calls.of("Encrypt")[0].request["Plaintext"] == REDACTED
+    assert calls.count("Encrypt", Plaintext=REDACTED) == 1
+    assert calls.count("Encrypt", Plaintext=b"top secret") == 0
+    calls.assert_called("Encrypt", Plaintext=REDACTED)
+
+
 def test_nested_secrets_are_redacted(kms_mock: KmsMock) -> None:
     """The model marks XKS proxy credentials sensitive inside a structure: redacted in place,
     the rest of the structure kept."""

@@ -39,7 +39,8 @@ def test_one_record_per_request_serves_both_views() -> None:
         key_id = kms.create_key()["KeyMetadata"]["KeyId"]
         kms.encrypt(KeyId=key_id, Plaintext=b"x")
         [fact] = [f for f in m.backend.journal.facts if f.operation == "Encrypt"]
-        assert fact.call is m.calls.last  # shared, not copied
+        assert fact._call is m.calls._calls[-1]  # shared, not copied
+        assert fact.call == m.calls.last  # and shown alike: redacted
         [record] = m.events.cloudtrail.named("Encrypt")
         assert record["requestID"] == m.calls.last.request_id
         assert record["requestParameters"] == {"keyId": key_id}  # no plaintext, redacted or not

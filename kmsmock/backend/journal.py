@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -86,37 +87,45 @@ def _arns(pairs: tuple[str, ...]) -> tuple[str, ...]:
 
 
 class LoggedCall:
-    """An answered call as the journal keeps it: the call log's own record (``calls.Call``,
-    redacted), shared rather than copied, with what CloudTrail needs beyond it. Reads as an
-    ``ApiCall``, so the events render either."""
+    """An answered call as the journal keeps it: the call log's own record (``calls.Call``),
+    shared rather than copied, with what CloudTrail needs beyond it. Reads as an ``ApiCall``
+    (redacted, the keys as ARNs: worked out when read, not when the request is answered), so the
+    events render either."""
 
-    __slots__ = ("call", "keys", "signer")
+    __slots__ = ("_call", "_keys", "_redact", "signer")
 
-    def __init__(self, call: Any, signer: Any, keys: tuple[str, ...]) -> None:
-        self.call = call
+    def __init__(
+        self, call: Any, signer: Any, keys: list[Key], redact: Callable[[Any], Any]
+    ) -> None:
+        self._call = call
         self.signer = signer  # the request's access.Caller; None for the account's root
-        self.keys = keys  # as ApiCall.keys
+        self._keys = keys  # the keys its lookups found (Context.keys)
+        self._redact = redact  # the call log's: CloudTrail never shows secrets
+
+    @property
+    def call(self) -> Any:
+        return self._redact(self._call)
 
     @property
     def operation(self) -> str:
-        return str(self.call.operation)
+        return str(self._call.operation)
 
     @property
     def when(self) -> datetime:
-        when: datetime = self.call.time
+        when: datetime = self._call.time
         return when
 
     @property
     def account(self) -> str:
-        return str(self.call.account)
+        return str(self._call.account)
 
     @property
     def region(self) -> str:
-        return str(self.call.region)
+        return str(self._call.region)
 
     @property
     def request_id(self) -> str:
-        return str(self.call.request_id)
+        return str(self._call.request_id)
 
     @property
     def request(self) -> Any:
@@ -128,12 +137,18 @@ class LoggedCall:
 
     @property
     def error(self) -> tuple[str, str] | None:
-        error: tuple[str, str] | None = self.call.error
+        error: tuple[str, str] | None = self._call.error
         return error
 
     @property
     def key_arns(self) -> tuple[str, ...]:
-        return _arns(self.keys)
+        """The keys it acted on. CreateKey and ReplicateKey act on the key they make, which no
+        lookup found: it is in their answer."""
+        if self._keys:
+            return tuple(key.arn for key in self._keys)
+        response = self._call.response or {}
+        metadata = response.get("KeyMetadata") or response.get("ReplicaKeyMetadata")
+        return (metadata["Arn"],) if metadata else ()
 
 
 Fact = ServiceEvent | ApiCall | LoggedCall
