@@ -265,7 +265,9 @@ def _compile_map(shape: Any) -> Checker:
 
 
 def _compile_structure(shape: Any) -> Checker:
-    members = [(name, camel(name), compile_shape(member)) for name, member in shape.members.items()]
+    # member name -> (its wire name for messages, its checker); members it does not know are
+    # ignored, as AWS ignores them
+    members = {name: (camel(name), compile_shape(member)) for name, member in shape.members.items()}
     required = [(name, camel(name)) for name in shape.required_members]
 
     def check(value: Any, path: str, errs: Errors) -> Any:
@@ -273,10 +275,18 @@ def _compile_structure(shape: Any) -> Checker:
             raise _wrong_type(path, "an object")
         prefix = f"{path}." if path else ""
         out = {}
-        for name, wire, checker in members:
-            member = value.get(name)
-            if member is not None:
-                out[name] = checker(member, prefix + wire, errs)
+        found = len(errs)
+        # What was sent, rather than every member the model has: a request names few of them
+        for name, member in value.items():
+            known = members.get(name)
+            if known is not None and member is not None:
+                out[name] = known[1](member, prefix + known[0], errs)
+        if len(errs) > found:  # rare: say what is wrong in the model's member order, as AWS
+            del errs[found:]
+            out = {}
+            for name, (wire, checker) in members.items():
+                if value.get(name) is not None:
+                    out[name] = checker(value[name], prefix + wire, errs)
         for name, wire in required:
             if name not in out:
                 errs.append(

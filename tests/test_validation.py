@@ -180,8 +180,11 @@ def test_several_errors_are_counted_and_joined_in_member_order(unchecked_kms: KM
     )
 
 
-def test_errors_follow_the_models_member_order(unchecked_kms: KMSClient) -> None:
-    message = validation_error(unchecked_kms.list_keys, Limit=0, Marker="")
+@pytest.mark.parametrize("sent", [{"Limit": 0, "Marker": ""}, {"Marker": "", "Limit": 0}])
+def test_errors_follow_the_models_member_order(
+    unchecked_kms: KMSClient, sent: dict[str, Any]
+) -> None:
+    message = validation_error(unchecked_kms.list_keys, **sent)
     assert message == (
         "2 validation errors detected: "
         "Value '0' at 'limit' failed to satisfy constraint: "
