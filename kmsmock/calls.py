@@ -9,7 +9,8 @@ when the events journal renders it), unless the test asked for secrets
 (``mock_kms(log_secrets=True)``): reading is rare, requests are not. The log keeps the last
 ``max_calls`` records, so a long run holds a bounded number of them.
 
-A leaf beside the flow: stdlib only; the service model is read through its attributes.
+A leaf beside the flow: stdlib and ``model_facts`` only; the service model is read through its
+attributes.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import collections
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any, NamedTuple, overload
+
+from .model_facts import derived
 
 DEFAULT_MAX_CALLS = 10_000
 REDACTED = "<redacted: mock_kms(log_secrets=True) keeps it>"
@@ -87,8 +90,9 @@ class CallLog:
     def record(self, service_model: Any, call: Call) -> None:
         """Keep ``call`` as answered; ``shown`` redacts it when it is read."""
         if call.operation and call.operation not in self._plans:
-            op = service_model.operation_model(call.operation)
-            self._plans[call.operation] = (_plan(op.input_shape), _plan(op.output_shape))
+            self._plans[call.operation] = derived(service_model, "redaction", _plans)[
+                call.operation
+            ]
         self._calls.append(call)
 
     def redacted(self, call: Call) -> Call:
@@ -182,6 +186,15 @@ def _brief(call: Call) -> str:
     members = ", ".join(f"{name}={value!r}" for name, value in call.request.items())
     outcome = f"-> {call.error.code}" if call.error else "-> ok"
     return f"#{call.attempt} {call.operation}({members}) {outcome}"
+
+
+def _plans(service_model: Any) -> dict[str, tuple[Plan | None, Plan | None]]:
+    """Every operation's (request plan, response plan)."""
+    out = {}
+    for name in service_model.operation_names:
+        op = service_model.operation_model(name)
+        out[name] = (_plan(op.input_shape), _plan(op.output_shape))
+    return out
 
 
 def _plan(shape: Any, depth: int = 0) -> Any:

@@ -23,6 +23,7 @@ from .access import Caller
 from .backend.journal import LoggedCall
 from .backend.store import Backend, partition_for, random_uuid
 from .calls import Call, CallError
+from .model_facts import derived
 from .operations import Context, dispatch
 from .validation import decode_request
 
@@ -77,7 +78,8 @@ def _parse(body: bytes) -> Any:
 
 
 # (service model, {X-Amz-Target: (operation name, operation model)}) by id(service model):
-# botocore makes one service model per client, so this is bounded as the parsers' cache is.
+# botocore makes one service model per client, so this is bounded as the parsers' cache is. The
+# routes themselves are shared by every client of one session's model (``model_facts``).
 _routes: dict[int, tuple[Any, dict[str, tuple[str, Any]]]] = {}
 _ROUTED_MODELS = 256
 
@@ -88,7 +90,8 @@ def _route(service_model: Any, target: str) -> tuple[str, Any] | None:
     if entry is None:
         if len(_routes) >= _ROUTED_MODELS:
             _routes.clear()
-        entry = _routes[id(service_model)] = (service_model, {})
+        routes = derived(service_model, "routes", _no_routes)
+        entry = _routes[id(service_model)] = (service_model, routes)
     route = entry[1].get(target)
     if route is None:
         name = target[len(TARGET_PREFIX) :] if target.startswith(TARGET_PREFIX) else ""
@@ -96,6 +99,10 @@ def _route(service_model: Any, target: str) -> tuple[str, Any] | None:
             return None
         route = entry[1][target] = (name, service_model.operation_model(name))
     return route
+
+
+def _no_routes(_: Any) -> dict[str, tuple[str, Any]]:
+    return {}
 
 
 new_request_id = random_uuid  # AWS request ids are random UUIDs

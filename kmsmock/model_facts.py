@@ -1,0 +1,36 @@
+"""Facts derived from botocore's KMS service model, once per loaded model description.
+
+botocore builds a new ``ServiceModel`` for every client, but the clients of one session share
+its loader's one parsed description, the dict behind ``ServiceModel.metadata``. Keyed by that
+dict, a fact (an operation's traits, its redaction plan, a target's route) is derived once per
+session's model rather than once per client: tests make a client per test, and deriving the
+traits of every operation for each new client cost more than the test's own calls.
+
+A leaf: botocore's model is read through its public attributes only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+# (id of the description's metadata dict, what) -> (that dict, kept so the id is not reused,
+# the fact). Bounded as botocore's own caches are: a suite making a session per test clears it
+# now and then and derives again.
+_facts: dict[tuple[int, str], tuple[Any, Any]] = {}
+_LIMIT = 1024
+
+
+def derived(service_model: Any, what: str, derive: Callable[[Any], T]) -> T:
+    """``derive(service_model)``, computed once per loaded description and ``what``."""
+    description = service_model.metadata
+    key = (id(description), what)
+    entry = _facts.get(key)
+    if entry is None or entry[0] is not description:
+        if len(_facts) >= _LIMIT:
+            _facts.clear()
+        entry = _facts[key] = (description, derive(service_model))
+    fact: T = entry[1]
+    return fact
