@@ -17,20 +17,36 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 # (id of the description's metadata dict, what) -> (that dict, kept so the id is not reused,
-# the fact). Bounded as botocore's own caches are: a suite making a session per test clears it
-# now and then and derives again.
+# the fact); and the same found by the client's own model, kept likewise, which is what every
+# request looks up. Bounded as botocore's own caches are: a suite making a session per test
+# clears them now and then and derives again.
 _facts: dict[tuple[int, str], tuple[Any, Any]] = {}
+_by_model: dict[tuple[int, str], tuple[Any, Any]] = {}
 _LIMIT = 1024
 
 
 def derived(service_model: Any, what: str, derive: Callable[[Any], T]) -> T:
     """``derive(service_model)``, computed once per loaded description and ``what``."""
-    description = service_model.metadata
-    key = (id(description), what)
-    entry = _facts.get(key)
-    if entry is None or entry[0] is not description:
-        if len(_facts) >= _LIMIT:
-            _facts.clear()
-        entry = _facts[key] = (description, derive(service_model))
+    entry = _by_model.get((id(service_model), what))
+    if entry is None or entry[0] is not service_model:
+        entry = _remember(_by_model, service_model, what, _shared(service_model, what, derive))
     fact: T = entry[1]
     return fact
+
+
+def _shared(service_model: Any, what: str, derive: Callable[[Any], T]) -> T:
+    description = service_model.metadata
+    entry = _facts.get((id(description), what))
+    if entry is None or entry[0] is not description:
+        entry = _remember(_facts, description, what, derive(service_model))
+    fact: T = entry[1]
+    return fact
+
+
+def _remember(
+    cache: dict[tuple[int, str], tuple[Any, Any]], owner: Any, what: str, fact: Any
+) -> tuple[Any, Any]:
+    if len(cache) >= _LIMIT:
+        cache.clear()
+    entry = cache[(id(owner), what)] = (owner, fact)
+    return entry

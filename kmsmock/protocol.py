@@ -77,27 +77,16 @@ def _parse(body: bytes) -> Any:
     return json.loads(body)
 
 
-# (service model, {X-Amz-Target: (operation name, operation model)}) by id(service model):
-# botocore makes one service model per client, so this is bounded as the parsers' cache is. The
-# routes themselves are shared by every client of one session's model (``model_facts``).
-_routes: dict[int, tuple[Any, dict[str, tuple[str, Any]]]] = {}
-_ROUTED_MODELS = 256
-
-
 def _route(service_model: Any, target: str) -> tuple[str, Any] | None:
-    """The operation ``target`` names in ``service_model`` and its model, or None."""
-    entry = _routes.get(id(service_model))
-    if entry is None:
-        if len(_routes) >= _ROUTED_MODELS:
-            _routes.clear()
-        routes = derived(service_model, "routes", _no_routes)
-        entry = _routes[id(service_model)] = (service_model, routes)
-    route = entry[1].get(target)
+    """The operation ``target`` names in ``service_model`` and its model, or None. Routes are
+    shared by every client of one session's model (``model_facts``)."""
+    routes = derived(service_model, "routes", _no_routes)
+    route = routes.get(target)
     if route is None:
         name = target[len(TARGET_PREFIX) :] if target.startswith(TARGET_PREFIX) else ""
         if name not in service_model.operation_names:
             return None
-        route = entry[1][target] = (name, service_model.operation_model(name))
+        route = routes[target] = (name, service_model.operation_model(name))
     return route
 
 

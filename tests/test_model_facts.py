@@ -23,6 +23,7 @@ def _counting(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[A
 
     monkeypatch.setattr(module, name, counted)
     monkeypatch.setattr(model_facts, "_facts", {})
+    monkeypatch.setattr(model_facts, "_by_model", {})
     return seen
 
 
@@ -31,7 +32,6 @@ def test_clients_of_one_session_share_what_was_derived(
     monkeypatch: pytest.MonkeyPatch, module: Any, name: str
 ) -> None:
     seen = _counting(monkeypatch, module, name)
-    monkeypatch.setattr(registry, "_TRAITS", {})
     session = boto3.session.Session(
         aws_access_key_id="a", aws_secret_access_key="b", region_name="us-east-1"
     )

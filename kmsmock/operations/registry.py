@@ -89,20 +89,12 @@ def operation(
 
 # Each operation's documentation in the model ends "Cross-account use: Yes" or "No"
 _CROSS_ACCOUNT_USE = re.compile(r"Cross-account use</b>:?\s*Yes")
-_TRAITS: dict[int, tuple[Any, dict[str, Traits]]] = {}
-_TRAITS_LIMIT = 256
 
 
 def traits(service_model: Any, name: str) -> Traits:
     """``name``'s traits in ``service_model``, derived once per session's model
-    (``model_facts``) and found by the client's model (botocore makes one per client)."""
-    entry = _TRAITS.get(id(service_model))
-    if entry is None:
-        if len(_TRAITS) >= _TRAITS_LIMIT:
-            _TRAITS.clear()
-        derived_traits = derived(service_model, "traits", _derive)
-        entry = _TRAITS[id(service_model)] = (service_model, derived_traits)
-    return entry[1][name]
+    (``model_facts``: botocore makes a model per client)."""
+    return derived(service_model, "traits", _derive)[name]
 
 
 def _derive(model: Any) -> dict[str, Traits]:
