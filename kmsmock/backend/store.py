@@ -169,12 +169,13 @@ class RegionStore:
         out: list[Key] = []
         end = len(self._order)
         i = bisect.bisect_right(self._seqs, after_seq)
-        live = self._live
-        while i < end and len(out) < limit:
-            key = live(i, now)
-            i += 1
-            if key is not None:
+        keys, order, seqs, exists = self.keys, self._order, self._seqs, self._exists
+        while i < end and len(out) < limit:  # ``_live``, inlined: a page walks 100 keys
+            key = keys.get(order[i])
+            if key is not None and key.seq == seqs[i] and exists(key, now):
                 out.append(key)
+            i += 1
+        live = self._live
         while i < end and live(i, now) is None:
             i += 1  # skip holes so a marker is only returned when a key really follows
         return out, (out[-1].seq if out and i < end else None)

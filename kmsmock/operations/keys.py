@@ -86,7 +86,8 @@ def list_keys(ctx: Context, req: Request) -> Response:
         # Only keys shared through Resource Access Manager were asked for: kmsmock has no RAM.
         return {"Keys": [], "Truncated": False}
     keys, last = ctx.store.page(after, req.get("Limit", 100), ctx.now)
-    out: Response = {"Keys": [{"KeyId": k.key_id, "KeyArn": k.arn} for k in keys]}
+    prefix = ctx.store.key_arn("")  # every key listed is the store's: ``Key.arn``, per page
+    out: Response = {"Keys": [{"KeyId": k.key_id, "KeyArn": prefix + k.key_id} for k in keys]}
     if last is None:
         out["Truncated"] = False
     else:
