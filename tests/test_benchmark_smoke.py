@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CONTENDERS = {"kmsmock", "kmsmock_loop", "moto", "stubber", "parse_floor", "before_send"}
 # kmsmock's interception replaying the answer on each path: what its seam alone costs
 CONTENDERS |= {"kmsmock_seam", "kmsmock_loop_seam"}
+# the parse floor also doing the JSON, base64 and cryptography no honest mock can skip
+CONTENDERS |= {"work_floor"}
 STAGES = ("import", "activation", "client", "create_key", "encrypt")
 
 
@@ -100,6 +102,8 @@ def test_json_has_every_field_the_readme_table_needs(
         assert row["status"] in {"PASS", "FAIL"}
         assert row["target"]
     assert set(rows["activation"]["values"]) == {"kmsmock", "moto"}
+    assert encrypt["extra"]["work_floor"] == values["work_floor"]
+    assert "the work floor" in encrypt["note"]
 
 
 def test_per_call_rows_are_judged_on_both_paths_and_against_moto(

@@ -25,6 +25,8 @@ from .sides import (
     ParseFloor,
     Seam,
     StubberFloor,
+    Work,
+    WorkFloor,
     capture,
     new_session,
 )
@@ -75,12 +77,14 @@ class Bench:
         moto: bool = True,
         rounds: int | None = None,
         extra: list[Contender] | None = None,
+        work: dict[str, Work] | None = None,
     ) -> dict[str, float]:
         """Median seconds per ``op`` for every contender, interleaved round by round.
 
         ``setup(client)`` prepares state on one contender's client (keys...) and returns the
         operation to time; kmsmock's two clients share one backend, so one setup serves both
-        paths, and the floors replay what kmsmock answered to that operation.
+        paths, and the floors replay what kmsmock answered to that operation. ``work``: the
+        cryptography of each operation for the work floor (none: JSON and base64 only).
         """
         moto_side = MotoSide(self.session) if moto else None
         kms = KmsmockSide(self.session)
@@ -92,6 +96,7 @@ class Bench:
             stub = StubberFloor(self.session, cap)
             send = BeforeSendFloor(self.session, cap)
             parsed = ParseFloor(self.session, cap)
+            worked = WorkFloor(self.session, cap, work or {})
             seam = Seam(cap)
             contenders = [
                 Contender("kmsmock", lambda: op(kms.client), kms.resume, kms.pause),
@@ -106,6 +111,7 @@ class Bench:
                     seam.off(kms.pause),
                 ),
                 Contender("parse_floor", lambda: op(parsed.client)),
+                Contender("work_floor", lambda: op(worked.client)),
                 Contender("before_send", lambda: op(send.client)),
                 Contender("stubber", lambda: op(stub.client), stub.queue),
             ]
@@ -153,6 +159,14 @@ def _where_the_time_goes(row: Row, crypto: float | None = None) -> Row:
             "work (protocol, validation, operation, state, cryptography) "
             + fmt_value(kms - seam, "time")
         )
+    work = v.get("work_floor")
+    if kms and parsed and work:
+        row.extra["work_floor"] = work
+        notes.append(
+            f"the work floor (the parse floor also parsing the request, base64 both ways, a "
+            f"request id, the cryptography, writing the answer) {fmt_value(work, 'time')}, "
+            f"{work / parsed:.2f}x the parse floor: kmsmock is {kms / work:.2f}x it"
+        )
     if loop and send and loop_seam:
         row.extra["kmsmock_loop_work"] = loop - loop_seam
         notes.append(
@@ -199,7 +213,7 @@ def encrypt_setup(spec: str = "SYMMETRIC_DEFAULT") -> Callable[[Any], Op]:
 
 
 def encrypt_decrypt(b: Bench) -> list[Row]:
-    values = b.calls(encrypt_setup())
+    values = b.calls(encrypt_setup(), work=aes_work())
     return [_judge_call(Row("encrypt", "encrypt+decrypt 1 KiB (2 calls)", dict(values)))]
 
 
@@ -209,7 +223,7 @@ def data_key_setup(client: Any) -> Op:
 
 
 def generate_data_key(b: Bench) -> list[Row]:
-    values = b.calls(data_key_setup)
+    values = b.calls(data_key_setup, work=aes_work())
     return [_judge_call(Row("generate_data_key", "generate_data_key AES_256", dict(values)))]
 
 
@@ -222,7 +236,7 @@ def _sign(
         return [skipped(key, title, why)]
     setup = sign_setup(spec, algorithm)
     crypto = Contender("crypto", _raw_sign_verify(spec))
-    values = b.calls(setup, extra=[crypto])
+    values = b.calls(setup, extra=[crypto], work=sign_work(spec))
     crypto_cost = values.pop("crypto")
     row = Row(key, title, dict(values))
     if fast is not None:
@@ -270,6 +284,43 @@ def _raw_sign_verify(spec: str) -> Callable[[], Any]:
     return rsa_op
 
 
+def aes_work() -> dict[str, Work]:
+    """The work floor's AES-GCM, with a key and a sealed 1 KiB made in advance."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    aead, nonce = AESGCM(os.urandom(32)), os.urandom(12)
+    sealed = aead.encrypt(nonce, PLAINTEXT, None)
+    return {
+        "Encrypt": lambda req: aead.encrypt(os.urandom(12), req["Plaintext"], None),
+        "Decrypt": lambda req: aead.decrypt(nonce, sealed, None),
+        "GenerateDataKey": lambda req: aead.encrypt(os.urandom(12), os.urandom(32), None),
+        "CreateKey": lambda req: os.urandom(32),  # the new key's material
+    }
+
+
+def sign_work(spec: str) -> dict[str, Work]:
+    """The work floor's signature math (as ``_raw_sign_verify``), a key made in advance."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+
+    if spec == "ECC_NIST_P256":
+        ec_key = ec.generate_private_key(ec.SECP256R1())
+        ec_pub, ecdsa = ec_key.public_key(), ec.ECDSA(hashes.SHA256())
+        ec_sig = ec_key.sign(MESSAGE, ecdsa)
+        return {
+            "Sign": lambda req: ec_key.sign(req["Message"], ecdsa),
+            "Verify": lambda req: ec_pub.verify(ec_sig, req["Message"], ecdsa),
+        }
+    rsa_key = rsa.generate_private_key(65537, 2048)
+    rsa_pub, sha = rsa_key.public_key(), hashes.SHA256()
+    pss = padding.PSS(padding.MGF1(sha), padding.PSS.DIGEST_LENGTH)
+    rsa_sig = rsa_key.sign(MESSAGE, pss, sha)
+    return {
+        "Sign": lambda req: rsa_key.sign(req["Message"], pss, sha),
+        "Verify": lambda req: rsa_pub.verify(rsa_sig, req["Message"], pss, sha),
+    }
+
+
 def sign_ecc(b: Bench) -> list[Row]:
     title = "sign+verify ECC_NIST_P256 (2 calls)"
     return _sign(b, "sign_ecc", title, "ECC_NIST_P256", "ECDSA_SHA_256", SIGN_FAST_FLOOR)
@@ -284,7 +335,7 @@ def sign_rsa(b: Bench) -> list[Row]:
 
 
 def create_key_symmetric(b: Bench) -> list[Row]:
-    values = b.calls(lambda client: lambda c: c.create_key())
+    values = b.calls(lambda client: lambda c: c.create_key(), work=aes_work())
     return [_judge_call(Row("create_key", "create_key SYMMETRIC_DEFAULT", dict(values)))]
 
 
