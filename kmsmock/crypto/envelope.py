@@ -14,6 +14,7 @@ and ``{"ab": "c"}`` are different contexts.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 
@@ -75,13 +76,24 @@ def seal(
     plaintext: bytes,
     context: dict[str, str] | None,
 ) -> bytes:
+    header = _header(account, key_id, material_id)
+    nonce = os.urandom(_NONCE)
+    sealed = _cipher(secret).encrypt(nonce, plaintext, header + context_bytes(context))
+    return header + nonce + sealed
+
+
+# A key's header and cipher are the same for every request it serves: made once (bounded).
+@functools.lru_cache(maxsize=4096)
+def _header(account: str, key_id: str, material_id: str) -> bytes:
     form, kid = _key_id_bytes(key_id)
-    header = (
+    return (
         bytes((VERSION, form)) + int(account).to_bytes(5, "big") + kid + bytes.fromhex(material_id)
     )
-    nonce = os.urandom(_NONCE)
-    sealed = AESGCM(secret).encrypt(nonce, plaintext, header + context_bytes(context))
-    return header + nonce + sealed
+
+
+@functools.lru_cache(maxsize=4096)
+def _cipher(secret: bytes) -> AESGCM:
+    return AESGCM(secret)
 
 
 def read_header(blob: bytes) -> Header:
@@ -99,7 +111,7 @@ def open_sealed(
 ) -> bytes:
     nonce = blob[_HEADER : _HEADER + _NONCE]
     try:
-        return AESGCM(secret).decrypt(
+        return _cipher(secret).decrypt(
             nonce, blob[_HEADER + _NONCE :], header.raw + context_bytes(context)
         )
     except InvalidTag:
