@@ -100,10 +100,15 @@ def read_header(blob: bytes) -> Header:
     """The key and material a blob names; ``Undecryptable`` if it is not one of ours."""
     if len(blob) < MIN_BLOB or blob[0] != VERSION or blob[1] not in (_FORM_UUID, _FORM_MRK):
         raise Undecryptable
-    account = f"{int.from_bytes(blob[2:7], 'big'):012d}"
-    kid = blob[7:23]
-    key_id = f"mrk-{kid.hex()}" if blob[1] == _FORM_MRK else _uuid_text(kid)
-    return Header(account, key_id, blob[23:_HEADER].hex(), blob[:_HEADER])
+    return _parsed_header(bytes(blob[:_HEADER]))
+
+
+@functools.lru_cache(maxsize=4096)  # a key's blobs share their header
+def _parsed_header(raw: bytes) -> Header:
+    account = f"{int.from_bytes(raw[2:7], 'big'):012d}"
+    kid = raw[7:23]
+    key_id = f"mrk-{kid.hex()}" if raw[1] == _FORM_MRK else _uuid_text(kid)
+    return Header(account, key_id, raw[23:_HEADER].hex(), raw)
 
 
 def open_sealed(
