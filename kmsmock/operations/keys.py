@@ -8,7 +8,7 @@ from datetime import timedelta
 from .. import errors
 from ..backend import key as key_states
 from ..backend.key import Key
-from ..crypto.families import SPECS
+from ..crypto import families
 from . import keystores
 from .lookup import find_key, key_to_change
 from .metadata import key_metadata
@@ -28,7 +28,7 @@ def create_key(ctx: Context, req: Request) -> Response:
     legacy = req.get("CustomerMasterKeySpec")
     if spec_name and legacy:
         raise errors.KEY_SPEC_AND_CUSTOMER_MASTER_KEY_SPEC()
-    spec = SPECS.get(spec_name or legacy or "SYMMETRIC_DEFAULT")
+    spec = families.spec(spec_name or legacy or "SYMMETRIC_DEFAULT")
     if spec is None:  # a key spec newer than kmsmock (the model is botocore's, installed)
         raise errors.KEY_SPEC_NOT_IMPLEMENTED(key_spec=spec_name or legacy)
     usage = req.get("KeyUsage")

@@ -13,7 +13,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from ... import errors
 from ...backend.specs import KEY_AGREEMENT, SIGN_VERIFY, KeySpec
-from .base import AsymmetricFamily, Message, hash_of, signing_hash
+from .asymmetric import AsymmetricFamily, hash_of, signing_hash
+from .base import Message
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from cryptography.exceptions import UnsupportedAlgorithm
 
 from ... import errors
 from ...backend.specs import KeySpec
-from .base import AsymmetricFamily, PrivateKey
+from .asymmetric import AsymmetricFamily
+from .base import PrivateKey
 
 Q = TypeVar("Q", bound=PrivateKey)
 
