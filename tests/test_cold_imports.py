@@ -54,3 +54,35 @@ def test_a_symmetric_first_call_imports_no_asymmetric_family_or_cryptography() -
     assert after == sorted(
         [f"kmsmock.crypto.families.{name}" for name in ("asymmetric", "rsa")] + _CRYPTOGRAPHY
     )
+
+
+_ACCESS = [
+    "kmsmock.access.policy",
+    "kmsmock.access.conditions",
+    "kmsmock.access.request_keys",
+    "kmsmock.access.grants",
+    "kmsmock.operations.grants",
+    "kmsmock.operations.policies",
+]
+
+
+def test_a_default_first_call_parses_no_policy() -> None:
+    """The default key policy and callers without identity policies need no decision."""
+    first, after = _run(_ACCESS)
+    assert first == []
+    assert after == []
+
+
+def test_the_first_custom_policy_loads_the_parser_and_evaluator() -> None:
+    policy = (
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": '
+        '{"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*", "Resource": "*"}]}'
+    )
+    first, after = _run(
+        _ACCESS,
+        then=f"c.encrypt(KeyId=c.create_key(Policy={policy!r})['KeyMetadata']['KeyId'], "
+        "Plaintext=b'x')",
+    )
+    assert first == []
+    # the policy checked at CreateKey, then Encrypt decided by it: no grant was asked
+    assert after == sorted(set(_ACCESS) - {"kmsmock.access.grants", "kmsmock.operations.grants"})

@@ -26,10 +26,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..access import Caller, Policy
+from ..access import Caller
 from ..backend.store import Backend, RegionStore, partition_for
 
 if TYPE_CHECKING:
+    from ..access import Policy
     from ..backend.key import Key
 
 Request = dict[str, Any]
