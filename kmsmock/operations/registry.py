@@ -89,31 +89,33 @@ def operation(
 
 # Each operation's documentation in the model ends "Cross-account use: Yes" or "No"
 _CROSS_ACCOUNT_USE = re.compile(r"Cross-account use</b>:?\s*Yes")
-_TRAITS: dict[int, tuple[Any, dict[str, Traits]]] = {}
+# Per model: the model (kept alive, so its id is not reused), its tracked operations, and the
+# traits derived so far.
+_TRAITS: dict[int, tuple[Any, frozenset[str], dict[str, Traits]]] = {}
 
 
 def traits(service_model: Any, name: str) -> Traits:
-    """``name``'s traits in ``service_model``, derived once per model."""
+    """``name``'s traits in ``service_model``, derived on its first request (resolving every
+    operation's shapes up front would cost a first call ~1 ms: issue 12, the cold first call)."""
     entry = _TRAITS.get(id(service_model))
     if entry is None:
-        entry = _TRAITS[id(service_model)] = (service_model, _derive(service_model))
-    return entry[1][name]
+        entry = _TRAITS[id(service_model)] = (service_model, _tracked(service_model), {})
+    found = entry[2].get(name)
+    if found is None:
+        found = entry[2][name] = _derive(service_model, name, entry[1])
+    return found
 
 
-def _derive(model: Any) -> dict[str, Traits]:
-    tracked = _tracked(model)
-    out: dict[str, Traits] = {}
-    for name in model.operation_names:
-        op = model.operation_model(name)
-        members = op.input_shape.members if op.input_shape is not None else {}
-        errors = {shape.name for shape in op.error_shapes}
-        out[name] = Traits(
-            grant_tokens="GrantTokens" in members and "InvalidGrantTokenException" in errors,
-            dry_run="DryRun" in members,
-            tracked=name in tracked,
-            cross_account=_CROSS_ACCOUNT_USE.search(op.documentation or "") is not None,
-        )
-    return out
+def _derive(model: Any, name: str, tracked: frozenset[str]) -> Traits:
+    op = model.operation_model(name)
+    members = op.input_shape.members if op.input_shape is not None else {}
+    errors = {shape.name for shape in op.error_shapes}
+    return Traits(
+        grant_tokens="GrantTokens" in members and "InvalidGrantTokenException" in errors,
+        dry_run="DryRun" in members,
+        tracked=name in tracked,
+        cross_account=_CROSS_ACCOUNT_USE.search(op.documentation or "") is not None,
+    )
 
 
 def _tracked(model: Any) -> frozenset[str]:
