@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from ..calls import CallLog
 from ..faults import Faults
 from . import DEFAULT_ACCOUNT as DEFAULT_ACCOUNT
-from .import_parameters import ImportParameters
 from .journal import Journal
 from .key import PENDING_DELETION, PENDING_REPLICA_DELETION, Key
 from .keystore import CustomKeyStores
@@ -24,6 +23,7 @@ from .source import Source, uuid_from
 
 if TYPE_CHECKING:
     from ..access import Identity
+    from .import_parameters import ImportParameters
 
 
 def random_uuid() -> str:

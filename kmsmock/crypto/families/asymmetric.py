@@ -5,13 +5,44 @@ never imports ``cryptography``'s serialization, hashes or asymmetric modules."""
 
 from __future__ import annotations
 
-from typing import TypeGuard, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeGuard, TypeVar
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import utils
 
 from ...backend.specs import KeySpec
-from .base import Family, InvalidMaterial, Message, PrivateKey
+from .base import Family, InvalidMaterial
+
+
+class PrivateKey(Protocol):
+    """What kmsmock uses of any asymmetric private key: ``cryptography``'s (ML-DSA and ML-KEM
+    typed structurally, as the installed release may predate them) and ``sm2``'s."""
+
+    def public_key(self) -> Any: ...
+
+    def private_bytes(
+        self,
+        encoding: serialization.Encoding,
+        format: serialization.PrivateFormat,
+        encryption_algorithm: serialization.KeySerializationEncryption,
+        /,
+    ) -> bytes: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """What Sign signs and Verify checks: ``data`` is a RAW message, a DIGEST or an
+    EXTERNAL_MU, as ``message_type`` says; the operation has checked both against the spec."""
+
+    algorithm: str
+    message_type: str
+    data: bytes = field(repr=False)
+
+    @property
+    def prehashed(self) -> bool:
+        return self.message_type == "DIGEST"
+
 
 K = TypeVar("K", bound=PrivateKey)
 

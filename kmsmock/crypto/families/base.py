@@ -8,31 +8,15 @@ family, so a method a family does not override is never reached; it says so if i
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar
 
 from ...backend.specs import KeySpec
 
 if TYPE_CHECKING:  # no cryptography here: a symmetric-only program never imports it
-    from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
     from ..sm2 import SM2PrivateKey
-
-
-class PrivateKey(Protocol):
-    """What kmsmock uses of any asymmetric private key: ``cryptography``'s (ML-DSA and ML-KEM
-    typed structurally, as the installed release may predate them) and ``sm2``'s."""
-
-    def public_key(self) -> Any: ...
-
-    def private_bytes(
-        self,
-        encoding: serialization.Encoding,
-        format: serialization.PrivateFormat,
-        encryption_algorithm: serialization.KeySerializationEncryption,
-        /,
-    ) -> bytes: ...
+    from .asymmetric import Message, PrivateKey
 
 
 # What ``Key.private`` holds: an asymmetric private key (ML-DSA, ML-KEM: ``PrivateKey``), or an
@@ -41,20 +25,6 @@ PrivateMaterial: TypeAlias = (
     "rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey"
     " | SM2PrivateKey | PrivateKey | bytes"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Message:
-    """What Sign signs and Verify checks: ``data`` is a RAW message, a DIGEST or an
-    EXTERNAL_MU, as ``message_type`` says; the operation has checked both against the spec."""
-
-    algorithm: str
-    message_type: str
-    data: bytes = field(repr=False)
-
-    @property
-    def prehashed(self) -> bool:
-        return self.message_type == "DIGEST"
 
 
 P = TypeVar("P")

@@ -11,8 +11,7 @@ from cryptography.exceptions import UnsupportedAlgorithm
 
 from ... import errors
 from ...backend.specs import KeySpec
-from .asymmetric import AsymmetricFamily
-from .base import PrivateKey
+from .asymmetric import AsymmetricFamily, PrivateKey
 
 Q = TypeVar("Q", bound=PrivateKey)
 
