@@ -66,6 +66,23 @@ _ACCESS = [
 ]
 
 
+_KEY_STORES = [
+    "kmsmock.backend.keystore",
+    "kmsmock.backend.keystore_rules",
+    "kmsmock.backend.outside",
+    "kmsmock.operations.keystores",
+]
+
+
+def test_a_first_call_outside_custom_key_stores_imports_none_of_their_modules() -> None:
+    first, after = _run(
+        _KEY_STORES,
+        then="c.describe_custom_key_stores()",
+    )
+    assert first == []
+    assert after == sorted(_KEY_STORES)
+
+
 def test_a_default_first_call_parses_no_policy() -> None:
     """The default key policy and callers without identity policies need no decision."""
     first, after = _run(_ACCESS)

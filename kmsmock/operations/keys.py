@@ -9,7 +9,6 @@ from .. import errors
 from ..backend import key as key_states
 from ..backend.key import Key
 from ..crypto import families
-from . import keystores
 from .lookup import find_key, key_to_change
 from .metadata import key_metadata
 from .paging import decode_marker, encode_marker
@@ -40,7 +39,11 @@ def create_key(ctx: Context, req: Request) -> Response:
     if usage not in spec.usages:
         raise errors.KEY_USAGE_INCOMPATIBLE(usage=usage, key_spec=spec.name)
     origin = req.get("Origin", "AWS_KMS")
-    in_store = keystores.placement(ctx, req, spec, origin)  # None outside custom key stores
+    in_store = None  # the key's custom key store: none for AWS KMS's own key, naming no store
+    if origin != "AWS_KMS" or "CustomKeyStoreId" in req or "XksKeyId" in req:
+        from . import keystores  # their rules: loaded by the first request that may need them
+
+        in_store = keystores.placement(ctx, req, spec, origin)
     store = ctx.store
     multi_region = bool(req.get("MultiRegion", False))
     key_id = store.new_key_id(multi_region)
