@@ -85,7 +85,7 @@ def test_a_first_call_outside_custom_key_stores_imports_none_of_their_modules() 
 
 def test_a_default_first_call_parses_no_policy() -> None:
     """The default key policy and callers without identity policies need no decision."""
-    first, after = _run(_ACCESS)
+    first, after = _run([*_ACCESS, "kmsmock.access.identity"])
     assert first == []
     assert after == []
 
