@@ -103,3 +103,18 @@ def test_the_first_custom_policy_loads_the_parser_and_evaluator() -> None:
     assert first == []
     # the policy checked at CreateKey, then Encrypt decided by it: no grant was asked
     assert after == sorted(set(_ACCESS) - {"kmsmock.access.grants", "kmsmock.operations.grants"})
+
+
+def test_each_name_exported_on_first_use_is_its_modules() -> None:
+    """``access._LAZY`` and ``kmsmock._LAZY`` name, for each exported name, where it lives."""
+    import importlib
+
+    import kmsmock
+    from kmsmock import access
+
+    for package in (access, kmsmock):
+        lazy: dict[str, str] = package._LAZY  # type: ignore[attr-defined]
+        assert set(lazy) <= set(package.__all__)
+        for name, module in lazy.items():
+            found = getattr(importlib.import_module(f"{package.__name__}.{module}"), name)
+            assert getattr(package, name) is found

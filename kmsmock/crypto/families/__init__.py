@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ...backend.specs import KeySpec
+from ...lazy import import_for
 from .base import DECLARED, Family, InvalidMaterial, PrivateMaterial
 
 # The module of this package that declares each key spec (importing it declares them).
@@ -46,20 +47,15 @@ MODULES: dict[str, str] = {
     "SM2": "sm2",
 }
 
-# Specs whose module has been imported completely (a module declares its specs while it is
-# still being imported; ``import_module`` waits for an import another thread has under way).
+# Specs whose module has been imported completely (``lazy.import_for``).
 _ready: set[str] = set()
 
 
 def spec(name: str) -> KeySpec | None:
     """The key spec ``name``, its family's module imported on first use; None when kmsmock
     does not serve it (botocore's model may name specs newer than kmsmock)."""
-    if name not in _ready:
-        module = MODULES.get(name)
-        if module is None:
-            return None
-        importlib.import_module(f"{__name__}.{module}")
-        _ready.add(name)
+    if name not in _ready and not import_for(__name__, MODULES, _ready, name):
+        return None
     return DECLARED.get(name)
 
 
