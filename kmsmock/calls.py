@@ -90,9 +90,7 @@ class CallLog:
     def record(self, service_model: Any, call: Call) -> None:
         """Keep ``call`` as answered; ``shown`` redacts it when it is read."""
         if call.operation and call.operation not in self._plans:
-            self._plans[call.operation] = derived(service_model, "redaction", _plans)[
-                call.operation
-            ]
+            self._plans[call.operation] = _plans(service_model, call.operation)
         self._calls.append(call)
 
     def redacted(self, call: Call) -> Call:
@@ -188,13 +186,18 @@ def _brief(call: Call) -> str:
     return f"#{call.attempt} {call.operation}({members}) {outcome}"
 
 
-def _plans(service_model: Any) -> dict[str, tuple[Plan | None, Plan | None]]:
-    """Every operation's (request plan, response plan)."""
-    out = {}
-    for name in service_model.operation_names:
-        op = service_model.operation_model(name)
-        out[name] = (_plan(op.input_shape), _plan(op.output_shape))
-    return out
+def _plans(service_model: Any, operation: str) -> tuple[Plan | None, Plan | None]:
+    """``operation``'s (request plan, response plan), derived once per session's model."""
+    known = derived(service_model, "redaction", _none_yet)
+    plans = known.get(operation)
+    if plans is None:
+        op = service_model.operation_model(operation)
+        plans = known[operation] = (_plan(op.input_shape), _plan(op.output_shape))
+    return plans
+
+
+def _none_yet(_: Any) -> dict[str, tuple[Plan | None, Plan | None]]:
+    return {}
 
 
 def _plan(shape: Any, depth: int = 0) -> Any:

@@ -135,14 +135,14 @@ def _plan(
     backend: Backend, decl: Mapping[str, Any], region: str, now: datetime, earlier: list[_Plan]
 ) -> _Plan:
     from .backend.key import Key
-    from .crypto.families import SPECS
+    from .crypto import families
 
     unknown = sorted(set(decl) - _FIELDS)
     if unknown:
         raise SeedError(f"unknown fields {unknown}; known: {sorted(_FIELDS)}")
     store = backend.store(backend.default_account, str(decl.get("region", region)))
     spec_name = decl.get("spec", "SYMMETRIC_DEFAULT")
-    spec = SPECS.get(spec_name)
+    spec = families.spec(spec_name)
     if spec is None:
         raise SeedError(f"unknown key spec {spec_name!r}")
     usage = decl.get("usage", next(iter(spec.usages)))

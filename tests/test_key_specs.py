@@ -94,6 +94,14 @@ def test_the_families_declare_exactly_these_specs() -> None:
         assert all(spec.family is family for spec in family.specs)
 
 
+def test_the_table_names_the_module_declaring_each_spec() -> None:
+    """``families.MODULES`` (which module to import for a spec on its first use) is right."""
+    assert set(families.MODULES) == set(families.SPECS)
+    for name, spec in families.SPECS.items():
+        assert type(spec.family).__module__ == f"{families.__name__}.{families.MODULES[name]}"
+    assert families.spec("NOT_A_SPEC") is None
+
+
 def test_data_key_pair_specs_are_the_models() -> None:
     """GenerateDataKeyPair's KeyPairSpec values are key specs whose family makes pairs."""
     pairs = {name for name, spec in families.SPECS.items() if spec.data_key_pair}

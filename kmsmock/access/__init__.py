@@ -3,7 +3,15 @@
 Pure and data-driven: nothing here imports the rest of kmsmock. ``policy`` parses and compiles
 documents, ``conditions`` holds the Condition operators, ``values`` the wildcards and policy
 variables, ``evaluate`` the decision and the AccessDeniedException texts.
+
+The parser and its Condition operators, and ``Identity``, are imported the first time one of
+their names is read from this package (``_LAZY``): a default activation, whose keys keep the
+default policy and which declares no principals, never parses a policy (issue 12: the cold
+first call).
 """
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from .evaluate import (
     IDENTITY_BASED,
@@ -15,8 +23,31 @@ from .evaluate import (
     denial_message,
     evaluate,
 )
-from .identity import Identity
-from .policy import INVALID_PRINCIPALS, MALFORMED, Policy, PolicyError, Statement, parse_policy
+
+if TYPE_CHECKING:
+    from .identity import Identity
+    from .policy import INVALID_PRINCIPALS, MALFORMED, Policy, PolicyError, Statement, parse_policy
+
+# The module of this package each of the other names it exports is imported from on first use.
+_LAZY = {
+    "INVALID_PRINCIPALS": "policy",
+    "MALFORMED": "policy",
+    "Policy": "policy",
+    "PolicyError": "policy",
+    "Statement": "policy",
+    "parse_policy": "policy",
+    "Identity": "identity",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is not None:
+        found = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+        globals()[name] = found  # read here from now on
+        return found
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "IDENTITY_BASED",

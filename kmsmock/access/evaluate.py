@@ -25,8 +25,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from .policy import Policy, Principals, Statement
+if TYPE_CHECKING:  # policies reach the evaluator compiled: no parser needed to decide
+    from .policy import Policy, Principals, Statement
 
 ContextValue = object  # str | bool | int | float | datetime | bytes | list of those
 

@@ -7,6 +7,7 @@ the operations layer takes it, so objects here assume they are called under it.
 from __future__ import annotations
 
 import bisect
+import functools
 import os
 import threading
 from dataclasses import dataclass
@@ -16,14 +17,14 @@ from typing import TYPE_CHECKING
 from ..calls import CallLog
 from ..faults import Faults
 from . import DEFAULT_ACCOUNT as DEFAULT_ACCOUNT
-from .import_parameters import ImportParameters
 from .journal import Journal
 from .key import PENDING_DELETION, PENDING_REPLICA_DELETION, Key
-from .keystore import CustomKeyStores
 from .source import Source, uuid_from
 
 if TYPE_CHECKING:
     from ..access import Identity
+    from .import_parameters import ImportParameters
+    from .keystore import CustomKeyStores
 
 
 def random_uuid() -> str:
@@ -78,8 +79,6 @@ class RegionStore:
         self.deleted: set[str] = set()
         # GetParametersForImport's outstanding wrapping keys, by import-token id
         self.import_parameters: dict[str, ImportParameters] = {}
-        # Custom key stores (CloudHSM and external) by id, and the backing world they lean on
-        self.custom_key_stores = CustomKeyStores(self.source)
         # Key ids in creation order for ListKeys paging: a marker is a sequence number, found by
         # bisection, so every page costs its own size. Deleted keys leave holes until compacted.
         # Ids, not keys: a restored snapshot copies a key only when it is first read.
@@ -87,6 +86,14 @@ class RegionStore:
         self._seqs: list[int] = []
         self._next_seq = 1
         self._holes = 0
+
+    @functools.cached_property
+    def custom_key_stores(self) -> CustomKeyStores:
+        """Custom key stores (CloudHSM and external) by id, and the backing world they lean on;
+        made when first touched, so a test without any never imports their module (issue 12)."""
+        from .keystore import CustomKeyStores
+
+        return CustomKeyStores(self.source)
 
     def key_arn(self, key_id: str) -> str:
         return f"{self.arn_prefix}key/{key_id}"

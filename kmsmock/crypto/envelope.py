@@ -27,6 +27,7 @@ _HEADER = 1 + 1 + 5 + 16 + 32
 _NONCE = 12
 _TAG = 16
 MIN_BLOB = _HEADER + _NONCE + _TAG
+_IN_USE = 128
 
 
 class Undecryptable(Exception):
@@ -82,8 +83,9 @@ def seal(
     return header + nonce + sealed
 
 
-# A key's header and cipher are the same for every request it serves: made once (bounded).
-@functools.lru_cache(maxsize=4096)
+# A key's header and cipher are the same for every request it serves: made once for the keys
+# in use. Few, so that keys deleted long ago leave nothing behind (tests/test_long_run.py).
+@functools.lru_cache(maxsize=_IN_USE)
 def _header(account: str, key_id: str, material_id: str) -> bytes:
     form, kid = _key_id_bytes(key_id)
     return (
@@ -91,7 +93,7 @@ def _header(account: str, key_id: str, material_id: str) -> bytes:
     )
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=_IN_USE)
 def _cipher(secret: bytes) -> AESGCM:
     return AESGCM(secret)
 
@@ -100,15 +102,10 @@ def read_header(blob: bytes) -> Header:
     """The key and material a blob names; ``Undecryptable`` if it is not one of ours."""
     if len(blob) < MIN_BLOB or blob[0] != VERSION or blob[1] not in (_FORM_UUID, _FORM_MRK):
         raise Undecryptable
-    return _parsed_header(bytes(blob[:_HEADER]))
-
-
-@functools.lru_cache(maxsize=4096)  # a key's blobs share their header
-def _parsed_header(raw: bytes) -> Header:
-    account = f"{int.from_bytes(raw[2:7], 'big'):012d}"
-    kid = raw[7:23]
-    key_id = f"mrk-{kid.hex()}" if raw[1] == _FORM_MRK else _uuid_text(kid)
-    return Header(account, key_id, raw[23:_HEADER].hex(), raw)
+    account = f"{int.from_bytes(blob[2:7], 'big'):012d}"
+    kid = blob[7:23]
+    key_id = f"mrk-{kid.hex()}" if blob[1] == _FORM_MRK else _uuid_text(kid)
+    return Header(account, key_id, blob[23:_HEADER].hex(), blob[:_HEADER])
 
 
 def open_sealed(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 
+from ..lazy import import_for
 from . import registry
 from .dispatch import dispatch
 from .registry import Context, Handler, Operation, operation
@@ -87,12 +88,8 @@ _ready: set[str] = set()
 
 def load(name: str) -> bool:
     """Whether kmsmock serves operation ``name``, importing its module on first use."""
-    if name not in _ready:
-        module = MODULES.get(name)
-        if module is None:
-            return False
-        importlib.import_module(f"{__name__}.{module}")
-        _ready.add(name)
+    if name not in _ready and not import_for(__name__, MODULES, _ready, name):
+        return False
     return name in registry.OPERATIONS
 
 

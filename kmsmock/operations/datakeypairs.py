@@ -23,7 +23,7 @@ from .states import dry_run, require_usable, require_usage
 
 def _data_key_pair(ctx: Context, req: Request, operation_name: str) -> tuple[Response, bytes]:
     pair_spec = req["KeyPairSpec"]
-    spec = families.SPECS.get(pair_spec)
+    spec = families.spec(pair_spec)
     if spec is None or not spec.data_key_pair:  # newer in botocore's model than in kmsmock
         raise errors.KEY_PAIR_SPEC_NOT_IMPLEMENTED(key_pair_spec=pair_spec)
     if not spec.available_in(ctx.store.partition):

@@ -17,14 +17,17 @@ without identity policies is allowed by IAM.
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .. import errors
-from ..access import RESOURCE_BASED, Decision, Policy, evaluate, parse_policy
+from .. import access, errors
+from ..access import RESOURCE_BASED, Decision, evaluate
 from ..backend.key import Key, Usage
-from .grants import check_grant_tokens, grant_allows
+from .grant_tokens import check_grant_tokens
 from .identity import asking, identity_allows
 from .registry import CIPHERTEXT, OPERATIONS, Context, Request, Response, traits
+
+if TYPE_CHECKING:
+    from ..access import Policy
 
 # Found by the ciphertext, another account's key the caller may not use is one it is told
 # nothing about; its own account's keys are refused in IAM's words, as AWS answers today.
@@ -140,8 +143,8 @@ def key_policy(key: Key) -> Policy:
     """``key``'s policy, compiled (once per text). A key without a policy of its own has the
     default one, which delegates to its account (kms-facts §5); so does an AWS managed key
     here: kmsmock does not model the services its kms:ViaService condition names."""
-    if key.policy is not None:
-        return parse_policy(key.policy)
+    if key.policy is not None:  # access.parse_policy: the parser, loaded by the first decision
+        return access.parse_policy(key.policy)
     return _default_policy(key.store.partition, key.store.account)
 
 
@@ -149,12 +152,14 @@ def key_policy(key: Key) -> Policy:
 def _default_policy(partition: str, account: str) -> Policy:
     from .policies import default_document  # the family's module, loaded on first need
 
-    return parse_policy(default_document(partition, account))
+    return access.parse_policy(default_document(partition, account))
 
 
 def _grant_allows(ctx: Context, key: Key, action: str, request: Request) -> bool:
     """Whether a grant on ``key`` lets the caller ``action`` with this request: grants that are
     eventually consistent by now, or named by the request's grant tokens however new."""
+    from .grants import grant_allows  # the grant family and its rules: loaded on first need
+
     return grant_allows(
         key,
         ctx.caller,

@@ -16,7 +16,6 @@ from .. import errors
 from ..backend.key import Key, Material
 from ..backend.specs import ENCRYPT_DECRYPT
 from ..crypto import envelope
-from .keystores import require_random_source
 from .lookup import find_key
 from .registry import CIPHERTEXT, Context, Request, Response, operation
 from .states import dry_run, private_key, require_usable, require_usage
@@ -257,6 +256,8 @@ def generate_random(ctx: Context, req: Request) -> Response:
     if "NumberOfBytes" not in req:
         raise errors.NUMBER_OF_BYTES_REQUIRED()
     if "CustomKeyStoreId" in req:  # generated in the CloudHSM cluster: it must be connected
+        from .keystores import require_random_source  # the custom key stores' family
+
         require_random_source(ctx, req["CustomKeyStoreId"])
     _reject_recipient(req)
     return {"Plaintext": os.urandom(req["NumberOfBytes"])}

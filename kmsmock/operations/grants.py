@@ -1,5 +1,5 @@
-"""Grants: CreateGrant, ListGrants, ListRetirableGrants, RetireGrant, RevokeGrant, and the
-check of ``GrantTokens`` that every operation accepting them makes.
+"""Grants: CreateGrant, ListGrants, ListRetirableGrants, RetireGrant, RevokeGrant (grant tokens,
+which every operation accepting them checks, are ``grant_tokens``').
 
 Grants are stored on their key (they die with it) and listed as AWS lists them. What a grant
 allows is decided by ``grant_allows`` (the rules are ``access.grants``'), which the request's
@@ -9,9 +9,6 @@ policy: "Retiring and revoking grants"). RevokeGrant is a key-policy permission 
 
 from __future__ import annotations
 
-import base64
-import binascii
-import os
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,6 +25,7 @@ from ..backend.specs import (
     KEY_AGREEMENT,
     SIGN_VERIFY,
 )
+from .grant_tokens import from_token, new_token, token_parts
 from .identity import identity_allows
 from .lookup import find_key
 from .paging import page
@@ -50,8 +48,6 @@ _BY_USAGE = {
     ENCAPSULATE_DECAPSULATE: _GENERAL | {"Encapsulate", "Decapsulate", "GetPublicKey"},
     GENERATE_VERIFY_MAC: _GENERAL | {"GenerateMac", "VerifyMac"},
 }
-_TOKEN_PREFIX = b"kmsmock-grant:"
-_NONCE = 16
 
 
 def _grants(key: Key) -> dict[str, Grant]:
@@ -59,40 +55,6 @@ def _grants(key: Key) -> dict[str, Grant]:
         key.grants = {}
     grants: dict[str, Grant] = key.grants
     return grants
-
-
-def _token(key: Key, grant: Grant) -> str:
-    """Opaque to callers; names the grant, so RetireGrant can find it. A fresh one each time."""
-    where = f"{key.store.account}/{key.store.region}/{key.key_id}/{grant.grant_id}"
-    raw = _TOKEN_PREFIX + os.urandom(_NONCE) + where.encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _token_parts(token: str) -> tuple[str, str, str, str] | None:
-    """(account, Region, key id, grant id) a token names, or None if it is not one of ours."""
-    try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-    except (binascii.Error, ValueError):
-        return None
-    if not raw.startswith(_TOKEN_PREFIX):
-        return None
-    parts = raw[len(_TOKEN_PREFIX) + _NONCE :].decode(errors="replace").split("/")
-    if len(parts) != 4:
-        return None
-    account, region, key_id, grant_id = parts
-    return account, region, key_id, grant_id
-
-
-def _from_token(ctx: Context, token: str) -> tuple[Key, Grant]:
-    parts = _token_parts(token)
-    if parts is None:
-        raise errors.INVALID_GRANT_TOKEN()
-    account, region, key_id, grant_id = parts
-    key = ctx.backend.peek(account, region).get(key_id, ctx.now)
-    grant = key.grants.get(grant_id) if key is not None and key.grants else None
-    if key is None or grant is None:
-        raise errors.INVALID_GRANT_TOKEN()
-    return key, grant
 
 
 def _one_of(req: Request, members: tuple[str, str], required: bool) -> tuple[str, str] | None:
@@ -149,11 +111,11 @@ def create_grant(ctx: Context, req: Request) -> Response:
     if candidate.name is not None:
         for existing in grants.values():
             if existing.same_request(candidate):  # a retry: the same grant, a new token
-                return {"GrantToken": _token(key, existing), "GrantId": existing.grant_id}
+                return {"GrantToken": new_token(key, existing), "GrantId": existing.grant_id}
     if len(grants) >= MAX_GRANTS_PER_KEY:
         raise errors.GRANTS_PER_KEY(key_arn=key.arn, limit=MAX_GRANTS_PER_KEY)
     grants[candidate.grant_id] = candidate
-    return {"GrantToken": _token(key, candidate), "GrantId": candidate.grant_id}
+    return {"GrantToken": new_token(key, candidate), "GrantId": candidate.grant_id}
 
 
 def _entry(key: Key, grant: Grant) -> Response:
@@ -216,7 +178,7 @@ def _grant_by_id(ctx: Context, key: Key, grant_id: str) -> Grant:
 @operation("RetireGrant", key="GrantToken")
 def retire_grant(ctx: Context, req: Request) -> Response:
     if "GrantToken" in req:
-        key, grant = _from_token(ctx, req["GrantToken"])
+        key, grant = from_token(ctx, req["GrantToken"])
     elif "KeyId" in req and "GrantId" in req:
         key = find_key(ctx, req["KeyId"])
         grant = _grant_by_id(ctx, key, req["GrantId"])
@@ -246,12 +208,6 @@ def revoke_grant(ctx: Context, req: Request) -> Response:
     return {}
 
 
-def check_grant_tokens(ctx: Context, tokens: Iterable[str]) -> None:
-    """Refuse grant tokens that name no live grant (for operations whose traits say so)."""
-    for token in tokens:
-        _from_token(ctx, token)
-
-
 def grant_allows(
     key: Key,
     caller: Caller,
@@ -273,7 +229,7 @@ def grant_allows(
         return False
     named = {
         parts[3]
-        for parts in map(_token_parts, grant_tokens)
+        for parts in map(token_parts, grant_tokens)
         if parts is not None and parts[:3] == (key.store.account, key.store.region, key.key_id)
     }
     found = allowing(

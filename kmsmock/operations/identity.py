@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from ..access import Request as Asked
 from ..access import evaluate
-from ..access.request_keys import request_keys
 from ..backend.key import Key
 from .registry import Context, Request
 
@@ -20,6 +19,8 @@ def condition_keys(
 ) -> dict[str, object]:
     """The request's condition keys for ``action`` on ``key``, with what the signer and the
     activation declare that kmsmock cannot observe (``aws:SourceIp``, ...)."""
+    from ..access.request_keys import request_keys  # its tables: loaded by the first decision
+
     return request_keys(action, request, key, ctx, extra=ctx.signer_keys)
 
 

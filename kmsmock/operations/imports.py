@@ -66,7 +66,7 @@ def get_parameters_for_import(ctx: Context, req: Request) -> Response:
     for token_id in [t for t, p in store.import_parameters.items() if p.valid_to <= ctx.now]:
         del store.import_parameters[token_id]  # expired sets are of no use to anyone
     token_id = os.urandom(16).hex()
-    wrapping_spec = families.SPECS[spec]
+    wrapping_spec = families.known(spec)
     # WrappingKeySpec is RSA_* or SM2 (the model's enum): the key is one of those two kinds.
     wrapping_key = cast("RSAPrivateKey | SM2PrivateKey", families.generate(wrapping_spec))
     params = ImportParameters(key.key_id, wrapping_key, algorithm, ctx.now + PARAMETERS_VALID_FOR)

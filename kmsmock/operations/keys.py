@@ -8,12 +8,10 @@ from datetime import timedelta
 from .. import errors
 from ..backend import key as key_states
 from ..backend.key import Key
-from ..crypto.families import SPECS
-from . import keystores
+from ..crypto import families
 from .lookup import find_key, key_to_change
 from .metadata import key_metadata
 from .paging import decode_marker, encode_marker
-from .policies import check_policy
 from .registry import Context, Request, Response, operation
 from .states import (
     require_not_pending_deletion,
@@ -28,7 +26,7 @@ def create_key(ctx: Context, req: Request) -> Response:
     legacy = req.get("CustomerMasterKeySpec")
     if spec_name and legacy:
         raise errors.KEY_SPEC_AND_CUSTOMER_MASTER_KEY_SPEC()
-    spec = SPECS.get(spec_name or legacy or "SYMMETRIC_DEFAULT")
+    spec = families.spec(spec_name or legacy or "SYMMETRIC_DEFAULT")
     if spec is None:  # a key spec newer than kmsmock (the model is botocore's, installed)
         raise errors.KEY_SPEC_NOT_IMPLEMENTED(key_spec=spec_name or legacy)
     usage = req.get("KeyUsage")
@@ -41,12 +39,18 @@ def create_key(ctx: Context, req: Request) -> Response:
     if usage not in spec.usages:
         raise errors.KEY_USAGE_INCOMPATIBLE(usage=usage, key_spec=spec.name)
     origin = req.get("Origin", "AWS_KMS")
-    in_store = keystores.placement(ctx, req, spec, origin)  # None outside custom key stores
+    in_store = None  # the key's custom key store: none for AWS KMS's own key, naming no store
+    if origin != "AWS_KMS" or "CustomKeyStoreId" in req or "XksKeyId" in req:
+        from . import keystores  # their rules: loaded by the first request that may need them
+
+        in_store = keystores.placement(ctx, req, spec, origin)
     store = ctx.store
     multi_region = bool(req.get("MultiRegion", False))
     key_id = store.new_key_id(multi_region)
     policy = req.get("Policy")
     if policy is not None:
+        from .policies import check_policy  # the parser and evaluator: only for a given policy
+
         check_policy(
             ctx,
             policy,

@@ -11,7 +11,7 @@ from ..backend.key import (
     Key,
 )
 from ..backend.store import Alias, RegionStore
-from ..crypto.families import SPECS
+from ..crypto import families
 from .registry import Context
 from .states import require_customer_managed
 
@@ -154,7 +154,7 @@ def create_aws_managed_key(ctx: Context, store: RegionStore, alias_name: str) ->
         Key(
             store,
             store.new_key_id(False),
-            SPECS["SYMMETRIC_DEFAULT"],
+            families.known("SYMMETRIC_DEFAULT"),
             "ENCRYPT_DECRYPT",
             ctx.now,
             manager="AWS",

@@ -26,11 +26,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..access import Caller, Policy
+from ..access import Caller
 from ..backend.store import Backend, RegionStore, partition_for
 from ..model_facts import derived
 
 if TYPE_CHECKING:
+    from ..access import Policy
     from ..backend.key import Key
 
 Request = dict[str, Any]
@@ -92,25 +93,31 @@ _CROSS_ACCOUNT_USE = re.compile(r"Cross-account use</b>:?\s*Yes")
 
 
 def traits(service_model: Any, name: str) -> Traits:
-    """``name``'s traits in ``service_model``, derived once per session's model
-    (``model_facts``: botocore makes a model per client)."""
-    return derived(service_model, "traits", _derive)[name]
+    """``name``'s traits in ``service_model``, derived on its first request (resolving every
+    operation's shapes up front would cost a first call ~1 ms: issue 12, the cold first call)
+    and kept for every client of the session's model (``model_facts``: botocore makes a model
+    per client)."""
+    tracked, known = derived(service_model, "traits", _none_yet)
+    found = known.get(name)
+    if found is None:
+        found = known[name] = _derive(service_model, name, tracked)
+    return found
 
 
-def _derive(model: Any) -> dict[str, Traits]:
-    tracked = _tracked(model)
-    out: dict[str, Traits] = {}
-    for name in model.operation_names:
-        op = model.operation_model(name)
-        members = op.input_shape.members if op.input_shape is not None else {}
-        errors = {shape.name for shape in op.error_shapes}
-        out[name] = Traits(
-            grant_tokens="GrantTokens" in members and "InvalidGrantTokenException" in errors,
-            dry_run="DryRun" in members,
-            tracked=name in tracked,
-            cross_account=_CROSS_ACCOUNT_USE.search(op.documentation or "") is not None,
-        )
-    return out
+def _none_yet(model: Any) -> tuple[frozenset[str], dict[str, Traits]]:
+    return _tracked(model), {}
+
+
+def _derive(model: Any, name: str, tracked: frozenset[str]) -> Traits:
+    op = model.operation_model(name)
+    members = op.input_shape.members if op.input_shape is not None else {}
+    errors = {shape.name for shape in op.error_shapes}
+    return Traits(
+        grant_tokens="GrantTokens" in members and "InvalidGrantTokenException" in errors,
+        dry_run="DryRun" in members,
+        tracked=name in tracked,
+        cross_account=_CROSS_ACCOUNT_USE.search(op.documentation or "") is not None,
+    )
 
 
 def _tracked(model: Any) -> frozenset[str]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from .. import errors
 from ..backend.key import DISABLED, PENDING_DELETION, PENDING_IMPORT, Key
 from ..backend.specs import ALGORITHM_FIELD, SIGN_VERIFY
-from ..crypto.families.base import Message
+from ..crypto.families.asymmetric import Message
 from .lookup import find_key
 from .registry import Context, Request, Response, operation
 from .states import (

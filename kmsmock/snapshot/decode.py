@@ -18,7 +18,8 @@ from ..backend.key import ImportedMaterial, Key, Material, Usage
 from ..backend.keystore import CustomKeyStore, CustomKeyStores, XksProxyConfig
 from ..backend.outside import Cluster, Proxy
 from ..backend.store import Alias, Backend, MultiRegionSet, RegionStore
-from ..crypto.families import SPECS, InvalidMaterial
+from ..crypto import families
+from ..crypto.families import InvalidMaterial
 from . import FORMAT, VERSION, SnapshotError
 
 
@@ -185,13 +186,14 @@ def _store(r: Reader, backend: Backend) -> None:
 
 def _spec(r: Reader) -> Any:
     name = r.text()
-    if name not in SPECS:
+    spec = families.spec(name)
+    if spec is None:
         raise r.fail(f"unknown key spec {name!r}")
-    return SPECS[name]
+    return spec
 
 
 def _private(r: Reader, spec_name: str) -> Any:
-    spec = SPECS.get(spec_name)
+    spec = families.spec(spec_name)
     if spec is None:
         raise r.fail(f"unknown key spec {spec_name!r}")
     try:

@@ -152,13 +152,13 @@ def _grant(grant: Grant) -> Doc:
 def _import_parameters(token_id: str, params: ImportParameters) -> Doc:
     wrapping = params.wrapping_key
     spec = "SM2" if isinstance(wrapping, SM2PrivateKey) else f"RSA_{wrapping.key_size}"
-    from ..crypto.families import SPECS
+    from ..crypto import families
 
     return {
         "token_id": token_id,
         "key_id": params.key_id,
         "wrapping_spec": spec,
-        "wrapping_key": b64(SPECS[spec].family.private_der(wrapping)),
+        "wrapping_key": b64(families.known(spec).family.private_der(wrapping)),
         "algorithm": params.algorithm,
         "valid_to": when(params.valid_to),
     }

@@ -8,58 +8,31 @@ family, so a method a family does not override is never reached; it says so if i
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, TypeAlias, TypeGuard, TypeVar
-
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa, utils
+from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar
 
 from ...backend.specs import KeySpec
-from ..sm2 import SM2PrivateKey
+
+if TYPE_CHECKING:  # no cryptography here: a symmetric-only program never imports it
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+
+    from ..sm2 import SM2PrivateKey
+    from .asymmetric import Message, PrivateKey
 
 
-class PrivateKey(Protocol):
-    """What kmsmock uses of any asymmetric private key: ``cryptography``'s (ML-DSA and ML-KEM
-    typed structurally, as the installed release may predate them) and ``sm2``'s."""
-
-    def public_key(self) -> Any: ...
-
-    def private_bytes(
-        self,
-        encoding: serialization.Encoding,
-        format: serialization.PrivateFormat,
-        encryption_algorithm: serialization.KeySerializationEncryption,
-        /,
-    ) -> bytes: ...
-
-
-# What ``Key.private`` holds: an asymmetric private key, or an HMAC key's secret bytes.
+# What ``Key.private`` holds: an asymmetric private key (ML-DSA, ML-KEM: ``PrivateKey``), or an
+# HMAC key's secret bytes. (A string: the classes it names are imported only for type checking.)
 PrivateMaterial: TypeAlias = (
-    rsa.RSAPrivateKey
-    | ec.EllipticCurvePrivateKey
-    | ed25519.Ed25519PrivateKey
-    | SM2PrivateKey
-    | PrivateKey  # ML-DSA, ML-KEM
-    | bytes
+    "rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey"
+    " | SM2PrivateKey | PrivateKey | bytes"
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Message:
-    """What Sign signs and Verify checks: ``data`` is a RAW message, a DIGEST or an
-    EXTERNAL_MU, as ``message_type`` says; the operation has checked both against the spec."""
-
-    algorithm: str
-    message_type: str
-    data: bytes = field(repr=False)
-
-    @property
-    def prehashed(self) -> bool:
-        return self.message_type == "DIGEST"
-
-
 P = TypeVar("P")
-K = TypeVar("K", bound=PrivateKey)
+
+
+# Every key spec declared by the family modules imported so far, by name (``families.spec``
+# imports a spec's module on first use).
+DECLARED: dict[str, KeySpec] = {}
 
 
 class InvalidMaterial(ValueError):
@@ -72,26 +45,6 @@ class MaterialSize(InvalidMaterial):
     def __init__(self, low: int, high: int) -> None:
         super().__init__(low, high)
         self.low, self.high = low, high
-
-
-HASHES: dict[str, type[hashes.HashAlgorithm]] = {
-    "SHA_1": hashes.SHA1,
-    "SHA_224": hashes.SHA224,
-    "SHA_256": hashes.SHA256,
-    "SHA_384": hashes.SHA384,
-    "SHA_512": hashes.SHA512,
-}
-
-
-def hash_of(algorithm: str) -> hashes.HashAlgorithm:
-    """The hash an algorithm name ends with: ``RSASSA_PSS_SHA_256`` -> SHA-256."""
-    return HASHES["SHA_" + algorithm.rsplit("_", 1)[1]]()
-
-
-def signing_hash(message: Message) -> hashes.HashAlgorithm | utils.Prehashed:
-    """The hash to sign with, or a note that the caller already hashed (MessageType DIGEST)."""
-    h = hash_of(message.algorithm)
-    return utils.Prehashed(h) if message.prehashed else h
 
 
 class Family(Generic[P]):
@@ -111,6 +64,7 @@ class Family(Generic[P]):
     def _declare(self, name: str, usages: Mapping[str, list[str]], **where: bool) -> KeySpec:
         spec = KeySpec(name, self, {u: tuple(a) for u, a in usages.items()}, **where)
         self.specs += (spec,)
+        DECLARED[name] = spec
         return spec
 
     def _refuse(self, what: str) -> Exception:
@@ -190,36 +144,3 @@ class Family(Generic[P]):
 
     def verify_mac(self, private: P, algorithm: str, message: bytes, mac: bytes) -> bool:
         raise self._refuse("verify MACs")
-
-
-class AsymmetricFamily(Family[K]):
-    """Families whose private material is a ``cryptography``-shaped private key."""
-
-    def public_der(self, private: K) -> bytes:
-        return bytes(
-            private.public_key().public_bytes(
-                serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-            )
-        )
-
-    def private_der(self, private: K) -> bytes:
-        return bytes(
-            private.private_bytes(
-                serialization.Encoding.DER,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-        )
-
-    def load(self, spec: KeySpec, material: bytes) -> K:
-        try:
-            private = serialization.load_der_private_key(material, password=None)
-        except (ValueError, TypeError):
-            raise InvalidMaterial(spec.name) from None
-        if not self.matches(private, spec):
-            raise InvalidMaterial(spec.name)
-        return private
-
-    def matches(self, private: object, spec: KeySpec) -> TypeGuard[K]:
-        """Whether a loaded private key is one of ``spec``."""
-        return False

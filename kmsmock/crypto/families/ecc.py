@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from ... import errors
 from ...backend.specs import KEY_AGREEMENT, SIGN_VERIFY, KeySpec
-from .base import AsymmetricFamily, Message, hash_of, signing_hash
+from .asymmetric import AsymmetricFamily, Message, hash_of, signing_hash
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from ...backend.specs import SIGN_VERIFY, KeySpec
 from .. import edwards
-from .base import AsymmetricFamily, Message
+from .asymmetric import AsymmetricFamily, Message
 
 PREHASHED = "ED25519_PH_SHA_512"
 # Each algorithm accepts exactly one message type (CreateKey.KeySpec documentation:

@@ -15,7 +15,7 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 
 from ... import errors
 from ...backend.specs import SIGN_VERIFY
-from .base import Message, PrivateKey
+from .asymmetric import Message, PrivateKey
 from .postquantum import PostQuantumFamily, cryptography_version
 
 EXTERNAL_MU = "EXTERNAL_MU"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from ...backend.specs import ENCAPSULATE_DECAPSULATE
-from .base import PrivateKey
+from .asymmetric import PrivateKey
 from .postquantum import PostQuantumFamily
 
 

@@ -11,7 +11,7 @@ from cryptography.exceptions import UnsupportedAlgorithm
 
 from ... import errors
 from ...backend.specs import KeySpec
-from .base import AsymmetricFamily, PrivateKey
+from .asymmetric import AsymmetricFamily, PrivateKey
 
 Q = TypeVar("Q", bound=PrivateKey)
 

@@ -13,7 +13,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from ...backend.specs import ENCRYPT_DECRYPT, SIGN_VERIFY, KeySpec
-from .base import AsymmetricFamily, Message, hash_of, signing_hash
+from .asymmetric import AsymmetricFamily, Message, hash_of, signing_hash
 
 _ENCRYPTION = ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"]
 _SIGNING = [f"RSASSA_{scheme}_SHA_{n}" for scheme in ("PKCS1_V1_5", "PSS") for n in (256, 384, 512)]

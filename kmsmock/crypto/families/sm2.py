@@ -8,7 +8,8 @@ from collections.abc import Callable
 from ... import errors
 from ...backend.specs import ENCRYPT_DECRYPT, KEY_AGREEMENT, SIGN_VERIFY, KeySpec
 from .. import sm2
-from .base import AsymmetricFamily, InvalidMaterial, Message
+from .asymmetric import AsymmetricFamily, Message
+from .base import InvalidMaterial
 
 SM2PKE_MAX_PLAINTEXT = 1024  # kms-facts §4
 _DIGEST_BYTES = 32  # "SM2DSA uses the SM3 hashing algorithm"
