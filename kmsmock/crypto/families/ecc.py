@@ -3,6 +3,7 @@ curves, ECDH key agreement (DeriveSharedSecret returns the raw x coordinate)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeGuard
@@ -13,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from ... import errors
 from ...backend.specs import KEY_AGREEMENT, SIGN_VERIFY, KeySpec
-from .asymmetric import AsymmetricFamily, Message, hash_of, signing_hash
+from .asymmetric import AsymmetricFamily, Message, hash_of, public_key, signing_hash_for
 
 
 @dataclass(frozen=True)
@@ -60,13 +61,14 @@ class EccFamily(AsymmetricFamily[ec.EllipticCurvePrivateKey]):
         return hash_of(algorithm).digest_size if message_type == "DIGEST" else None
 
     def sign(self, private: ec.EllipticCurvePrivateKey, message: Message) -> bytes:
-        return private.sign(message.data, ec.ECDSA(signing_hash(message)))
+        return private.sign(message.data, _ecdsa(message.algorithm, message.prehashed))
 
     def verify(
         self, private: ec.EllipticCurvePrivateKey, message: Message, signature: bytes
     ) -> bool:
         try:
-            private.public_key().verify(signature, message.data, ec.ECDSA(signing_hash(message)))
+            ecdsa = _ecdsa(message.algorithm, message.prehashed)
+            public_key(private).verify(signature, message.data, ecdsa)
         except (InvalidSignature, ValueError):
             return False
         return True
@@ -79,6 +81,11 @@ class EccFamily(AsymmetricFamily[ec.EllipticCurvePrivateKey]):
         if not isinstance(peer, ec.EllipticCurvePublicKey) or peer.curve.name != private.curve.name:
             raise errors.PEER_KEY_OTHER_CURVE(key_spec=spec.name)
         return private.exchange(ec.ECDH(), peer)
+
+
+@functools.cache  # one per algorithm: cryptography's algorithm objects are immutable
+def _ecdsa(algorithm: str, prehashed: bool) -> ec.ECDSA:
+    return ec.ECDSA(signing_hash_for(algorithm, prehashed))
 
 
 ECC = EccFamily(

@@ -6,6 +6,7 @@ with the public key outside KMS.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import TypeGuard
 
@@ -13,7 +14,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from ...backend.specs import ENCRYPT_DECRYPT, SIGN_VERIFY, KeySpec
-from .asymmetric import AsymmetricFamily, Message, hash_of, signing_hash
+from .asymmetric import AsymmetricFamily, Message, hash_of, public_key, signing_hash
 
 _ENCRYPTION = ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"]
 _SIGNING = [f"RSASSA_{scheme}_SHA_{n}" for scheme in ("PKCS1_V1_5", "PSS") for n in (256, 384, 512)]
@@ -63,6 +64,7 @@ class RsaFamily(AsymmetricFamily[rsa.RSAPrivateKey]):
         return hash_of(algorithm).digest_size if message_type == "DIGEST" else None
 
     @staticmethod
+    @functools.cache  # one per algorithm: cryptography's paddings are immutable
     def _padding(algorithm: str) -> padding.AsymmetricPadding:
         if algorithm.startswith("RSASSA_PSS_"):
             h = hash_of(algorithm)
@@ -77,7 +79,7 @@ class RsaFamily(AsymmetricFamily[rsa.RSAPrivateKey]):
     def verify(self, private: rsa.RSAPrivateKey, message: Message, signature: bytes) -> bool:
         pad = self._padding(message.algorithm)
         try:
-            private.public_key().verify(signature, message.data, pad, signing_hash(message))
+            public_key(private).verify(signature, message.data, pad, signing_hash(message))
         except (InvalidSignature, ValueError):
             return False
         return True
@@ -89,7 +91,8 @@ class RsaFamily(AsymmetricFamily[rsa.RSAPrivateKey]):
         return self.key_bits(spec) // 8 - 2 * hash_of(algorithm).digest_size - 2
 
     def encrypt(self, private: rsa.RSAPrivateKey, algorithm: str, plaintext: bytes) -> bytes:
-        return private.public_key().encrypt(plaintext, oaep(algorithm))
+        public: rsa.RSAPublicKey = public_key(private)
+        return public.encrypt(plaintext, oaep(algorithm))
 
     def decrypt(self, private: rsa.RSAPrivateKey, algorithm: str, ciphertext: bytes) -> bytes:
         return private.decrypt(ciphertext, oaep(algorithm))
