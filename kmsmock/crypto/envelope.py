@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -34,8 +34,7 @@ class Undecryptable(Exception):
     """The blob is not a ciphertext this key material can open (tampered, truncated, foreign)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Header:
+class Header(NamedTuple):  # read on every Decrypt: a named tuple is the cheapest to build
     account: str
     key_id: str
     material_id: str
