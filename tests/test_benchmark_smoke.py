@@ -20,7 +20,7 @@ CONTENDERS = {"kmsmock", "kmsmock_loop", "moto", "stubber", "parse_floor", "befo
 # kmsmock's interception replaying the answer on each path: what its seam alone costs
 CONTENDERS |= {"kmsmock_seam", "kmsmock_loop_seam"}
 # the parse floor also doing the JSON, base64 and cryptography no honest mock can skip
-CONTENDERS |= {"work_floor"}
+CONTENDERS |= {"work_floor", "work_loop_floor"}
 STAGES = ("import", "activation", "client", "create_key", "encrypt")
 
 
@@ -103,6 +103,7 @@ def test_json_has_every_field_the_readme_table_needs(
         assert row["target"]
     assert set(rows["activation"]["values"]) == {"kmsmock", "moto"}
     assert encrypt["extra"]["work_floor"] == values["work_floor"]
+    assert encrypt["extra"]["work_loop_floor"] == values["work_loop_floor"]
     assert "the work floor" in encrypt["note"]
 
 
@@ -126,7 +127,8 @@ def test_the_cold_call_row_breaks_kmsmock_down_by_stage(
     report: tuple[dict[str, Any], dict[str, dict[str, Any]]],
 ) -> None:
     cold = report[1]["cold_call"]
-    assert set(cold["values"]) == {"kmsmock", "parse_floor", "moto"}
+    assert set(cold["values"]) == {"kmsmock", "parse_floor", "work_floor", "moto"}
+    assert "the work floor" in cold["note"]
     assert [(c["name"], c["limit"]) for c in cold["checks"]] == [("cold", 1.2)]
     for stage in STAGES:
         assert cold["extra"][f"kmsmock_{stage}"] >= 0

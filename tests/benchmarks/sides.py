@@ -309,10 +309,8 @@ Work = Callable[[dict[str, Any]], Any]  # an operation's cryptography, given its
 
 class WorkFloor(ParseFloor):
     """The parse floor also doing, on every call, the work no mock that really speaks AWS's JSON
-    and really encrypts can skip: the request's JSON parsed and its blobs base64-decoded, a
-    request id drawn, the operation's cryptography (``work``: a cipher or signature with a key
-    made in advance), the answer's blobs base64-encoded and its JSON written. Only then does it
-    answer the captured bytes as the parse floor does.
+    and really encrypts can skip (``Primitives``), then answering the captured bytes as the
+    parse floor does.
 
     The least a mock can be with nothing of its own (no validation, no state, no key lookup,
     no log): how far above the parse floor that is shows which of issue 12's targets any such
@@ -324,42 +322,77 @@ class WorkFloor(ParseFloor):
         super().__init__(session, cap)
 
     def _answer(self, name: str) -> Callable[..., Any]:
+        parse_floor_answer = super()._answer(name)
+        primitives = Primitives(self.client, self._cap, name, self._work.get(name))
+
+        def answer(model: Any, params: Any, **kwargs: Any) -> Any:
+            primitives(params["body"])
+            return parse_floor_answer(model, params, **kwargs)
+
+        return answer
+
+
+class WorkLoopFloor(BeforeSendFloor):
+    """The before-send floor doing the same work (``Primitives``) before it answers: the work
+    floor of the request loop path."""
+
+    def __init__(self, session: Any, cap: Capture, work: dict[str, Work]) -> None:
+        self._work = work
+        super().__init__(session, cap)
+
+    def _answer(self, name: str) -> Callable[..., Any]:
+        send_floor_answer = super()._answer(name)
+        primitives = Primitives(self.client, self._cap, name, self._work.get(name))
+
+        def answer(request: Any, **kwargs: Any) -> Any:
+            primitives(request.body)
+            return send_floor_answer(request, **kwargs)
+
+        return answer
+
+
+class Primitives:
+    """What no mock that really speaks AWS's JSON and really encrypts can skip on a call of
+    ``name``: the request's JSON parsed and its blobs base64-decoded, a request id drawn, the
+    operation's cryptography (``work``: a cipher or signature with a key made in advance), the
+    answer's blobs base64-encoded and its JSON written (the answer is the captured one)."""
+
+    def __init__(self, client: Any, cap: Capture, name: str, work: Work | None) -> None:
+        import binascii
+        import json
+
+        op_model = client.meta.service_model.operation_model(name)
+        self._sent_blobs = _blob_members(op_model.input_shape)
+        answered_blobs = _blob_members(op_model.output_shape)
+        # The answers as data with their blobs as bytes, made untimed: what a mock holds before
+        # writing its answer
+        self._answers = []
+        for _status, _headers, body, _parsed in cap.answers[name]:
+            wire = json.loads(body)
+            blobs = {m: binascii.a2b_base64(wire[m]) for m in answered_blobs if m in wire}
+            self._answers.append((wire, blobs))
+        self._work = work
+        self._count = 0
+
+    def __call__(self, body: bytes) -> None:
         import binascii
         import json
 
         from kmsmock.backend.source import uuid_from
 
-        parse_floor_answer = super()._answer(name)
-        op_model = self.client.meta.service_model.operation_model(name)
-        sent_blobs = _blob_members(op_model.input_shape)
-        answered_blobs = _blob_members(op_model.output_shape)
-        # The answers as data with their blobs as bytes, made untimed: what a mock holds before
-        # writing its answer
-        answers = []
-        for _status, _headers, body, _parsed in self._cap.answers[name]:
-            wire = json.loads(body)
-            blobs = {m: binascii.a2b_base64(wire[m]) for m in answered_blobs if m in wire}
-            answers.append((wire, blobs))
-        work = self._work.get(name)
-        count = [0]
-
-        def answer(model: Any, params: Any, **kwargs: Any) -> Any:
-            request = json.loads(params["body"])
-            for member in sent_blobs:
-                if member in request:
-                    request[member] = binascii.a2b_base64(request[member])
-            if work is not None:
-                work(request)
-            uuid_from(os.urandom(16))  # the request id
-            wire, blobs = answers[count[0] % len(answers)]
-            count[0] += 1
-            out = dict(wire)
-            for member, raw in blobs.items():
-                out[member] = binascii.b2a_base64(raw, newline=False).decode("ascii")
-            json.dumps(out, separators=(",", ":")).encode()
-            return parse_floor_answer(model, params, **kwargs)
-
-        return answer
+        request = json.loads(body)
+        for member in self._sent_blobs:
+            if member in request:
+                request[member] = binascii.a2b_base64(request[member])
+        if self._work is not None:
+            self._work(request)
+        uuid_from(os.urandom(16))  # the request id
+        wire, blobs = self._answers[self._count % len(self._answers)]
+        self._count += 1
+        out = dict(wire)
+        for member, raw in blobs.items():
+            out[member] = binascii.b2a_base64(raw, newline=False).decode("ascii")
+        json.dumps(out, separators=(",", ":")).encode()
 
 
 def _blob_members(shape: Any) -> list[str]:

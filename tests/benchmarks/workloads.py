@@ -27,6 +27,7 @@ from .sides import (
     StubberFloor,
     Work,
     WorkFloor,
+    WorkLoopFloor,
     capture,
     new_session,
 )
@@ -97,6 +98,7 @@ class Bench:
             send = BeforeSendFloor(self.session, cap)
             parsed = ParseFloor(self.session, cap)
             worked = WorkFloor(self.session, cap, work or {})
+            worked_loop = WorkLoopFloor(self.session, cap, work or {})
             seam = Seam(cap)
             contenders = [
                 Contender("kmsmock", lambda: op(kms.client), kms.resume, kms.pause),
@@ -113,6 +115,7 @@ class Bench:
                 Contender("parse_floor", lambda: op(parsed.client)),
                 Contender("work_floor", lambda: op(worked.client)),
                 Contender("before_send", lambda: op(send.client)),
+                Contender("work_loop_floor", lambda: op(worked_loop.client)),
                 Contender("stubber", lambda: op(stub.client), stub.queue),
             ]
             if moto_side is not None and moto_op is not None:
@@ -166,6 +169,14 @@ def _where_the_time_goes(row: Row, crypto: float | None = None) -> Row:
             f"the work floor (the parse floor also parsing the request, base64 both ways, a "
             f"request id, the cryptography, writing the answer) {fmt_value(work, 'time')}, "
             f"{work / parsed:.2f}x the parse floor: kmsmock is {kms / work:.2f}x it"
+        )
+    work_loop = v.get("work_loop_floor")
+    if loop and send and work_loop:
+        row.extra["work_loop_floor"] = work_loop
+        notes.append(
+            f"on the loop, the work floor (the before-send floor doing the same) "
+            f"{fmt_value(work_loop, 'time')}, {work_loop / send:.2f}x the before-send floor: the "
+            f"loop is {loop / work_loop:.2f}x it"
         )
     if loop and send and loop_seam:
         row.extra["kmsmock_loop_work"] = loop - loop_seam
