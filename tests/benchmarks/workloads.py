@@ -162,22 +162,23 @@ def _where_the_time_goes(row: Row, crypto: float | None = None) -> Row:
             "work (protocol, validation, operation, state, cryptography) "
             + fmt_value(kms - seam, "time")
         )
-    work = v.get("work_floor")
-    if kms and parsed and work:
-        row.extra["work_floor"] = work
-        notes.append(
-            f"the work floor (the parse floor also parsing the request, base64 both ways, a "
-            f"request id, the cryptography, writing the answer) {fmt_value(work, 'time')}, "
-            f"{work / parsed:.2f}x the parse floor: kmsmock is {kms / work:.2f}x it"
-        )
-    work_loop = v.get("work_loop_floor")
-    if loop and send and work_loop:
-        row.extra["work_loop_floor"] = work_loop
-        notes.append(
-            f"on the loop, the work floor (the before-send floor doing the same) "
-            f"{fmt_value(work_loop, 'time')}, {work_loop / send:.2f}x the before-send floor: the "
-            f"loop is {loop / work_loop:.2f}x it"
-        )
+    notes += _against_work_floor(
+        row,
+        "work_floor",
+        kms,
+        parsed,
+        "the work floor (the parse floor also parsing the request, base64 both ways, a request "
+        "id, the cryptography, writing the answer)",
+        "the parse floor: kmsmock",
+    )
+    notes += _against_work_floor(
+        row,
+        "work_loop_floor",
+        loop,
+        send,
+        "on the loop, the work floor (the before-send floor doing the same)",
+        "the before-send floor: the loop",
+    )
     if loop and send and loop_seam:
         row.extra["kmsmock_loop_work"] = loop - loop_seam
         notes.append(
@@ -208,6 +209,25 @@ def _where_the_time_goes(row: Row, crypto: float | None = None) -> Row:
         notes.append(text)
     row.note = "; ".join(notes)
     return row
+
+
+def _against_work_floor(
+    row: Row,
+    key: str,
+    mine: float | None,
+    floor: float | None,
+    what: str,
+    against: str,
+) -> list[str]:
+    """The note on a work floor (``Primitives``): how far above its floor, and kmsmock
+    against it; the value is kept in the row's extra figures too."""
+    work = row.values.get(key)
+    if not (mine and floor and work):
+        return []
+    row.extra[key] = work
+    return [
+        f"{what} {fmt_value(work, 'time')}, {work / floor:.2f}x {against} is {mine / work:.2f}x it"
+    ]
 
 
 def encrypt_setup(spec: str = "SYMMETRIC_DEFAULT") -> Callable[[Any], Op]:
