@@ -159,7 +159,7 @@ def _run(code: str, *flags: str) -> subprocess.CompletedProcess[str]:
 def stage_medians(programs: dict[str, str], rounds: int) -> dict[str, dict[str, float]]:
     """Median seconds of each program's stages (``STAGE``), of the garbage collections within
     them (``gc:STAGE``) and of the whole (``total``), programs interleaved round by round."""
-    samples: dict[str, list[dict[str, dict[str, float]]]] = {name: [] for name in programs}
+    samples: dict[str, list[dict[str, Any]]] = {name: [] for name in programs}  # runs as JSON
     names = list(programs)
     for r in range(rounds + 1):
         k = r % len(names)

@@ -197,7 +197,7 @@ def environment() -> dict[str, Any]:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         cpus = os.cpu_count() or 0
-    versions = {}
+    versions: dict[str, str | None] = {}
     for dist in ("kmsmock", "botocore", "boto3", "moto", "cryptography", "time-machine"):
         try:
             versions[dist] = metadata.version(dist)

@@ -252,7 +252,7 @@ class ParseFloor:
         def answer(model: Any, params: Any, **_: Any) -> Any:
             status, headers, body, _parsed = answers[count[0] % len(answers)]
             count[0] += 1
-            http = AWSResponse(params["url"], status, headers, RawBody(body))
+            http = AWSResponse(params["url"], status, headers, RawBody(body))  # type: ignore[arg-type]
             response = {
                 "headers": {k.lower(): v for k, v in headers.items()},
                 "status_code": status,
@@ -299,7 +299,7 @@ class BeforeSendFloor:
         def answer(request: Any, **_: Any) -> Any:
             status, headers, body, _parsed = answers[count[0] % len(answers)]
             count[0] += 1
-            return AWSResponse(request.url, status, headers, RawBody(body))
+            return AWSResponse(request.url, status, headers, RawBody(body))  # type: ignore[arg-type]
 
         return answer
 
