@@ -57,6 +57,7 @@ def test_a_symmetric_first_call_imports_no_asymmetric_family_or_cryptography() -
 
 
 _ACCESS = [
+    "kmsmock.access.decision",
     "kmsmock.access.policy",
     "kmsmock.access.conditions",
     "kmsmock.access.request_keys",

@@ -11,7 +11,7 @@ import pytest
 
 from kmsmock import errors
 from kmsmock.access import Caller, Decision, Kind, Request, parse_policy
-from kmsmock.access.evaluate import IDENTITY_BASED, denial_message, evaluate
+from kmsmock.access.decision import IDENTITY_BASED, denial_message, evaluate
 from kmsmock.access.request_keys import request_keys
 from kmsmock.backend.key import Key
 from kmsmock.operations import grants

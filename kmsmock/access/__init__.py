@@ -1,35 +1,40 @@
 """Access control: key policies, identity policies and the decision AWS KMS makes on a request.
 
-Pure and data-driven: nothing here imports the rest of kmsmock. ``policy`` parses and compiles
-documents, ``conditions`` holds the Condition operators, ``values`` the wildcards and policy
-variables, ``evaluate`` the decision and the AccessDeniedException texts.
+Pure and data-driven: nothing here imports the rest of kmsmock. ``caller`` says who is
+calling, ``policy`` parses and compiles documents, ``conditions`` holds the Condition
+operators, ``values`` the wildcards and policy variables, ``decision`` the decision
+(``evaluate``) and the AccessDeniedException texts.
 
-The parser and its Condition operators, and ``Identity``, are imported the first time one of
-their names is read from this package (``_LAZY``): a default activation, whose keys keep the
-default policy and which declares no principals, never parses a policy (issue 12: the cold
-first call).
+Everything but ``caller`` is imported the first time one of its names is read from this
+package (``_LAZY``): a default activation, whose keys keep the default policy and which
+declares no principals, never parses a policy nor decides (issue 12: the cold first call).
 """
 
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .evaluate import (
-    IDENTITY_BASED,
-    RESOURCE_BASED,
-    Caller,
-    Decision,
-    Kind,
-    Request,
-    denial_message,
-    evaluate,
-)
+from .caller import Caller, Kind
 
 if TYPE_CHECKING:
+    from .decision import (
+        IDENTITY_BASED,
+        RESOURCE_BASED,
+        Decision,
+        Request,
+        denial_message,
+        evaluate,
+    )
     from .identity import Identity
     from .policy import INVALID_PRINCIPALS, MALFORMED, Policy, PolicyError, Statement, parse_policy
 
 # The module of this package each of the other names it exports is imported from on first use.
 _LAZY = {
+    "IDENTITY_BASED": "decision",
+    "RESOURCE_BASED": "decision",
+    "Decision": "decision",
+    "Request": "decision",
+    "denial_message": "decision",
+    "evaluate": "decision",
     "INVALID_PRINCIPALS": "policy",
     "MALFORMED": "policy",
     "Policy": "policy",

@@ -39,7 +39,7 @@ from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from .evaluate import Caller, Kind
+from .caller import Caller, Kind
 from .request_keys import action_name, encryption_context
 
 # Grant operations whose request has an encryption context: the constraints apply to them.

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .evaluate import Caller
+from .caller import Caller
 
 if TYPE_CHECKING:
     from .policy import Policy

@@ -11,7 +11,8 @@ request is seen, including those refused before reaching an operation.)
 The decision is ``access.evaluate``'s (issue 13): the key's policy (compiled once per text),
 the caller's identity policies, then grants. A default activation pays a few attribute checks
 per key: the default key policy delegates to the key's account, and a caller of that account
-without identity policies is allowed by IAM.
+without identity policies is allowed by IAM; it never loads the evaluator either (its names
+are read from ``access`` when a decision is made).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import functools
 from typing import TYPE_CHECKING, Any
 
 from .. import access, errors
-from ..access import RESOURCE_BASED, Decision, evaluate
 from ..backend.key import Key, Usage
 from .grant_tokens import check_grant_tokens
 from .identity import asking, identity_allows
@@ -95,7 +95,8 @@ def _gate(ctx: Context, key: Key) -> None:
 def _gate_own_keys(ctx: Context, key: Key) -> None:
     """``_gate`` for an operation that never reaches another account's key."""
     if key.store.account != ctx.account:
-        denied = Decision(False, policy=RESOURCE_BASED)  # the key policy's Allow has no effect
+        # the key policy's Allow has no effect
+        denied = access.Decision(False, policy=access.RESOURCE_BASED)
         raise _refusal(ctx.caller.arn, ctx.permission, key.arn, denied)
     _gate(ctx, key)
 
@@ -112,7 +113,7 @@ def _authorize(
     elif resource is None:
         resource = request.get(member, "*") if member else "*"
     asked = asking(ctx, action, resource, None if key is None else key.store.account, request, key)
-    decision = evaluate(asked, None if key is None else key_policy(key), ctx.policies)
+    decision = access.evaluate(asked, None if key is None else key_policy(key), ctx.policies)
     if decision.allowed:
         return
     if key is not None and not decision.explicit and _grant_allows(ctx, key, action, request):
@@ -127,12 +128,12 @@ def _authorize(
     raise _refusal(caller.arn, action, resource, decision)
 
 
-def _refusal(caller: str, action: str, resource: str, decision: Decision) -> errors.KMSError:
+def _refusal(caller: str, action: str, resource: str, decision: access.Decision) -> errors.KMSError:
     """AWS's AccessDeniedException for ``decision`` (the forms ``access.denial_message``
     words)."""
-    policy = decision.policy or RESOURCE_BASED
+    policy = decision.policy or access.RESOURCE_BASED
     if decision.explicit:
-        article = "a" if policy == RESOURCE_BASED else "an"
+        article = "a" if policy == access.RESOURCE_BASED else "an"
         return errors.EXPLICITLY_DENIED(
             caller=caller, action=action, resource=resource, article=article, policy=policy
         )

@@ -8,8 +8,7 @@ policies is allowed by IAM (issue 13), which is every caller until principals ar
 
 from __future__ import annotations
 
-from ..access import Request as Asked
-from ..access import evaluate
+from .. import access  # the evaluator's names are read when a decision is made (access._LAZY)
 from ..backend.key import Key
 from .registry import Context, Request
 
@@ -31,11 +30,11 @@ def asking(
     key_account: str | None,
     request: Request,
     key: Key | None,
-) -> Asked:
+) -> access.Request:
     """What the evaluator is asked: may the caller ``action`` on ``resource`` (``key``'s ARN,
     or ``*``...) with this request's condition keys."""
     keys = condition_keys(ctx, action, request, key)
-    return Asked(ctx.caller, action, resource, key_account, keys)
+    return access.Request(ctx.caller, action, resource, key_account, keys)
 
 
 def identity_allows(ctx: Context, key: Key, action: str, request: Request) -> bool:
@@ -43,4 +42,4 @@ def identity_allows(ctx: Context, key: Key, action: str, request: Request) -> bo
     if ctx.policies is None:
         return True
     asked = asking(ctx, action, key.arn, key.store.account, request, key)
-    return evaluate(asked, None, ctx.policies).allowed
+    return access.evaluate(asked, None, ctx.policies).allowed

@@ -171,9 +171,8 @@ def test_a_default_activation_never_evaluates_a_policy(
     def evaluate(*_: Any, **__: Any) -> Any:
         raise AssertionError("evaluated")
 
-    monkeypatch.setattr(
-        importlib.import_module("kmsmock.operations.dispatch"), "evaluate", evaluate
-    )
+    # where dispatch and the identity checks read it when they decide
+    monkeypatch.setattr(importlib.import_module("kmsmock.access"), "evaluate", evaluate)
     key_id = kms.create_key()["KeyMetadata"]["KeyId"]
     blob = kms.encrypt(KeyId=key_id, Plaintext=b"p")["CiphertextBlob"]
     kms.re_encrypt(CiphertextBlob=blob, DestinationKeyId=key_id)
