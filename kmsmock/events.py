@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from . import clock
 from .access import Caller, Kind
-from .backend.journal import ApiCall, LoggedCall, ServiceEvent, event_id_for
+from .backend.journal import LoggedCall, ServiceEvent, event_id_for
 from .backend.store import partition_for
 from .calls import REDACTED
 from .operations.trail import read_only
@@ -169,7 +169,7 @@ class EventBridgeEvent:
         return self.body[name]
 
 
-def _api_call(call: ApiCall | LoggedCall) -> CloudTrailRecord:
+def _api_call(call: LoggedCall) -> CloudTrailRecord:
     body: dict[str, Any] = {
         "eventVersion": EVENT_VERSION,
         "userIdentity": _user_identity(call.signer, call.account, call.region),
@@ -340,7 +340,7 @@ class Events:
         events = [_eventbridge(f) for f in self._settled() if isinstance(f, ServiceEvent)]
         return EventList(sorted(events, key=lambda e: e.time))
 
-    def _settled(self) -> list[ApiCall | LoggedCall | ServiceEvent]:
+    def _settled(self) -> list[LoggedCall | ServiceEvent]:
         backend = self._backend
         with backend.lock:
             now = clock.now() + backend.clock_offset

@@ -288,41 +288,37 @@ def test_multi_region_deletions_are_logged_in_each_region(kms_mock: KmsMock) -> 
         ]
 
 
-def test_the_caller_is_the_user_identity(kms_mock: KmsMock, kms_client: KMSClient) -> None:
+def test_the_caller_is_the_user_identity(kms_mock: KmsMock) -> None:
     """Calls signed by an IAM user or an assumed-role session name them as CloudTrail does."""
-    from kmsmock.access import Caller, Kind
-    from kmsmock.backend.journal import ApiCall
-
     account = kms_mock.account_id
-    user = Caller(f"arn:aws:iam::{account}:user/Alice", account, Kind.USER, user_id="AIDAEX")
-    session = Caller(
-        f"arn:aws:sts::{account}:assumed-role/Admin/build",
-        account,
-        Kind.SESSION,
-        role_arn=f"arn:aws:iam::{account}:role/Admin",
-        user_id="AROAEX:build",
-    )
-    for signer in (user, session):
-        kms_mock.backend.journal.add(
-            ApiCall("ListKeys", START, account, "us-east-1", "r", {}, None, None, signer, ())
-        )
+    alice_user = kms_mock.add_user("Alice")
+    admin = kms_mock.add_role("Admin")
+    for signer in (alice_user, admin.assume("build")):
+        signer.client(region_name="us-east-1").list_keys()
+    user_id = alice_user.caller.user_id
+    role_id = admin.assume("other").caller.user_id
+    assert user_id is not None
+    assert user_id.startswith("AIDA")
+    assert role_id is not None
+    assert role_id.startswith("AROA")
+    role_id = role_id.split(":")[0]
     alice, build = (r["userIdentity"] for r in kms_mock.events.cloudtrail)
     assert alice == {
         "type": "IAMUser",
-        "principalId": "AIDAEX",
+        "principalId": user_id,
         "arn": f"arn:aws:iam::{account}:user/Alice",
         "accountId": account,
         "userName": "Alice",
     }
     assert build == {
         "type": "AssumedRole",
-        "principalId": "AROAEX:build",
+        "principalId": f"{role_id}:build",
         "arn": f"arn:aws:sts::{account}:assumed-role/Admin/build",
         "accountId": account,
         "sessionContext": {
             "sessionIssuer": {
                 "type": "Role",
-                "principalId": "AROAEX",
+                "principalId": role_id,
                 "arn": f"arn:aws:iam::{account}:role/Admin",
                 "accountId": account,
                 "userName": "Admin",

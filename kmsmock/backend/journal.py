@@ -1,13 +1,12 @@
 """What happened in one activation, as raw facts for ``kmsmock.events`` to render.
 
 Two kinds of fact: every API call an operation answered (``LoggedCall``: the call log's record,
-shared; ``ApiCall`` holds the same by itself) and every event
-the clock caused on its own (``ServiceEvent``): an automatic or on-demand rotation, the end of a
-deletion window, the expiry of imported material. A service event carries the date it happened
-on the clock (a rotation's scheduled date, the deletion date, ValidTo), which may be long before
-the request that noticed it. Facts are kept raw and rendered only when a test reads them, so a
-request pays for one small object beside its call-log record; the journal keeps the last
-``limit`` of them.
+shared) and every event the clock caused on its own (``ServiceEvent``): an automatic or
+on-demand rotation, the end of a deletion window, the expiry of imported material. A service
+event carries the date it happened on the clock (a rotation's scheduled date, the deletion
+date, ValidTo), which may be long before the request that noticed it. Facts are kept raw and
+rendered only when a test reads them, so a request pays for one small object beside its
+call-log record; the journal keeps the last ``limit`` of them.
 """
 
 from __future__ import annotations
@@ -62,35 +61,10 @@ class ServiceEvent:
         return f"{self.arn_prefix}key/{self.key_id}"
 
 
-@dataclass(slots=True)
-class ApiCall:
-    operation: str
-    when: datetime
-    account: str
-    region: str
-    request_id: str
-    request: dict[str, Any]  # as validated; rendered with blobs left out
-    response: dict[str, Any] | None  # kept only where CloudTrail logs responseElements
-    error: tuple[str, str] | None  # (code, message) of a failed call
-    signer: Any  # the request's access.Caller; None for the account's root
-    # The KMS keys it acted on, as (ARN prefix, key id) pairs flattened: shared strings, so a
-    # call costs one tuple here rather than a new ARN per key
-    keys: tuple[str, ...]
-
-    @property
-    def key_arns(self) -> tuple[str, ...]:
-        return _arns(self.keys)
-
-
-def _arns(pairs: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(f"{pairs[i]}key/{pairs[i + 1]}" for i in range(0, len(pairs), 2))
-
-
 class LoggedCall:
     """An answered call as the journal keeps it: the call log's own record (``calls.Call``),
-    shared rather than copied, with what CloudTrail needs beyond it. Reads as an ``ApiCall``
-    (redacted, the keys as ARNs: worked out when read, not when the request is answered), so the
-    events render either."""
+    shared rather than copied, with what CloudTrail needs beyond it, read as CloudTrail shows it
+    (redacted, the keys as ARNs: worked out when read, not when the request is answered)."""
 
     __slots__ = ("_call", "_keys", "_redact", "signer")
 
@@ -151,7 +125,7 @@ class LoggedCall:
         return (metadata["Arn"],) if metadata else ()
 
 
-Fact = ServiceEvent | ApiCall | LoggedCall
+Fact = ServiceEvent | LoggedCall
 
 
 class Journal:
@@ -173,9 +147,6 @@ class Journal:
 
     def clear(self) -> None:
         self.facts.clear()
-
-    def add(self, fact: Fact) -> None:
-        self.facts.append(fact)
 
     def _service(self, name: str, key: Key, when: datetime, *details: tuple[str, str]) -> None:
         store = key.store
