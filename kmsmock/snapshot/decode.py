@@ -184,8 +184,9 @@ def _store(r: Reader, backend: Backend) -> None:
     _custom_key_stores(r["custom_key_stores"], store.custom_key_stores)
 
 
-def _spec(r: Reader) -> Any:
-    name = r.text()
+def _spec(r: Reader, name: str | None = None) -> Any:
+    """The key spec ``r`` holds (or that ``name``, read beside it, names)."""
+    name = r.text() if name is None else name
     spec = families.spec(name)
     if spec is None:
         raise r.fail(f"unknown key spec {name!r}")
@@ -193,9 +194,7 @@ def _spec(r: Reader) -> Any:
 
 
 def _private(r: Reader, spec_name: str) -> Any:
-    spec = families.spec(spec_name)
-    if spec is None:
-        raise r.fail(f"unknown key spec {spec_name!r}")
+    spec = _spec(r, spec_name)
     try:
         return spec.family.load(spec, r.bytes())
     except InvalidMaterial:
