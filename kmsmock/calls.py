@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any, NamedTuple, overload
 
-from .model_facts import derived
+from .model_facts import each
 
 DEFAULT_MAX_CALLS = 10_000
 REDACTED = "<redacted: mock_kms(log_secrets=True) keeps it>"
@@ -188,16 +188,14 @@ def _brief(call: Call) -> str:
 
 def _plans(service_model: Any, operation: str) -> tuple[Plan | None, Plan | None]:
     """``operation``'s (request plan, response plan), derived once per session's model."""
-    known = derived(service_model, "redaction", _none_yet)
-    plans = known.get(operation)
-    if plans is None:
-        op = service_model.operation_model(operation)
-        plans = known[operation] = (_plan(op.input_shape), _plan(op.output_shape))
+    plans = each(service_model, "redaction", operation, _plans_of)
+    assert plans is not None  # an operation the call was routed to: the model knows it
     return plans
 
 
-def _none_yet(_: Any) -> dict[str, tuple[Plan | None, Plan | None]]:
-    return {}
+def _plans_of(service_model: Any, operation: str) -> tuple[Plan | None, Plan | None]:
+    op = service_model.operation_model(operation)
+    return _plan(op.input_shape), _plan(op.output_shape)
 
 
 def _plan(shape: Any, depth: int = 0) -> Any:

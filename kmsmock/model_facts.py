@@ -35,6 +35,25 @@ def derived(service_model: Any, what: str, derive: Callable[[Any], T]) -> T:
     return fact
 
 
+def each(
+    service_model: Any, what: str, name: str, derive: Callable[[Any, str], T | None]
+) -> T | None:
+    """``derive(service_model, name)`` for one operation or target ``name``: derived on the
+    first request for it and kept, per ``what``, as ``derived`` keeps facts (None, for a name
+    the model does not know, is not kept: such names come from requests)."""
+    known: dict[str, T] = derived(service_model, what, _nothing_yet)
+    found = known.get(name)
+    if found is None:
+        found = derive(service_model, name)
+        if found is not None:
+            known[name] = found
+    return found
+
+
+def _nothing_yet(_: Any) -> dict[str, Any]:
+    return {}
+
+
 def _shared(service_model: Any, what: str, derive: Callable[[Any], T]) -> T:
     description = service_model.metadata
     entry = _facts.get((id(description), what))

@@ -23,7 +23,7 @@ from .access import Caller
 from .backend.journal import LoggedCall
 from .backend.store import Backend, partition_for, random_uuid
 from .calls import Call, CallError
-from .model_facts import derived
+from .model_facts import each
 from .operations import Context, dispatch
 from .validation import decode_request
 
@@ -80,18 +80,14 @@ def _parse(body: bytes) -> Any:
 def _route(service_model: Any, target: str) -> tuple[str, Any] | None:
     """The operation ``target`` names in ``service_model`` and its model, or None. Routes are
     shared by every client of one session's model (``model_facts``)."""
-    routes = derived(service_model, "routes", _no_routes)
-    route = routes.get(target)
-    if route is None:
-        name = target[len(TARGET_PREFIX) :] if target.startswith(TARGET_PREFIX) else ""
-        if name not in service_model.operation_names:
-            return None
-        route = routes[target] = (name, service_model.operation_model(name))
-    return route
+    return each(service_model, "routes", target, _route_of)
 
 
-def _no_routes(_: Any) -> dict[str, tuple[str, Any]]:
-    return {}
+def _route_of(service_model: Any, target: str) -> tuple[str, Any] | None:
+    name = target[len(TARGET_PREFIX) :] if target.startswith(TARGET_PREFIX) else ""
+    if name not in service_model.operation_names:
+        return None
+    return name, service_model.operation_model(name)
 
 
 new_request_id = random_uuid  # AWS request ids are random UUIDs

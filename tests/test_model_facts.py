@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 import pytest
 
-from kmsmock import calls, mock_kms, model_facts
+from kmsmock import calls, mock_kms, model_facts, protocol
 from kmsmock.operations import registry
 
 
@@ -27,7 +27,10 @@ def _counting(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[A
     return seen
 
 
-@pytest.mark.parametrize(("module", "name"), [(registry, "_derive"), (calls, "_none_yet")])
+@pytest.mark.parametrize(
+    ("module", "name"),
+    [(registry, "_derive"), (calls, "_plans_of"), (protocol, "_route_of")],
+)
 def test_clients_of_one_session_share_what_was_derived(
     monkeypatch: pytest.MonkeyPatch, module: Any, name: str
 ) -> None:
@@ -56,3 +59,17 @@ def test_a_fact_is_derived_again_for_another_description() -> None:
     assert model_facts.derived(first, "t", lambda m: id(m)) == id(first)
     assert model_facts.derived(second, "t", lambda m: id(m)) == id(second)
     assert model_facts.derived(first, "t", lambda m: 0) == id(first)
+
+
+def test_names_the_model_does_not_know_are_not_kept() -> None:
+    """Targets come from requests: an unknown one answers None each time and takes no room."""
+    model = protocol.kms_service_model()
+    for _ in range(2):
+        assert protocol._route(model, "TrentService.NoSuchOperation") is None
+    routes = model_facts.derived(model, "routes", dict)
+    assert "TrentService.NoSuchOperation" not in routes
+    assert protocol._route(model, "TrentService.ListKeys") == (
+        "ListKeys",
+        model.operation_model("ListKeys"),
+    )
+    assert "TrentService.ListKeys" in routes

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..access import Caller
 from ..backend.store import Backend, RegionStore, partition_for
-from ..model_facts import derived
+from ..model_facts import derived, each
 
 if TYPE_CHECKING:
     from ..access import Policy
@@ -97,25 +97,19 @@ def traits(service_model: Any, name: str) -> Traits:
     operation's shapes up front would cost a first call ~1 ms: issue 12, the cold first call)
     and kept for every client of the session's model (``model_facts``: botocore makes a model
     per client)."""
-    tracked, known = derived(service_model, "traits", _none_yet)
-    found = known.get(name)
-    if found is None:
-        found = known[name] = _derive(service_model, name, tracked)
+    found = each(service_model, "traits", name, _derive)
+    assert found is not None  # a name kmsmock routed: the model knows it
     return found
 
 
-def _none_yet(model: Any) -> tuple[frozenset[str], dict[str, Traits]]:
-    return _tracked(model), {}
-
-
-def _derive(model: Any, name: str, tracked: frozenset[str]) -> Traits:
+def _derive(model: Any, name: str) -> Traits:
     op = model.operation_model(name)
     members = op.input_shape.members if op.input_shape is not None else {}
     errors = {shape.name for shape in op.error_shapes}
     return Traits(
         grant_tokens="GrantTokens" in members and "InvalidGrantTokenException" in errors,
         dry_run="DryRun" in members,
-        tracked=name in tracked,
+        tracked=name in derived(model, "tracked", _tracked),
         cross_account=_CROSS_ACCOUNT_USE.search(op.documentation or "") is not None,
     )
 
